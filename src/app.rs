@@ -1,0 +1,59 @@
+//! The document shell and the routes.
+
+use crate::auth::components::{Home, SignInPage};
+use crate::error::AppError;
+use crate::portal::PortalHome;
+use crate::staff::StaffHome;
+use crate::ui::ErrorPanel;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The inline hydration script carries this response's nonce; the policy naming it is
+    // set here, where the nonce is known.
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_csp();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Lets tests (and people debugging) see when the client has taken over the page.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gather.css" />
+        <Title text="Gather" />
+        <Router>
+            <Routes fallback=|| view! { <ErrorPanel error=AppError::NotFound /> }>
+                <Route path=path!("/") view=Home ssr=SsrMode::Async />
+                <Route path=path!("/login") view=SignInPage />
+                <Route path=path!("/app") view=StaffHome ssr=SsrMode::Async />
+                <Route path=path!("/portal") view=PortalHome ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,99 @@
+//! The sign-in page and the gate that keeps each side of the product to its own accounts.
+
+use super::api::{current_viewer, portal_viewer, staff_viewer, SignIn};
+use super::Viewer;
+use crate::domain::Area;
+use crate::error::AppError;
+use crate::ui::{error_text, ErrorPanel};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let error = error_text(action.value());
+    let pending = action.pending();
+    view! {
+        <main class="auth-page">
+            <section class="card auth-card">
+                <p class="brand">"Gather"</p>
+                <h1>"Sign in to your practice"</h1>
+                <ActionForm action=action attr:class="stack" attr:aria-label="Sign in">
+                    <label for="email">"Email"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required />
+                    <label for="password">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                    />
+                    {move || {
+                        error()
+                            .map(|e| {
+                                view! {
+                                    <p class="form-error" role="alert" data-testid="sign-in-error">
+                                        {e}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <button type="submit" class="primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}
+
+/// "/": sends a signed-in account to its landing page and everyone else to sign in.
+#[component]
+pub fn Home() -> impl IntoView {
+    let viewer = Resource::new_blocking(|| (), |_| current_viewer());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(v) => view! { <Redirect path=v.role.landing_path() /> }.into_any(),
+                    Err(_) => view! { <Redirect path="/login" /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Renders `render` with the signed-in viewer if they belong to `area`. The check runs
+/// on the server (the viewer comes from a server function that refuses the other side);
+/// the anonymous are sent to sign in.
+#[component]
+pub fn RequireArea<F, V>(area: Area, render: F) -> impl IntoView
+where
+    F: Fn(Viewer) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let viewer = Resource::new_blocking(
+        || (),
+        move |_| async move {
+            match area {
+                Area::Staff => staff_viewer().await,
+                Area::Portal => portal_viewer().await,
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match viewer.await {
+                        Ok(v) => render(v).into_any(),
+                        Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,315 @@
+//! Sign-in, server-side sessions and the checks every server function starts with.
+//! Server only.
+
+use super::repo;
+use crate::audit::repo::{append, NewEntry};
+use crate::audit::{Action, Outcome};
+use crate::domain::sessions::{SessionPolicy, SessionStatus};
+use crate::domain::sign_in::{minutes_to_wait, normalize_email, ThrottlePolicy};
+use crate::domain::{AccountId, Area, PracticeId, Role};
+use crate::error::AppError;
+use crate::server::db::{now_ms, Db};
+use crate::server::state::AppState;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+pub const SESSION_COOKIE: &str = "gather_session";
+
+/// Who is calling, resolved from the session cookie by the session middleware and put in
+/// the request's extensions. Holds no secret but the token's hash.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub token_hash: String,
+    pub account_id: AccountId,
+    pub practice_id: PracticeId,
+    pub role: Role,
+    pub display_name: String,
+    pub email: String,
+    pub practice_name: String,
+    pub time_zone: chrono_tz::Tz,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// Argon2id with the crate's defaults (OWASP's recommended 19 MiB, 2 passes).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "password hashing task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        AppError::Internal
+    })
+}
+
+/// Verifies off the async runtime: argon2 takes tens of milliseconds of CPU.
+pub async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to verify against when the email is unknown, so that an unknown address costs
+/// the same time as a wrong password and timing does not reveal which accounts exist.
+async fn decoy_hash() -> String {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    if let Some(h) = DECOY.get() {
+        return h.clone();
+    }
+    let h = hash_password("decoy password that matches nothing".into())
+        .await
+        .unwrap_or_default();
+    DECOY.get_or_init(|| h).clone()
+}
+
+pub fn new_session_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn session_cookie(token: &str, secure: bool, max_age_seconds: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_session_cookie(secure: bool) -> String {
+    session_cookie("", secure, 0)
+}
+
+/// The session token in a `Cookie` header, if any.
+pub fn token_from_cookie_header(header: &str) -> Option<String> {
+    cookie::Cookie::split_parse(header)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
+        .map(|c| c.value().to_string())
+}
+
+/// A successful sign-in: the new session's token (for the cookie) and who signed in.
+pub struct NewSession {
+    pub token: String,
+    pub role: Role,
+}
+
+/// Checks the credentials and opens a new session. Every attempt is audited; failures are
+/// counted per address whether or not an account has it.
+pub async fn sign_in(
+    db: &Db,
+    throttle: &ThrottlePolicy,
+    raw_email: &str,
+    password: &str,
+) -> Result<NewSession, AppError> {
+    let Some(email) = normalize_email(raw_email) else {
+        return Err(AppError::invalid(
+            "email",
+            "Enter the email address you sign in with.",
+        ));
+    };
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password."));
+    }
+    let now = now_ms();
+    let mut pooled = db.acquire().await?;
+    let record = repo::failure_record(pooled.conn(), &email).await?;
+    if let Some(ms) = throttle.locked_for(&record, now) {
+        append(
+            pooled.conn(),
+            &NewEntry {
+                practice_id: None,
+                actor: None,
+                actor_label: &email,
+                action: Action::SignIn,
+                object_kind: "account",
+                object_id: None,
+                outcome: Outcome::Denied,
+                detail: "locked out after repeated failures",
+            },
+            now,
+        )
+        .await?;
+        return Err(AppError::TooManyAttempts {
+            minutes: minutes_to_wait(ms),
+        });
+    }
+
+    let account = repo::account_by_email(pooled.conn(), &email).await?;
+    drop(pooled);
+    let verified = match &account {
+        Some(a) if a.active => verify_password(a.password_hash.clone(), password.to_string()).await,
+        _ => {
+            let _ = verify_password(decoy_hash().await, password.to_string()).await;
+            false
+        }
+    };
+    let role = account.as_ref().and_then(|a| a.role());
+
+    let mut tx = db.begin().await?;
+    let (Some(account), Some(role), true) = (account, role, verified) else {
+        let after = throttle.after_failure(&record, now);
+        repo::save_failure_record(tx.conn(), &email, &after).await?;
+        append(
+            tx.conn(),
+            &NewEntry {
+                practice_id: None,
+                actor: None,
+                actor_label: &email,
+                action: Action::SignIn,
+                object_kind: "account",
+                object_id: None,
+                outcome: Outcome::Failure,
+                detail: "wrong email or password",
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(match throttle.locked_for(&after, now) {
+            Some(ms) => AppError::TooManyAttempts {
+                minutes: minutes_to_wait(ms),
+            },
+            None => AppError::SignInFailed,
+        });
+    };
+
+    let token = new_session_token();
+    let practice = PracticeId(account.practice_id);
+    let account_id = AccountId(account.id);
+    repo::clear_failures(tx.conn(), &email).await?;
+    repo::insert_session(tx.conn(), &hash_token(&token), account_id, practice, now).await?;
+    append(
+        tx.conn(),
+        &NewEntry {
+            practice_id: Some(practice),
+            actor: Some(account_id),
+            actor_label: &email,
+            action: Action::SignIn,
+            object_kind: "account",
+            object_id: Some(account_id.0),
+            outcome: Outcome::Success,
+            detail: role.as_str(),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewSession { token, role })
+}
+
+/// Looks up the session a cookie names. Expired sessions are deleted and treated as absent;
+/// a live one has its last-seen time refreshed (at most once a minute).
+pub async fn resolve_session(
+    db: &Db,
+    policy: &SessionPolicy,
+    token: &str,
+) -> Result<Option<SignedIn>, AppError> {
+    let token_hash = hash_token(token);
+    let now = now_ms();
+    let mut pooled = db.acquire().await?;
+    let Some(s) = repo::session_by_token_hash(pooled.conn(), &token_hash).await? else {
+        return Ok(None);
+    };
+    let role = Role::parse(&s.role);
+    let status = policy.status(s.created_at, s.last_seen_at, now);
+    let (Some(role), true, SessionStatus::Active) = (role, s.active, status) else {
+        repo::delete_session(pooled.conn(), &token_hash).await?;
+        return Ok(None);
+    };
+    let mut last_seen_at = s.last_seen_at;
+    if policy.needs_touch(s.last_seen_at, now) {
+        repo::touch_session(pooled.conn(), &token_hash, now).await?;
+        last_seen_at = now;
+    }
+    Ok(Some(SignedIn {
+        token_hash,
+        account_id: AccountId(s.account_id),
+        practice_id: PracticeId(s.practice_id),
+        role,
+        display_name: s.display_name,
+        email: s.email,
+        practice_name: s.practice_name,
+        time_zone: s.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        created_at: s.created_at,
+        last_seen_at,
+    }))
+}
+
+/// Ends the session on the server and audits it.
+pub async fn sign_out(db: &Db, who: &SignedIn) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    repo::delete_session(tx.conn(), &who.token_hash).await?;
+    crate::audit::server::record(
+        tx.conn(),
+        who,
+        Action::SignOut,
+        "account",
+        Some(who.account_id.0),
+        Outcome::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The application state, from the server function's context.
+pub fn state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// Who is calling, if anyone: what the session middleware resolved for this request.
+pub fn signed_in() -> Option<SignedIn> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+}
+
+/// The first line of every server function of `area`: refuses the anonymous and the
+/// other side's accounts, auditing the latter.
+pub async fn require(area: Area) -> Result<(AppState, SignedIn), AppError> {
+    let state = state()?;
+    let who = signed_in().ok_or(AppError::NotSignedIn)?;
+    if !who.role.may_enter(area) {
+        crate::audit::server::denied(
+            &state.db,
+            &who,
+            "area",
+            None,
+            match area {
+                Area::Staff => "participant tried a staff page or function",
+                Area::Portal => "staff account tried a portal page or function",
+            },
+        )
+        .await;
+        return Err(AppError::WrongArea);
+    }
+    Ok((state, who))
+}

@@ -1,0 +1,28 @@
+//! Newtype ids, so a practice id can never be passed where an account id is expected.
+//! Always `i64`: the browser build is 32-bit and `usize` would truncate.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A practice: the tenant every record belongs to.
+    PracticeId
+);
+id_type!(
+    /// A sign-in account, staff or participant.
+    AccountId
+);

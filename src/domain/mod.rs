@@ -1,0 +1,10 @@
+//! The domain core: plain types and rules with no I/O, compiled for the server and the
+//! browser alike and unit-tested without a database or a browser.
+
+pub mod ids;
+pub mod roles;
+pub mod sessions;
+pub mod sign_in;
+
+pub use ids::*;
+pub use roles::*;

@@ -1,0 +1,80 @@
+//! The one application error type. Server functions return it; the UI shows its message.
+//! It carries only what a user may see: causes are logged on the server, never sent.
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::*;
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    #[error("You don't have access to this part of Gather.")]
+    WrongArea,
+    /// Used for objects the caller may not see as well as for missing ones, so that a URL
+    /// never confirms that someone else's record exists.
+    #[error("Not found, or you are not allowed to see it.")]
+    NotFound,
+    #[error("{message}")]
+    InvalidInput { field: String, message: String },
+    /// Deliberately the same whether the email is unknown or the password is wrong.
+    #[error("That email and password do not match an account. Check both and try again.")]
+    SignInFailed,
+    #[error("Too many sign-in attempts. Try again in {minutes} minute(s).")]
+    TooManyAttempts { minutes: i64 },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Gather can't reach its database right now. Try again in a moment.")]
+    Unavailable,
+    #[error("Something went wrong on our side. It has been logged; please try again.")]
+    Internal,
+    /// Transport-level failures (offline, bad response) raised by the server-function layer.
+    #[error("Couldn't reach Gather: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::InvalidInput {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status a page showing this error should carry.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn | AppError::SignInFailed => 401,
+            AppError::WrongArea => 403,
+            AppError::NotFound => 404,
+            AppError::InvalidInput { .. } => 422,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Conflict(_) => 409,
+            AppError::Unavailable => 503,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that do not even parse are bad input, not a server fault.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::invalid(
+                "form",
+                "Some of the form's fields are missing or malformed.",
+            ),
+            ServerFnErrorErr::Request(e) => AppError::Transport(e),
+            ServerFnErrorErr::Deserialization(e) => AppError::Transport(e),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

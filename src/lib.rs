@@ -1,0 +1,25 @@
+//! Gather: operations for therapy and coaching practices that run groups.
+//!
+//! One crate, two targets: the `ssr` feature builds the axum server, the `hydrate` feature
+//! builds the WASM client. `domain` holds plain types and rules shared by both; each
+//! capability (`auth`, `audit`, ...) keeps its shared types, server functions, server-only
+//! repository code and components together.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod domain;
+pub mod error;
+pub mod portal;
+pub mod staff;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

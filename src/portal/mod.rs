@@ -1,0 +1,41 @@
+//! The participant portal. It shows a participant only their own information, never who
+//! else is in their groups.
+
+use crate::auth::api::SignOut;
+use crate::auth::components::RequireArea;
+use crate::auth::Viewer;
+use crate::domain::Area;
+use crate::staff::SessionCard;
+use leptos::prelude::*;
+
+#[component]
+pub fn PortalHome() -> impl IntoView {
+    view! {
+        <RequireArea
+            area=Area::Portal
+            render=|viewer: Viewer| {
+                let sign_out = ServerAction::<SignOut>::new();
+                view! {
+                    <div class="portal">
+                        <header class="topbar">
+                            <span class="brand">{viewer.practice_name.clone()}</span>
+                            <ActionForm action=sign_out>
+                                <button type="submit" class="link-button">"Sign out"</button>
+                            </ActionForm>
+                        </header>
+                        <main class="content">
+                            <h1 data-testid="portal-home">"Hello, " {viewer.display_name.clone()}</h1>
+                            <div class="cards">
+                                <section class="card">
+                                    <h2>"Your sessions"</h2>
+                                    <p>"Your practice has not scheduled any sessions for you yet."</p>
+                                </section>
+                                <SessionCard viewer=viewer.clone() />
+                            </div>
+                        </main>
+                    </div>
+                }
+            }
+        />
+    }
+}

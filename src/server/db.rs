@@ -1,0 +1,225 @@
+//! The database layer: SQLite (embedded, the default) or Postgres, chosen by the URL.
+//!
+//! Repositories are written once. Each query is plain SQL that both engines accept (`$1`
+//! placeholders, `RETURNING`, integer ids and times) and runs through [`on_conn!`], which
+//! expands the same code for each engine's native driver. Only the schema differs, in
+//! `migrations/sqlite` and `migrations/postgres`.
+
+use crate::error::AppError;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool for one of the two engines.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// An open transaction. Dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A pooled connection outside any transaction, for single reads and writes.
+pub enum Pooled {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// A borrowed connection of either engine: what repository functions take, so the same
+/// function runs inside a caller's transaction or on its own.
+pub enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+/// Runs `$body` with `$c` bound to the engine's native connection (`&mut SqliteConnection`
+/// or `&mut PgConnection`). The body is compiled once per engine; write it once.
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::server::db::Conn::Sqlite($c) => $body,
+            $crate::server::db::Conn::Postgres($c) => $body,
+        }
+    };
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(&mut *t),
+            Tx::Postgres(t) => Conn::Postgres(&mut *t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Pooled {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(&mut *c),
+            Pooled::Postgres(c) => Conn::Postgres(&mut *c),
+        }
+    }
+}
+
+impl Conn<'_> {
+    /// Reborrows, so one `Conn` can be passed to several repository calls in turn.
+    pub fn re(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// A database failure. Its text goes to the log, never to the browser.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+}
+
+impl DbError {
+    /// The name of the constraint a write violated, if that is what failed.
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(e)) => e.constraint(),
+            _ => None,
+        }
+    }
+
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, DbError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match &e {
+            DbError::Sqlx(
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
+            ) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %e, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path`, `sqlite::memory:`, `postgres://...`) and applies
+    /// the engine's migrations.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL lets the calendar read while attendance writes.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let pool = SqlitePoolOptions::new()
+                // An in-memory database lives in one connection; more would each see their own.
+                .max_connections(if in_memory { 1 } else { 8 })
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            Db::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            Db::Postgres(pool)
+        } else {
+            return Err(DbError::UnsupportedUrl(url.to_string()));
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn acquire(&self) -> Result<Pooled, DbError> {
+        Ok(match self {
+            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Db::Postgres(p) => Pooled::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// Answers whether the database responds, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        let mut pooled = self.acquire().await?;
+        on_conn!(pooled.conn(), |c| {
+            sqlx::query("SELECT 1").execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Now, in UTC milliseconds since the Unix epoch: how every time is stored.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

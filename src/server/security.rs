@@ -1,0 +1,138 @@
+//! Middleware: who is calling (the session cookie), and the security headers every
+//! response carries.
+
+use super::state::AppState;
+use crate::auth::server::{clear_session_cookie, resolve_session, token_from_cookie_header};
+use axum::extract::{Request, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, COOKIE, HOST, ORIGIN, REFERRER_POLICY, SET_COOKIE,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Paths served as files: no session lookup, and cacheable (revalidated).
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/healthz"
+}
+
+/// Resolves the session cookie into a `SignedIn` in the request's extensions, where pages
+/// and server functions find it. A cookie naming a dead session is cleared. Also refuses
+/// cross-site POSTs (the cookie is SameSite=Lax; this closes the remaining gap).
+pub async fn session_layer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    if is_static(&path) {
+        return next.run(req).await;
+    }
+    if req.method() == Method::POST && !same_origin(&req) {
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    let token = req
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(token_from_cookie_header);
+    let mut stale_cookie = false;
+    if let Some(token) = token {
+        match resolve_session(&state.db, &state.config.sessions, &token).await {
+            Ok(Some(who)) => {
+                req.extensions_mut().insert(who);
+            }
+            Ok(None) => stale_cookie = true,
+            Err(e) => {
+                tracing::warn!(error = %e, "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response();
+            }
+        }
+    }
+    let mut response = next.run(req).await;
+    if stale_cookie && !response.headers().contains_key(SET_COOKIE) {
+        if let Ok(v) = HeaderValue::from_str(&clear_session_cookie(state.config.cookie_secure)) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    if state.config.cookie_secure {
+        response.headers_mut().insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+fn same_origin(req: &Request) -> bool {
+    let Some(origin) = req.headers().get(ORIGIN).and_then(|o| o.to_str().ok()) else {
+        // Browsers send Origin on cross-site POSTs; its absence means same-site or a
+        // non-browser client, which has no ambient cookie to abuse.
+        return true;
+    };
+    let Some(host) = req.headers().get(HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    url::Url::parse(origin)
+        .ok()
+        .map(|u| match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}") == host,
+            (Some(h), None) => h == host,
+            _ => false,
+        })
+        .unwrap_or(false)
+}
+
+/// The policy for pages: scripts only from this origin or carrying this response's nonce;
+/// WebAssembly allowed to compile; nothing framed, no plugins, no foreign form targets.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// For everything that is not a page (server functions, files, errors): nothing may run.
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Called while rendering a page: puts the nonce Leptos gives its inline scripts into the
+/// response's policy.
+pub fn set_page_csp() {
+    use leptos::prelude::use_context;
+    let nonce = leptos::nonce::use_nonce();
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(nonce), Some(response)) = (nonce, response) {
+        if let Ok(v) = HeaderValue::from_str(&page_csp(&nonce)) {
+            response.insert_header(CONTENT_SECURITY_POLICY, v);
+        }
+    }
+}
+
+/// Headers on every response. Pages and server-function answers are never cached
+/// (they can hold health information); static files are revalidated.
+pub async fn headers_layer(req: Request, next: Next) -> Response {
+    let is_static_path = is_static(req.uri().path());
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    if !h.contains_key(CONTENT_SECURITY_POLICY) {
+        h.insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
+    }
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static(if is_static_path {
+            "no-cache"
+        } else {
+            "no-store"
+        }),
+    );
+    response
+}

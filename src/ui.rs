@@ -1,0 +1,42 @@
+//! Small pieces of UI every capability uses.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A full-page error: says what went wrong and where to go next, and gives the response
+/// the matching HTTP status when rendered on the server.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    let title = match error {
+        AppError::NotFound => "Not found or not allowed",
+        AppError::WrongArea => "Not allowed",
+        AppError::NotSignedIn => "Please sign in",
+        AppError::Unavailable => "Temporarily unavailable",
+        _ => "Something went wrong",
+    };
+    view! {
+        <main class="error-page">
+            <section class="card error-panel" role="alert" data-testid="error-panel">
+                <h1>{title}</h1>
+                <p>{error.to_string()}</p>
+                <a class="button" href="/">"Go to your home page"</a>
+            </section>
+        </main>
+    }
+}
+
+/// The message for a failed server call, if the last one failed.
+pub fn error_text<T, S>(value: S) -> impl Fn() -> Option<String> + Copy
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    move || value.get().and_then(|r| r.err()).map(|e| e.to_string())
+}

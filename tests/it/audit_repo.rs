@@ -1,0 +1,92 @@
+//! The audit log against a real database: appended, read back, never changed.
+
+use crate::on_both_engines;
+use gather::audit::repo::{self as audit, NewEntry};
+use gather::audit::{Action, Outcome};
+use gather::auth::repo;
+use gather::server::db::{now_ms, Db};
+
+async fn entries_are_kept_per_practice_and_cannot_be_changed(db: Db) {
+    let mut c = db.acquire().await.expect("conn");
+    let a = repo::create_practice(c.conn(), "A", "UTC", now_ms())
+        .await
+        .expect("p");
+    let b = repo::create_practice(c.conn(), "B", "UTC", now_ms())
+        .await
+        .expect("p");
+    for (practice, detail) in [(a, "first"), (a, "second"), (b, "other practice")] {
+        audit::append(
+            c.conn(),
+            &NewEntry {
+                practice_id: Some(practice),
+                actor: None,
+                actor_label: "tester@a.example",
+                action: Action::Read,
+                object_kind: "case",
+                object_id: Some(7),
+                outcome: Outcome::Success,
+                detail,
+            },
+            now_ms(),
+        )
+        .await
+        .expect("append");
+    }
+    let log = audit::recent_for_practice(c.conn(), a, 10)
+        .await
+        .expect("read");
+    assert_eq!(log.len(), 2, "practice B's entry is not listed for A");
+    assert_eq!(log[0].detail, "second", "newest first");
+    assert_eq!(log[0].object_kind, "case");
+    assert_eq!(log[0].object_id, Some(7));
+
+    let id = log[0].id;
+    assert!(
+        audit::try_rewrite_for_test(c.conn(), id).await.is_err(),
+        "update refused"
+    );
+    assert!(
+        audit::try_delete_for_test(c.conn(), id).await.is_err(),
+        "delete refused"
+    );
+    let again = audit::recent_for_practice(c.conn(), a, 10)
+        .await
+        .expect("read");
+    assert_eq!(again, log, "nothing changed");
+}
+
+async fn an_entry_rolls_back_with_its_transaction(db: Db) {
+    let mut c = db.acquire().await.expect("conn");
+    let a = repo::create_practice(c.conn(), "A", "UTC", now_ms())
+        .await
+        .expect("p");
+    drop(c);
+    let mut tx = db.begin().await.expect("begin");
+    audit::append(
+        tx.conn(),
+        &NewEntry {
+            practice_id: Some(a),
+            actor: None,
+            actor_label: "tester@a.example",
+            action: Action::Update,
+            object_kind: "person",
+            object_id: Some(1),
+            outcome: Outcome::Success,
+            detail: "",
+        },
+        now_ms(),
+    )
+    .await
+    .expect("append");
+    drop(tx); // rolled back: the change it described never happened
+    let mut c = db.acquire().await.expect("conn");
+    assert!(audit::recent_for_practice(c.conn(), a, 10)
+        .await
+        .expect("read")
+        .is_empty());
+}
+
+on_both_engines!(
+    entries_are_kept_per_practice_and_cannot_be_changed,
+    an_entry_rolls_back_with_its_transaction,
+);

@@ -1,0 +1,8 @@
+//! Repository and server tests. Every test here runs twice: on SQLite and on Postgres.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+mod audit_repo;
+mod auth_repo;
+mod http;
