@@ -96,7 +96,7 @@ pub fn demo_accounts_text(url: &str) -> String {
     let mut text =
         format!("\nGather is running at {url}\n\nDemo accounts (password: {DEMO_PASSWORD}):\n");
     for (email, name, role) in DEMO_ACCOUNTS {
-        text.push_str(&format!("  {:<12} {:<32} {}\n", role.label(), email, name));
+        text.push_str(&format!("  {:<14} {:<32} {}\n", role.label(), email, name));
     }
     text
 }
