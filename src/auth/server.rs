@@ -141,16 +141,11 @@ pub async fn sign_in(
     if let Some(ms) = throttle.locked_for(&record, now) {
         append(
             pooled.conn(),
-            &NewEntry {
-                practice_id: None,
-                actor: None,
-                actor_label: &email,
-                action: Action::SignIn,
-                object_kind: "account",
-                object_id: None,
-                outcome: Outcome::Denied,
-                detail: "locked out after repeated failures",
-            },
+            &refused_attempt(
+                &email,
+                Outcome::Denied,
+                "locked out after repeated failures",
+            ),
             now,
         )
         .await?;
@@ -176,16 +171,7 @@ pub async fn sign_in(
         repo::save_failure_record(tx.conn(), &email, &after).await?;
         append(
             tx.conn(),
-            &NewEntry {
-                practice_id: None,
-                actor: None,
-                actor_label: &email,
-                action: Action::SignIn,
-                object_kind: "account",
-                object_id: None,
-                outcome: Outcome::Failure,
-                detail: "wrong email or password",
-            },
+            &refused_attempt(&email, Outcome::Failure, "wrong email or password"),
             now,
         )
         .await?;
@@ -220,6 +206,21 @@ pub async fn sign_in(
     .await?;
     tx.commit().await?;
     Ok(NewSession { token, role })
+}
+
+/// The audit entry for a sign-in that did not happen. It names no practice or account:
+/// which one the address belongs to, if any, is exactly what must not leak.
+fn refused_attempt<'a>(email: &'a str, outcome: Outcome, detail: &'a str) -> NewEntry<'a> {
+    NewEntry {
+        practice_id: None,
+        actor: None,
+        actor_label: email,
+        action: Action::SignIn,
+        object_kind: "account",
+        object_id: None,
+        outcome,
+        detail,
+    }
 }
 
 /// Looks up the session a cookie names. Expired sessions are deleted and treated as absent;

@@ -40,6 +40,10 @@ async fn account(db: &Db, practice: PracticeId, email: &str, role: Role) -> Acco
     .expect("account")
 }
 
+async fn sign_in(db: &Db, email: &str, password: &str) -> Result<auth::NewSession, AppError> {
+    auth::sign_in(db, &ThrottlePolicy::default(), email, password).await
+}
+
 async fn accounts_belong_to_one_practice(db: Db) {
     let a = practice(&db, "Practice A").await;
     let b = practice(&db, "Practice B").await;
@@ -87,14 +91,9 @@ async fn one_account_per_email(db: Db) {
 async fn sign_in_opens_a_session_and_audits_it(db: Db) {
     let p = practice(&db, "Practice A").await;
     let id = account(&db, p, "olivia@a.example", Role::Owner).await;
-    let session = auth::sign_in(
-        &db,
-        &ThrottlePolicy::default(),
-        " Olivia@A.example ",
-        PASSWORD,
-    )
-    .await
-    .expect("signs in with a differently cased, padded email");
+    let session = sign_in(&db, " Olivia@A.example ", PASSWORD)
+        .await
+        .expect("signs in with a differently cased, padded email");
     assert_eq!(session.role, Role::Owner);
     let who = resolve_session(&db, &SessionPolicy::default(), &session.token)
         .await
@@ -104,14 +103,9 @@ async fn sign_in_opens_a_session_and_audits_it(db: Db) {
     assert_eq!(who.practice_id, p);
     assert_eq!(who.practice_name, "Practice A");
 
-    let second = auth::sign_in(
-        &db,
-        &ThrottlePolicy::default(),
-        "olivia@a.example",
-        PASSWORD,
-    )
-    .await
-    .expect("signs in again");
+    let second = sign_in(&db, "olivia@a.example", PASSWORD)
+        .await
+        .expect("signs in again");
     assert_ne!(
         second.token, session.token,
         "every sign-in gets a new session id"
@@ -131,9 +125,8 @@ async fn sign_in_opens_a_session_and_audits_it(db: Db) {
 async fn wrong_password_and_unknown_email_fail_alike(db: Db) {
     let p = practice(&db, "Practice A").await;
     account(&db, p, "olivia@a.example", Role::Owner).await;
-    let throttle = ThrottlePolicy::default();
-    let wrong = auth::sign_in(&db, &throttle, "olivia@a.example", "nope").await;
-    let unknown = auth::sign_in(&db, &throttle, "nobody@a.example", "nope").await;
+    let wrong = sign_in(&db, "olivia@a.example", "nope").await;
+    let unknown = sign_in(&db, "nobody@a.example", "nope").await;
     assert_eq!(wrong.err(), Some(AppError::SignInFailed));
     assert_eq!(unknown.err(), Some(AppError::SignInFailed));
     let mut c = db.acquire().await.expect("conn");
@@ -150,37 +143,35 @@ async fn wrong_password_and_unknown_email_fail_alike(db: Db) {
 async fn repeated_failures_lock_the_address(db: Db) {
     let p = practice(&db, "Practice A").await;
     account(&db, p, "olivia@a.example", Role::Owner).await;
-    let throttle = ThrottlePolicy::default();
     for _ in 0..4 {
-        let r = auth::sign_in(&db, &throttle, "olivia@a.example", "guess").await;
+        let r = sign_in(&db, "olivia@a.example", "guess").await;
         assert_eq!(r.err(), Some(AppError::SignInFailed));
     }
-    let fifth = auth::sign_in(&db, &throttle, "olivia@a.example", "guess").await;
+    let fifth = sign_in(&db, "olivia@a.example", "guess").await;
     assert_eq!(fifth.err(), Some(AppError::TooManyAttempts { minutes: 15 }));
-    let right = auth::sign_in(&db, &throttle, "olivia@a.example", PASSWORD).await;
+    let right = sign_in(&db, "olivia@a.example", PASSWORD).await;
     assert!(
         matches!(right, Err(AppError::TooManyAttempts { .. })),
         "even the right password waits out the lock"
     );
     // Unknown addresses are throttled the same way, so the lock reveals nothing.
     for _ in 0..5 {
-        let _ = auth::sign_in(&db, &throttle, "ghost@a.example", "guess").await;
+        let _ = sign_in(&db, "ghost@a.example", "guess").await;
     }
-    let ghost = auth::sign_in(&db, &throttle, "ghost@a.example", "guess").await;
+    let ghost = sign_in(&db, "ghost@a.example", "guess").await;
     assert!(matches!(ghost, Err(AppError::TooManyAttempts { .. })));
 }
 
 async fn success_clears_earlier_failures(db: Db) {
     let p = practice(&db, "Practice A").await;
     account(&db, p, "olivia@a.example", Role::Owner).await;
-    let throttle = ThrottlePolicy::default();
     for _ in 0..4 {
-        let _ = auth::sign_in(&db, &throttle, "olivia@a.example", "guess").await;
+        let _ = sign_in(&db, "olivia@a.example", "guess").await;
     }
-    auth::sign_in(&db, &throttle, "olivia@a.example", PASSWORD)
+    sign_in(&db, "olivia@a.example", PASSWORD)
         .await
         .expect("signs in");
-    let after = auth::sign_in(&db, &throttle, "olivia@a.example", "guess").await;
+    let after = sign_in(&db, "olivia@a.example", "guess").await;
     assert_eq!(
         after.err(),
         Some(AppError::SignInFailed),
@@ -191,26 +182,15 @@ async fn success_clears_earlier_failures(db: Db) {
 async fn deactivated_accounts_cannot_sign_in_or_keep_sessions(db: Db) {
     let p = practice(&db, "Practice A").await;
     let id = account(&db, p, "leaver@a.example", Role::Provider).await;
-    let s = auth::sign_in(
-        &db,
-        &ThrottlePolicy::default(),
-        "leaver@a.example",
-        PASSWORD,
-    )
-    .await
-    .expect("signs in");
+    let s = sign_in(&db, "leaver@a.example", PASSWORD)
+        .await
+        .expect("signs in");
     let mut c = db.acquire().await.expect("conn");
     repo::set_active(c.conn(), id, false)
         .await
         .expect("deactivate");
     drop(c);
-    let r = auth::sign_in(
-        &db,
-        &ThrottlePolicy::default(),
-        "leaver@a.example",
-        PASSWORD,
-    )
-    .await;
+    let r = sign_in(&db, "leaver@a.example", PASSWORD).await;
     assert_eq!(r.err(), Some(AppError::SignInFailed));
     let live = resolve_session(&db, &SessionPolicy::default(), &s.token)
         .await
@@ -266,14 +246,9 @@ async fn idle_and_old_sessions_end(db: Db) {
 async fn sign_out_kills_the_session(db: Db) {
     let p = practice(&db, "Practice A").await;
     account(&db, p, "olivia@a.example", Role::Owner).await;
-    let s = auth::sign_in(
-        &db,
-        &ThrottlePolicy::default(),
-        "olivia@a.example",
-        PASSWORD,
-    )
-    .await
-    .expect("signs in");
+    let s = sign_in(&db, "olivia@a.example", PASSWORD)
+        .await
+        .expect("signs in");
     let policy = SessionPolicy::default();
     let who = resolve_session(&db, &policy, &s.token)
         .await
@@ -297,14 +272,9 @@ async fn sign_out_kills_the_session(db: Db) {
 async fn session_tokens_are_stored_hashed(db: Db) {
     let p = practice(&db, "Practice A").await;
     account(&db, p, "olivia@a.example", Role::Owner).await;
-    let s = auth::sign_in(
-        &db,
-        &ThrottlePolicy::default(),
-        "olivia@a.example",
-        PASSWORD,
-    )
-    .await
-    .expect("signs in");
+    let s = sign_in(&db, "olivia@a.example", PASSWORD)
+        .await
+        .expect("signs in");
     let mut c = db.acquire().await.expect("conn");
     assert!(repo::session_by_token_hash(c.conn(), &s.token)
         .await
