@@ -19,6 +19,9 @@ pub enum AppError {
     /// never confirms that someone else's record exists.
     #[error("Not found, or you are not allowed to see it.")]
     NotFound,
+    /// The caller may see the object but not do this to it; says who can.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{message}")]
     InvalidInput { field: String, message: String },
     /// Deliberately the same whether the email is unknown or the password is wrong.
@@ -49,7 +52,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::SignInFailed => 401,
-            AppError::WrongArea => 403,
+            AppError::WrongArea | AppError::Forbidden(_) => 403,
             AppError::NotFound => 404,
             AppError::InvalidInput { .. } => 422,
             AppError::TooManyAttempts { .. } => 429,

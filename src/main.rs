@@ -42,6 +42,8 @@ async fn run() -> Result<(), String> {
     } else {
         false
     };
+    gather::auth::server::warm_up().await;
+    tokio::spawn(gather::server::housekeeping(db.clone(), config.sessions));
     let addr = config.addr;
     let demo = config.demo;
     let state = AppState::new(config, db.clone());

@@ -218,6 +218,60 @@ pub async fn delete_sessions_of(mut c: Conn<'_>, account: AccountId) -> Result<u
     }))
 }
 
+/// Takes the write lock on an address's failure record for the rest of the transaction,
+/// creating an empty one if needed, so concurrent failed attempts count one after another
+/// instead of each overwriting the same old count.
+pub async fn lock_failure_record(mut c: Conn<'_>, email: &str, now: i64) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query(
+            "INSERT INTO sign_in_failures (email, failures, window_started_at, locked_until)
+             VALUES ($1, 0, $2, NULL)
+             ON CONFLICT (email) DO UPDATE SET email = excluded.email",
+        )
+        .bind(email)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Forgets failure records whose window and lock have both passed.
+pub async fn purge_stale_failures(
+    mut c: Conn<'_>,
+    window_start_before: i64,
+    now: i64,
+) -> Result<u64, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query(
+            "DELETE FROM sign_in_failures
+             WHERE window_started_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
+        )
+        .bind(window_start_before)
+        .bind(now)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    }))
+}
+
+/// Deletes sessions past their idle or absolute limit: ones never presented again would
+/// otherwise stay forever.
+pub async fn purge_expired_sessions(
+    mut c: Conn<'_>,
+    idle_before: i64,
+    created_before: i64,
+) -> Result<u64, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query("DELETE FROM sessions WHERE last_seen_at <= $1 OR created_at <= $2")
+            .bind(idle_before)
+            .bind(created_before)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    }))
+}
+
 pub async fn failure_record(mut c: Conn<'_>, email: &str) -> Result<FailureRecord, DbError> {
     let row: Option<(i64, i64, Option<i64>)> = on_conn!(c.re(), |c| {
         sqlx::query_as(

@@ -35,28 +35,38 @@ pub struct SignedIn {
     pub last_seen_at: i64,
 }
 
+/// At most this many argon2 computations (19 MiB each) run at once; more wait their turn.
+/// Without a bound, a flood of sign-ins to made-up addresses could exhaust memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Runs CPU- and memory-heavy password work off the async runtime, within [`HASHING`].
+async fn with_hashing_permit<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing task failed");
+        AppError::Internal
+    })
+}
+
 /// Argon2id with the crate's defaults (OWASP's recommended 19 MiB, 2 passes).
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_permit(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing task failed");
-        AppError::Internal
-    })?
+    .await?
     .map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         AppError::Internal
     })
 }
 
-/// Verifies off the async runtime: argon2 takes tens of milliseconds of CPU.
 pub async fn verify_password(hash: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_permit(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -69,10 +79,11 @@ pub async fn verify_password(hash: String, password: String) -> bool {
     .unwrap_or(false)
 }
 
+static DECOY: OnceLock<String> = OnceLock::new();
+
 /// A hash to verify against when the email is unknown, so that an unknown address costs
 /// the same time as a wrong password and timing does not reveal which accounts exist.
 async fn decoy_hash() -> String {
-    static DECOY: OnceLock<String> = OnceLock::new();
     if let Some(h) = DECOY.get() {
         return h.clone();
     }
@@ -80,6 +91,12 @@ async fn decoy_hash() -> String {
         .await
         .unwrap_or_default();
     DECOY.get_or_init(|| h).clone()
+}
+
+/// Prepares the decoy hash at start-up, so even the first unknown address costs exactly
+/// one argon2 verification.
+pub async fn warm_up() {
+    let _ = decoy_hash().await;
 }
 
 pub fn new_session_token() -> String {
@@ -166,15 +183,20 @@ pub async fn sign_in(
     let role = account.as_ref().and_then(|a| a.role());
 
     let mut tx = db.begin().await?;
-    let (Some(account), Some(role), true) = (account, role, verified) else {
-        let after = throttle.after_failure(&record, now);
+    let (Some(account), Some(role), true) = (&account, role, verified) else {
+        // Counted under the record's lock, so parallel guesses each count.
+        repo::lock_failure_record(tx.conn(), &email, now).await?;
+        let fresh = repo::failure_record(tx.conn(), &email).await?;
+        let after = throttle.after_failure(&fresh, now);
         repo::save_failure_record(tx.conn(), &email, &after).await?;
-        append(
-            tx.conn(),
-            &refused_attempt(&email, Outcome::Failure, "wrong email or password"),
-            now,
-        )
-        .await?;
+        let mut entry = refused_attempt(&email, Outcome::Failure, "wrong email or password");
+        // When the address is a real account, the practice sees the attempt in its log.
+        // (The log never reaches the browser, so this leaks nothing to the caller.)
+        if let Some(a) = &account {
+            entry.practice_id = Some(PracticeId(a.practice_id));
+            entry.object_id = Some(a.id);
+        }
+        append(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         return Err(match throttle.locked_for(&after, now) {
             Some(ms) => AppError::TooManyAttempts {

@@ -65,7 +65,10 @@ impl ThrottlePolicy {
         } else {
             (1, now)
         };
-        let locked_until = (failures >= self.max_failures).then_some(now + self.lockout_ms);
+        // A lock in force is never shortened, even by a failure that raced it.
+        let still_locked = record.locked_until.filter(|until| *until > now);
+        let new_lock = (failures >= self.max_failures).then_some(now + self.lockout_ms);
+        let locked_until = still_locked.max(new_lock);
         FailureRecord {
             failures,
             window_started_at,
@@ -138,6 +141,23 @@ mod tests {
         assert_eq!(r.failures, 1);
         assert_eq!(r.window_started_at, T0 + 16 * MINUTE_MS);
         assert_eq!(r.locked_until, None);
+    }
+
+    #[test]
+    fn a_lock_in_force_survives_a_new_window() {
+        let p = ThrottlePolicy::default();
+        let locked = FailureRecord {
+            failures: 5,
+            window_started_at: T0,
+            locked_until: Some(T0 + 30 * MINUTE_MS),
+        };
+        let after = p.after_failure(&locked, T0 + 20 * MINUTE_MS);
+        assert_eq!(after.failures, 1, "a new window starts");
+        assert_eq!(
+            after.locked_until,
+            Some(T0 + 30 * MINUTE_MS),
+            "but the lock stays"
+        );
     }
 
     #[test]

@@ -151,9 +151,17 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
             let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-            let pool = SqlitePoolOptions::new()
+            let mut pool = SqlitePoolOptions::new()
                 // An in-memory database lives in one connection; more would each see their own.
-                .max_connections(if in_memory { 1 } else { 8 })
+                .max_connections(if in_memory { 1 } else { 8 });
+            if in_memory {
+                // Closing that connection would drop the database.
+                pool = pool
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None);
+            }
+            let pool = pool
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;

@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
             security::session_layer,
         ))
         .layer(axum::middleware::from_fn(security::headers_layer))
+        .layer(security::compress_bundle())
         .with_state(state)
 }
 
@@ -49,6 +50,37 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Every ten minutes: deletes sessions past their limits and sign-in failure records whose
+/// window and lock have passed. Runs for the life of the server.
+pub async fn housekeeping(db: db::Db, sessions: crate::domain::sessions::SessionPolicy) {
+    use crate::domain::sign_in::ThrottlePolicy;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = db::now_ms();
+        let throttle = ThrottlePolicy::default();
+        let result = async {
+            let mut c = db.acquire().await?;
+            let s = crate::auth::repo::purge_expired_sessions(
+                c.conn(),
+                now - sessions.idle_timeout_ms,
+                now - sessions.absolute_lifetime_ms,
+            )
+            .await?;
+            let f =
+                crate::auth::repo::purge_stale_failures(c.conn(), now - throttle.window_ms, now)
+                    .await?;
+            Ok::<_, db::DbError>((s, f))
+        }
+        .await;
+        match result {
+            Ok((s, f)) if s + f > 0 => tracing::info!(sessions = s, failures = f, "housekeeping"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
     }
 }

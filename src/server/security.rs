@@ -67,12 +67,28 @@ pub async fn session_layer(
 }
 
 fn same_origin(req: &Request) -> bool {
+    // Browsers say where a request comes from; this survives proxies and HTTP/2, which
+    // rewrite or drop the Host header.
+    if let Some(site) = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
+        return matches!(site, "same-origin" | "none");
+    }
     let Some(origin) = req.headers().get(ORIGIN).and_then(|o| o.to_str().ok()) else {
         // Browsers send Origin on cross-site POSTs; its absence means same-site or a
         // non-browser client, which has no ambient cookie to abuse.
         return true;
     };
-    let Some(host) = req.headers().get(HOST).and_then(|h| h.to_str().ok()) else {
+    let host = req
+        .headers()
+        .get("x-forwarded-host")
+        .or_else(|| req.headers().get(HOST))
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    let Some(host) = host else {
         return false;
     };
     url::Url::parse(origin)
@@ -109,6 +125,25 @@ pub fn set_page_csp() {
             response.insert_header(CONTENT_SECURITY_POLICY, v);
         }
     }
+}
+
+/// Compresses the client bundle (wasm, JS, CSS) only: pages and server-function answers
+/// carry health information next to user-controlled text, where compression leaks
+/// (BREACH), and they are small anyway.
+pub fn compress_bundle(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{Predicate, SizeAbove};
+    let bundle = |_: StatusCode, _: http::Version, h: &http::HeaderMap, _: &http::Extensions| {
+        h.get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| {
+                t.starts_with("application/wasm")
+                    || t.starts_with("text/javascript")
+                    || t.starts_with("application/javascript")
+                    || t.starts_with("text/css")
+            })
+    };
+    tower_http::compression::CompressionLayer::new().compress_when(SizeAbove::new(1024).and(bundle))
 }
 
 /// Headers on every response. Pages and server-function answers are never cached

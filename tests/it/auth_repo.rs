@@ -162,6 +162,33 @@ async fn repeated_failures_lock_the_address(db: Db) {
     assert!(matches!(ghost, Err(AppError::TooManyAttempts { .. })));
 }
 
+async fn parallel_guesses_each_count(db: Db) {
+    let p = practice(&db, "Practice A").await;
+    account(&db, p, "olivia@a.example", Role::Owner).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let db = db.clone();
+        guesses.spawn(async move { sign_in(&db, "olivia@a.example", &format!("guess {i}")).await });
+    }
+    while let Some(r) = guesses.join_next().await {
+        assert!(r.expect("task").is_err());
+    }
+    let right = sign_in(&db, "olivia@a.example", PASSWORD).await;
+    assert!(
+        matches!(right, Err(AppError::TooManyAttempts { .. })),
+        "six parallel wrong guesses lock the address: {:?}",
+        right.as_ref().err()
+    );
+    let mut c = db.acquire().await.expect("conn");
+    let log = audit::recent_for_practice(c.conn(), p, 20)
+        .await
+        .expect("audit");
+    assert!(
+        log.iter().filter(|e| e.outcome == "failure").count() >= 5,
+        "failed attempts on a real account appear in its practice's log"
+    );
+}
+
 async fn success_clears_earlier_failures(db: Db) {
     let p = practice(&db, "Practice A").await;
     account(&db, p, "olivia@a.example", Role::Owner).await;
@@ -292,6 +319,7 @@ on_both_engines!(
     sign_in_opens_a_session_and_audits_it,
     wrong_password_and_unknown_email_fail_alike,
     repeated_failures_lock_the_address,
+    parallel_guesses_each_count,
     success_clears_earlier_failures,
     deactivated_accounts_cannot_sign_in_or_keep_sessions,
     idle_and_old_sessions_end,
