@@ -1,8 +1,11 @@
 //! The document shell and the routes.
 
 use crate::auth::components::{Home, SignInPage};
+use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
 use crate::error::AppError;
+use crate::people::components::{NewPersonPage, PersonProfilePage};
 use crate::portal::PortalHome;
+use crate::services::components::ServicesPage;
 use crate::staff::StaffHome;
 use crate::ui::ErrorPanel;
 use leptos::prelude::*;
@@ -52,6 +55,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
                 <Route path=path!("/login") view=SignInPage />
                 <Route path=path!("/app") view=StaffHome ssr=SsrMode::Async />
+                <Route path=path!("/app/contacts") view=ContactsPage ssr=SsrMode::Async />
+                <Route path=path!("/app/contacts/new") view=NewCasePage ssr=SsrMode::Async />
+                <Route path=path!("/app/cases/:id") view=CasePage ssr=SsrMode::Async />
+                <Route path=path!("/app/people/new") view=NewPersonPage ssr=SsrMode::Async />
+                <Route path=path!("/app/people/:id") view=PersonProfilePage ssr=SsrMode::Async />
+                <Route path=path!("/app/services") view=ServicesPage ssr=SsrMode::Async />
                 <Route path=path!("/portal") view=PortalHome ssr=SsrMode::Async />
             </Routes>
         </Router>

@@ -5,12 +5,18 @@
 //! capability (`auth`, `audit`, ...) keeps its shared types, server functions, server-only
 //! repository code and components together.
 
+// Leptos views are deeply nested types; the wizard and case page exceed the default.
+#![recursion_limit = "512"]
+
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod domain;
 pub mod error;
+pub mod people;
 pub mod portal;
+pub mod services;
 pub mod staff;
 pub mod ui;
 

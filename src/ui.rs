@@ -40,3 +40,23 @@ where
 {
     move || value.get().and_then(|r| r.err()).map(|e| e.to_string())
 }
+
+/// The numeric id in a route parameter, if it is one.
+pub fn param_id(params: &leptos_router::params::ParamsMap, key: &str) -> Option<i64> {
+    params.get(key).and_then(|v| v.parse().ok())
+}
+
+/// The message beside one form field, when the last save failed on that field.
+#[component]
+pub fn FieldErrorText(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| match e {
+            AppError::InvalidInput { field: f, message } if f == field => Some(view! {
+                <p class="field-error" role="alert" data-field=field>
+                    {message}
+                </p>
+            }),
+            _ => None,
+        })
+    }
+}

@@ -133,6 +133,22 @@ pub async fn account_in_practice(
     }))
 }
 
+/// Ties a portal account to the person it belongs to.
+pub async fn link_person(
+    mut c: Conn<'_>,
+    email: &str,
+    person: crate::domain::PersonId,
+) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query("UPDATE accounts SET person_id = $1 WHERE email = $2")
+            .bind(person.0)
+            .bind(email)
+            .execute(&mut *c)
+            .await?;
+    });
+    Ok(())
+}
+
 pub async fn set_active(mut c: Conn<'_>, id: AccountId, active: bool) -> Result<(), DbError> {
     on_conn!(c.re(), |c| {
         sqlx::query("UPDATE accounts SET active = $1 WHERE id = $2")

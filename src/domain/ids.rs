@@ -26,3 +26,19 @@ id_type!(
     /// A sign-in account, staff or participant.
     AccountId
 );
+id_type!(
+    /// A person or organization the practice knows.
+    PersonId
+);
+id_type!(
+    /// A case: an individual, couple, family, group or consultation.
+    CaseId
+);
+id_type!(
+    /// A service in the practice's catalogue.
+    ServiceId
+);
+id_type!(
+    /// One period of one person's membership in one case.
+    MembershipId
+);

@@ -1,8 +1,14 @@
 //! The domain core: plain types and rules with no I/O, compiled for the server and the
 //! browser alike and unit-tested without a database or a browser.
 
+pub mod billing;
+pub mod cases;
+pub mod groups;
 pub mod ids;
+pub mod membership;
+pub mod people;
 pub mod roles;
+pub mod services;
 pub mod sessions;
 pub mod sign_in;
 

@@ -112,6 +112,15 @@ impl Role {
     }
 }
 
+/// What one staff account may see: its practice, and within it every case or only its
+/// own, shared and supervised ones. Repositories filter by it; nothing crosses practices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub practice_id: super::PracticeId,
+    pub account_id: super::AccountId,
+    pub sees_every_case: bool,
+}
+
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())

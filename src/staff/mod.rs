@@ -29,7 +29,9 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
                 </button>
             </header>
             <nav id="main-nav" class="sidebar" class:open=move || menu_open.get() aria-label="Main">
-                <A href="/app" attr:class="nav-link">"Home"</A>
+                <A href="/app" attr:class="nav-link" exact=true>"Home"</A>
+                <A href="/app/contacts" attr:class="nav-link">"Contacts"</A>
+                <A href="/app/services" attr:class="nav-link">"Services"</A>
                 <div class="account">
                     <span class="who" data-testid="signed-in-as">{viewer.display_name.clone()}</span>
                     <span class="role">{viewer.role.label()}</span>

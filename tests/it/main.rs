@@ -5,4 +5,5 @@ mod common;
 
 mod audit_repo;
 mod auth_repo;
+mod cases_repo;
 mod http;

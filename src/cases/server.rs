@@ -1,0 +1,859 @@
+//! What staff do to cases, with every check: who is asking, whether they may see this
+//! exact case or person, whether the input makes sense; each change in one transaction
+//! with its audit entry. Server functions and tests both call these. Server only.
+
+use super::repo::{self, CaseFields, CaseRow, MemberRow, StaffRow};
+use super::{
+    Added, CaseDetails, CaseEdit, CaseSummary, Diagnosis, Member, NewCase, PayerView, ServiceLabel,
+    StaffMember,
+};
+use crate::audit::server::{denied, record};
+use crate::audit::{Action, Outcome};
+use crate::auth::server::SignedIn;
+use crate::domain::billing::Payer;
+use crate::domain::cases::CaseKind;
+use crate::domain::groups::{check_capacity, has_seat, normalize_initials};
+use crate::domain::membership::{check_end, check_new_period, Ending, Period};
+use crate::domain::people::{display_name, PersonKind};
+use crate::domain::{AccountId, CaseId, MembershipId, PersonId, Role, Scope, ServiceId};
+use crate::error::{AppError, AppResult};
+use crate::people::repo as people;
+use crate::server::db::{now_ms, Conn, Db, Tx};
+use crate::services::repo as services;
+use chrono::NaiveDate;
+
+impl SignedIn {
+    pub fn scope(&self) -> Scope {
+        Scope {
+            practice_id: self.practice_id,
+            account_id: self.account_id,
+            sees_every_case: self.role.sees_every_case(),
+        }
+    }
+
+    /// Today in the practice's time zone: the date a membership change made now is on.
+    pub fn today(&self) -> NaiveDate {
+        chrono::Utc::now()
+            .with_timezone(&self.time_zone)
+            .date_naive()
+    }
+}
+
+/// The case, if the caller may see it; otherwise `NotFound`, with the refusal audited.
+async fn visible_case(db: &Db, c: Conn<'_>, who: &SignedIn, id: CaseId) -> AppResult<CaseRow> {
+    match repo::get(c, &who.scope(), id).await? {
+        Some(row) => Ok(row),
+        None => {
+            denied(
+                db,
+                who,
+                "case",
+                Some(id.0),
+                "not found or not visible to this account",
+            )
+            .await;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+async fn visible_membership(
+    db: &Db,
+    c: Conn<'_>,
+    who: &SignedIn,
+    id: MembershipId,
+) -> AppResult<MemberRow> {
+    match repo::membership(c, &who.scope(), id).await? {
+        Some(row) => Ok(row),
+        None => {
+            denied(
+                db,
+                who,
+                "membership",
+                Some(id.0),
+                "not found or not visible to this account",
+            )
+            .await;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+fn check_name(name: &str) -> AppResult<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", "Give the case a name."));
+    }
+    if name.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "name",
+            "Keep the name under 200 characters.",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Initials and capacity as the kind allows: groups must have initials unique in the
+/// practice; other kinds have neither.
+async fn group_fields(
+    c: Conn<'_>,
+    who: &SignedIn,
+    kind: CaseKind,
+    initials: &str,
+    capacity: Option<i64>,
+    except: Option<CaseId>,
+) -> AppResult<(Option<String>, Option<i64>)> {
+    if !kind.is_group() {
+        return Ok((None, None));
+    }
+    let initials = normalize_initials(initials).map_err(|m| AppError::invalid("initials", m))?;
+    let capacity = check_capacity(capacity).map_err(|m| AppError::invalid("capacity", m))?;
+    if repo::initials_taken(c, &who.scope(), &initials, except).await? {
+        return Err(AppError::invalid(
+            "initials",
+            format!(
+                "Another group already uses {initials}. Initials must be unique in the practice."
+            ),
+        ));
+    }
+    Ok((Some(initials), capacity))
+}
+
+async fn check_providers(
+    mut c: Conn<'_>,
+    who: &SignedIn,
+    ids: &[AccountId],
+) -> AppResult<Vec<AccountId>> {
+    let mut unique: Vec<AccountId> = Vec::new();
+    for id in ids {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    if unique.is_empty() {
+        return Err(AppError::invalid(
+            "providers",
+            "Choose at least one provider.",
+        ));
+    }
+    let staff = repo::care_staff(c.re(), &who.scope()).await?;
+    if let Some(bad) = unique.iter().find(|id| !staff.iter().any(|s| s.id == id.0)) {
+        return Err(AppError::invalid(
+            "providers",
+            format!("Account {bad} is not a provider in this practice."),
+        ));
+    }
+    Ok(unique)
+}
+
+async fn check_default_service(
+    c: Conn<'_>,
+    who: &SignedIn,
+    kind: CaseKind,
+    id: Option<ServiceId>,
+) -> AppResult<Option<ServiceId>> {
+    let Some(id) = id else { return Ok(None) };
+    let service = services::get(c, who.practice_id, id)
+        .await?
+        .filter(|s| s.active)
+        .ok_or_else(|| {
+            AppError::invalid("default_service", "That service is not in the catalogue.")
+        })?;
+    if !kind.accepts_default_service(service.category) {
+        return Err(AppError::invalid(
+            "default_service",
+            format!(
+                "{} cases use a {} service by default; {} is {}.",
+                kind.label(),
+                kind.default_service_category().label().to_lowercase(),
+                service.code,
+                service.category.label().to_lowercase()
+            ),
+        ));
+    }
+    Ok(Some(id))
+}
+
+async fn check_payer(c: Conn<'_>, who: &SignedIn, payer: Payer) -> AppResult<()> {
+    let Some(contact) = payer.contact_id() else {
+        return Ok(());
+    };
+    let person = people::get(c, &who.scope(), PersonId(contact))
+        .await?
+        .ok_or_else(|| AppError::invalid("payer", "That billing contact was not found."))?;
+    payer
+        .check_contact_kind(person.kind())
+        .map_err(|m| AppError::invalid("payer", m))
+}
+
+/// Adds someone to a case inside `tx`: a new period from `on`, or a waitlist place when a
+/// group is full. The case row is locked first so the seat count cannot change under us.
+async fn add_member_in(
+    tx: &mut Tx,
+    who: &SignedIn,
+    case: &CaseRow,
+    person: PersonId,
+    on: NaiveDate,
+    now: i64,
+) -> AppResult<Added> {
+    let case_id = CaseId(case.id);
+    repo::lock(tx.conn(), case_id, now).await?;
+    let row = people::get(tx.conn(), &who.scope(), person)
+        .await?
+        .ok_or_else(|| AppError::invalid("person", "That person was not found."))?;
+    if !row.kind().may_participate() {
+        return Err(AppError::invalid(
+            "person",
+            format!(
+                "{} is a {}, not someone who takes part.",
+                row.legal_name,
+                row.kind().label().to_lowercase()
+            ),
+        ));
+    }
+    let history: Vec<Period> = repo::periods_of(tx.conn(), case_id, person)
+        .await?
+        .iter()
+        .filter_map(MemberRow::period)
+        .collect();
+    check_new_period(
+        &history,
+        Period {
+            joined_on: on,
+            left_on: None,
+        },
+    )
+    .map_err(|m| AppError::invalid("person", format!("{}: {m}", row.display_name())))?;
+    let kind = case.kind();
+    if let Some(max) = kind.headcount().max {
+        let current = repo::count_current(tx.conn(), case_id).await?;
+        if current as usize >= max {
+            return Err(AppError::invalid(
+                "person",
+                format!(
+                    "{} case has room for {max}; end a membership first.",
+                    kind.label()
+                ),
+            ));
+        }
+    }
+    let waitlisted = kind.is_group()
+        && !has_seat(
+            case.capacity,
+            repo::count_current(tx.conn(), case_id).await?,
+        );
+    let id = repo::insert_membership(
+        tx.conn(),
+        &who.scope(),
+        case_id,
+        person,
+        waitlisted,
+        on,
+        now,
+    )
+    .await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(case.id),
+        Outcome::Success,
+        &format!(
+            "{} person {} from {on}",
+            if waitlisted { "waitlisted" } else { "added" },
+            person.0
+        ),
+    )
+    .await?;
+    Ok(if waitlisted {
+        Added::Waitlisted(id)
+    } else {
+        Added::Member(id)
+    })
+}
+
+pub async fn create_case(db: &Db, who: &SignedIn, draft: NewCase) -> AppResult<CaseId> {
+    let kind = draft.kind;
+    let mut participants: Vec<PersonId> = Vec::new();
+    for p in &draft.participant_ids {
+        if participants.contains(p) {
+            return Err(AppError::invalid(
+                "participants",
+                "Someone was added twice.",
+            ));
+        }
+        participants.push(*p);
+    }
+    kind.check_headcount(participants.len())
+        .map_err(|m| AppError::invalid("participants", m))?;
+    let now = now_ms();
+    let today = who.today();
+
+    let mut tx = db.begin().await?;
+    let name = if draft.name.trim().is_empty() && participants.len() == 1 && !kind.is_group() {
+        // An individual case is named after its client unless told otherwise.
+        let only = people::get(tx.conn(), &who.scope(), participants[0])
+            .await?
+            .ok_or_else(|| AppError::invalid("participants", "That person was not found."))?;
+        only.display_name()
+    } else {
+        check_name(&draft.name)?
+    };
+    let (initials, capacity) =
+        group_fields(tx.conn(), who, kind, &draft.initials, draft.capacity, None).await?;
+    let providers = check_providers(tx.conn(), who, &draft.provider_ids).await?;
+    let default_service_id =
+        check_default_service(tx.conn(), who, kind, draft.default_service_id).await?;
+    check_payer(tx.conn(), who, draft.payer).await?;
+
+    let id = repo::insert(
+        tx.conn(),
+        &who.scope(),
+        &CaseFields {
+            kind,
+            name: &name,
+            initials: initials.as_deref(),
+            capacity,
+            default_service_id,
+            payer: draft.payer,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| {
+        if e.constraint() == Some("cases_initials_unique") || e.is_unique_violation() {
+            AppError::invalid("initials", "Another group already uses these initials.")
+        } else {
+            e.into()
+        }
+    })?;
+    repo::set_providers(tx.conn(), id, &providers).await?;
+    // The creator must still be able to open what they made.
+    let row = repo::get(tx.conn(), &who.scope(), id).await?.ok_or_else(|| {
+        AppError::invalid(
+            "providers",
+            "Include yourself (or an associate you supervise) as a provider, or ask an administrator to create it.",
+        )
+    })?;
+    record(
+        tx.conn(),
+        who,
+        Action::Create,
+        "case",
+        Some(id.0),
+        Outcome::Success,
+        kind.as_str(),
+    )
+    .await?;
+    for person in participants {
+        add_member_in(&mut tx, who, &row, person, today, now).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_case(db: &Db, who: &SignedIn, id: CaseId, edit: CaseEdit) -> AppResult<()> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let case = visible_case(db, tx.conn(), who, id).await?;
+    let kind = case.kind();
+    let name = check_name(&edit.name)?;
+    let (initials, capacity) = group_fields(
+        tx.conn(),
+        who,
+        kind,
+        &edit.initials,
+        edit.capacity,
+        Some(id),
+    )
+    .await?;
+    let providers = check_providers(tx.conn(), who, &edit.provider_ids).await?;
+    let default_service_id =
+        check_default_service(tx.conn(), who, kind, edit.default_service_id).await?;
+    repo::update_details(
+        tx.conn(),
+        id,
+        &name,
+        initials.as_deref(),
+        capacity,
+        default_service_id,
+        now,
+    )
+    .await?;
+    repo::set_providers(tx.conn(), id, &providers).await?;
+    if repo::get(tx.conn(), &who.scope(), id).await?.is_none() {
+        return Err(AppError::invalid(
+            "providers",
+            "You would lose access to this case: keep yourself (or your associate) as a provider.",
+        ));
+    }
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(id.0),
+        Outcome::Success,
+        "details",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn staff(rows: Vec<StaffRow>) -> Vec<StaffMember> {
+    rows.into_iter()
+        .map(|r| StaffMember {
+            id: AccountId(r.id),
+            name: r.display_name,
+            role_label: Role::parse(&r.role)
+                .map(Role::label)
+                .unwrap_or("")
+                .to_string(),
+        })
+        .collect()
+}
+
+fn payer_view(payer: Payer, names: &[(i64, String)]) -> PayerView {
+    let name = |id: i64| {
+        names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| "(removed contact)".into())
+    };
+    let label = match payer {
+        Payer::SelfPay => "Self-pay".to_string(),
+        Payer::Contact(id) => format!("Billing contact: {}", name(id)),
+        Payer::Organization(id) => format!("Sponsor: {}", name(id)),
+    };
+    PayerView { payer, label }
+}
+
+/// The case page, audited as a read of the case.
+pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<CaseDetails> {
+    let mut c = db.acquire().await?;
+    let case = visible_case(db, c.conn(), who, id).await?;
+    let kind = case.kind();
+    let workflows = kind.workflows();
+    let members = repo::members(c.conn(), id).await?;
+    let mut contact_ids: Vec<i64> = members
+        .iter()
+        .filter_map(|m| m.payer_override().and_then(Payer::contact_id))
+        .collect();
+    contact_ids.extend(case.payer().contact_id());
+    let names = repo::contact_names(c.conn(), &who.scope(), &contact_ids).await?;
+    let default_service = match case.default_service_id {
+        Some(s) => services::get(c.conn(), who.practice_id, ServiceId(s))
+            .await?
+            .map(|s| ServiceLabel {
+                id: s.id,
+                code: s.code,
+                name: s.name,
+            }),
+        None => None,
+    };
+    let diagnoses = if workflows.diagnoses {
+        Some(
+            repo::diagnoses(c.conn(), id)
+                .await?
+                .into_iter()
+                .map(|d| Diagnosis {
+                    id: d.id,
+                    person_id: PersonId(d.person_id),
+                    person_name: display_name(&d.legal_name, d.preferred_name.as_deref()),
+                    code: d.code,
+                    description: d.description,
+                    noted_on: d.noted_on,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let details = CaseDetails {
+        id,
+        kind,
+        name: case.name.clone(),
+        initials: case.initials.clone(),
+        capacity: case.capacity,
+        default_service,
+        providers: staff(repo::staff_of_case(c.conn(), id, false).await?),
+        shared_with: staff(repo::staff_of_case(c.conn(), id, true).await?),
+        payer: payer_view(case.payer(), &names),
+        members: members
+            .iter()
+            .map(|m| Member {
+                membership_id: MembershipId(m.id),
+                person_id: PersonId(m.person_id),
+                display_name: display_name(&m.legal_name, m.preferred_name.as_deref()),
+                waitlisted: m.status == "waitlisted",
+                joined_on: m.joined_on.clone(),
+                left_on: m.left_on.clone(),
+                payer_override: m.payer_override().map(|p| payer_view(p, &names)),
+            })
+            .collect(),
+        workflows,
+        diagnoses,
+        today: who.today().to_string(),
+    };
+    record(
+        c.conn(),
+        who,
+        Action::Read,
+        "case",
+        Some(id.0),
+        Outcome::Success,
+        "",
+    )
+    .await?;
+    Ok(details)
+}
+
+pub async fn add_member(
+    db: &Db,
+    who: &SignedIn,
+    case: CaseId,
+    person: PersonId,
+    on: NaiveDate,
+) -> AppResult<Added> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let row = visible_case(db, tx.conn(), who, case).await?;
+    let added = add_member_in(&mut tx, who, &row, person, on, now).await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Ends an open membership inside `tx`: a waitlist place or a period not yet begun is
+/// withdrawn; a running period closes on `left_on` and stays as history.
+async fn end_in(tx: &mut Tx, m: &MemberRow, left_on: NaiveDate, now: i64) -> AppResult<()> {
+    repo::lock(tx.conn(), CaseId(m.case_id), now).await?;
+    let id = MembershipId(m.id);
+    if m.status == "waitlisted" {
+        repo::withdraw(tx.conn(), id).await?;
+        return Ok(());
+    }
+    let period = m.period().ok_or(AppError::Internal)?;
+    match check_end(&period, left_on).map_err(|msg| AppError::invalid("left_on", msg))? {
+        Ending::Withdraw => repo::withdraw(tx.conn(), id).await?,
+        Ending::Close => repo::end_membership(tx.conn(), id, left_on, now).await?,
+    }
+    Ok(())
+}
+
+/// Ends a membership on `left_on` (the first day they are no longer a member), keeping
+/// it as history. A waitlist place is simply withdrawn.
+pub async fn end_membership(
+    db: &Db,
+    who: &SignedIn,
+    id: MembershipId,
+    left_on: NaiveDate,
+) -> AppResult<()> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let m = visible_membership(db, tx.conn(), who, id).await?;
+    end_in(&mut tx, &m, left_on, now).await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(m.case_id),
+        Outcome::Success,
+        &format!("ended membership of person {} on {left_on}", m.person_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves someone off the waitlist into the group from `on`, if a seat is free.
+pub async fn promote(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) -> AppResult<()> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let m = visible_membership(db, tx.conn(), who, id).await?;
+    if m.status != "waitlisted" || m.left_on.is_some() {
+        return Err(AppError::Conflict(
+            "This person is not on the waitlist any more.".into(),
+        ));
+    }
+    let case = visible_case(db, tx.conn(), who, CaseId(m.case_id)).await?;
+    repo::lock(tx.conn(), CaseId(m.case_id), now).await?;
+    let current = repo::count_current(tx.conn(), CaseId(m.case_id)).await?;
+    if !has_seat(case.capacity, current) {
+        return Err(AppError::Conflict(format!(
+            "The group is full ({current} of {}). End a membership or raise the capacity first.",
+            case.capacity.unwrap_or(current)
+        )));
+    }
+    let history: Vec<Period> =
+        repo::periods_of(tx.conn(), CaseId(m.case_id), PersonId(m.person_id))
+            .await?
+            .iter()
+            .filter(|r| r.id != m.id)
+            .filter_map(MemberRow::period)
+            .collect();
+    check_new_period(
+        &history,
+        Period {
+            joined_on: on,
+            left_on: None,
+        },
+    )
+    .map_err(|msg| AppError::invalid("joined_on", msg))?;
+    repo::promote(tx.conn(), id, on, now).await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(m.case_id),
+        Outcome::Success,
+        &format!("promoted person {} from the waitlist on {on}", m.person_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "Group memberships" on a profile: the person ends up a current member (or waitlisted)
+/// of exactly the ticked groups the caller can see. New ones start today; unticked ones
+/// end today. Groups the caller cannot see are left as they are.
+pub async fn set_person_groups(
+    db: &Db,
+    who: &SignedIn,
+    person: PersonId,
+    ticked: Vec<CaseId>,
+) -> AppResult<()> {
+    let now = now_ms();
+    let today = who.today();
+    let mut tx = db.begin().await?;
+    if people::get(tx.conn(), &who.scope(), person)
+        .await?
+        .is_none()
+    {
+        denied(
+            db,
+            who,
+            "person",
+            Some(person.0),
+            "not found or not visible to this account",
+        )
+        .await;
+        return Err(AppError::NotFound);
+    }
+    let current = people::memberships(tx.conn(), &who.scope(), person).await?;
+    for m in current
+        .iter()
+        .filter(|m| m.is_current() && m.case_kind.is_group())
+    {
+        if !ticked.contains(&m.case_id) {
+            let row = visible_membership(db, tx.conn(), who, m.membership_id).await?;
+            end_in(&mut tx, &row, today, now).await?;
+            record(
+                tx.conn(),
+                who,
+                Action::Update,
+                "case",
+                Some(m.case_id.0),
+                Outcome::Success,
+                &format!("ended membership of person {} on {today}", person.0),
+            )
+            .await?;
+        }
+    }
+    for case_id in ticked {
+        if current
+            .iter()
+            .any(|m| m.is_current() && m.case_id == case_id)
+        {
+            continue;
+        }
+        let case = visible_case(db, tx.conn(), who, case_id).await?;
+        if !case.kind().is_group() {
+            return Err(AppError::invalid(
+                "groups",
+                "Only groups can be ticked here.",
+            ));
+        }
+        add_member_in(&mut tx, who, &case, person, today, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_case_payer(db: &Db, who: &SignedIn, case: CaseId, payer: Payer) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    visible_case(db, tx.conn(), who, case).await?;
+    check_payer(tx.conn(), who, payer).await?;
+    repo::set_case_payer(tx.conn(), case, payer, now_ms()).await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(case.0),
+        Outcome::Success,
+        "default payer",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_member_payer(
+    db: &Db,
+    who: &SignedIn,
+    id: MembershipId,
+    payer: Option<Payer>,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let m = visible_membership(db, tx.conn(), who, id).await?;
+    if let Some(p) = payer {
+        check_payer(tx.conn(), who, p).await?;
+    }
+    repo::set_member_payer(tx.conn(), id, payer, now_ms()).await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(m.case_id),
+        Outcome::Success,
+        &format!("payer of person {}", m.person_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a diagnosis for a participant of a clinical case. Workshop and consultation
+/// cases have no diagnoses: the request is refused as if the feature did not exist.
+pub async fn add_diagnosis(
+    db: &Db,
+    who: &SignedIn,
+    case: CaseId,
+    person: PersonId,
+    code: &str,
+    description: &str,
+    on: NaiveDate,
+) -> AppResult<i64> {
+    let code = code.trim().to_uppercase();
+    let description = description.trim();
+    let code_ok = (3..=8).contains(&code.len())
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+    if !code_ok {
+        return Err(AppError::invalid(
+            "code",
+            "Enter an ICD-10 code such as F41.1.",
+        ));
+    }
+    if description.is_empty() || description.chars().count() > 300 {
+        return Err(AppError::invalid(
+            "description",
+            "Describe the diagnosis (up to 300 characters).",
+        ));
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let row = visible_case(db, tx.conn(), who, case).await?;
+    if !row.kind().workflows().diagnoses {
+        return Err(AppError::NotFound);
+    }
+    let is_member = repo::periods_of(tx.conn(), case, person)
+        .await?
+        .iter()
+        .any(|m| m.status == "active");
+    if !is_member {
+        return Err(AppError::invalid(
+            "person",
+            "Choose one of this case's clients.",
+        ));
+    }
+    let id = repo::insert_diagnosis(
+        tx.conn(),
+        &who.scope(),
+        case,
+        person,
+        &code,
+        description,
+        on,
+        now,
+    )
+    .await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Create,
+        "diagnosis",
+        Some(id),
+        Outcome::Success,
+        &format!("case {}", case.0),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The contacts list: groups first, then other cases, then people, all narrowed by
+/// `query` (name or initials).
+pub async fn contacts(
+    db: &Db,
+    who: &SignedIn,
+    query: &str,
+) -> AppResult<(Vec<CaseSummary>, Vec<crate::people::PersonSummary>)> {
+    let mut c = db.acquire().await?;
+    let cases = repo::search(c.conn(), &who.scope(), query, false, 200).await?;
+    let people = people::search(
+        c.conn(),
+        &who.scope(),
+        query,
+        &[
+            PersonKind::Person,
+            PersonKind::BillingContact,
+            PersonKind::Organization,
+        ],
+        200,
+    )
+    .await?;
+    Ok((cases, people))
+}
+
+/// Shares a case with another provider (scheduling it on their calendar does this).
+pub async fn share_case(db: &Db, who: &SignedIn, case: CaseId, with: AccountId) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    visible_case(db, tx.conn(), who, case).await?;
+    check_providers(tx.conn(), who, &[with]).await?;
+    repo::share(tx.conn(), case, with, who.account_id, now_ms()).await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(case.0),
+        Outcome::Success,
+        &format!("shared with account {}", with.0),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// People the caller may see, for pickers (participants only when `participants`).
+pub async fn search_people(
+    db: &Db,
+    who: &SignedIn,
+    query: &str,
+    kinds: &[PersonKind],
+) -> AppResult<Vec<crate::people::PersonSummary>> {
+    let mut c = db.acquire().await?;
+    Ok(people::search(c.conn(), &who.scope(), query, kinds, 20).await?)
+}
+
+/// Care staff of the practice, for provider pickers.
+pub async fn care_staff(db: &Db, who: &SignedIn) -> AppResult<Vec<StaffMember>> {
+    let mut c = db.acquire().await?;
+    Ok(staff(repo::care_staff(c.conn(), &who.scope()).await?))
+}

@@ -1,0 +1,303 @@
+//! People in the database. Server only.
+
+use super::{PersonMembership, PersonSummary};
+use crate::cases::repo::VISIBLE_CASE;
+use crate::domain::cases::CaseKind;
+use crate::domain::people::{display_name, PersonFields, PersonInput, PersonKind};
+use crate::domain::{CaseId, MembershipId, PersonId, Scope};
+use crate::on_conn;
+use crate::server::db::{Conn, DbError};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub kind: String,
+    pub legal_name: String,
+    pub preferred_name: Option<String>,
+    pub pronouns: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub emergency_contact: Option<String>,
+    pub admin_notes: Option<String>,
+}
+
+impl PersonRow {
+    pub fn kind(&self) -> PersonKind {
+        PersonKind::parse(&self.kind).unwrap_or(PersonKind::Person)
+    }
+
+    pub fn display_name(&self) -> String {
+        display_name(&self.legal_name, self.preferred_name.as_deref())
+    }
+
+    pub fn summary(&self) -> PersonSummary {
+        PersonSummary {
+            id: PersonId(self.id),
+            kind: self.kind(),
+            display_name: self.display_name(),
+            legal_name: self.legal_name.clone(),
+            email: self.email.clone(),
+        }
+    }
+
+    /// The stored details in the shape the edit form sends back.
+    pub fn as_input(&self) -> PersonInput {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        PersonInput {
+            kind: Some(self.kind()),
+            legal_name: self.legal_name.clone(),
+            preferred_name: s(&self.preferred_name),
+            pronouns: s(&self.pronouns),
+            date_of_birth: s(&self.date_of_birth),
+            email: s(&self.email),
+            phone: s(&self.phone),
+            address: s(&self.address),
+            emergency_contact: s(&self.emergency_contact),
+            admin_notes: s(&self.admin_notes),
+        }
+    }
+}
+
+const COLUMNS: &str = "p.id, p.kind, p.legal_name, p.preferred_name, p.pronouns, p.date_of_birth, p.email, p.phone, p.address, p.emergency_contact, p.admin_notes";
+
+/// A person the scope may see: anyone for owners and admins; for others, people they
+/// created or who belong (now or before) to a case they see, or pay for one; and every
+/// organization (sponsors are picked practice-wide and say nothing about anyone's care).
+/// Binds $1 practice, $2 account, $3 sees-every-case.
+pub fn visible_person() -> String {
+    format!(
+        "p.practice_id = $1 AND ($3 OR p.created_by = $2 OR p.kind = 'organization'
+           OR EXISTS (SELECT 1 FROM memberships m JOIN cases c ON c.id = m.case_id
+                      WHERE m.person_id = p.id AND {VISIBLE_CASE})
+           OR EXISTS (SELECT 1 FROM cases c WHERE c.payer_contact_id = p.id AND {VISIBLE_CASE}))"
+    )
+}
+
+fn search_key(fields: &PersonFields) -> String {
+    format!(
+        "{} {}",
+        fields.legal_name.to_lowercase(),
+        fields
+            .preferred_name
+            .as_deref()
+            .unwrap_or("")
+            .to_lowercase()
+    )
+    .trim()
+    .to_string()
+}
+
+/// A LIKE pattern matching `query` anywhere, with the user's own % and _ taken literally.
+pub fn like_pattern(query: &str) -> String {
+    let escaped: String = query
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+pub async fn insert(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    f: &PersonFields,
+    now: i64,
+) -> Result<PersonId, DbError> {
+    let id: i64 = on_conn!(c.re(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO people (practice_id, kind, legal_name, preferred_name, pronouns, date_of_birth,
+                email, phone, address, emergency_contact, admin_notes, search_name, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+             RETURNING id",
+        )
+        .bind(scope.practice_id.0)
+        .bind(f.kind.as_str())
+        .bind(&f.legal_name)
+        .bind(&f.preferred_name)
+        .bind(&f.pronouns)
+        .bind(f.date_of_birth.map(|d| d.to_string()))
+        .bind(&f.email)
+        .bind(&f.phone)
+        .bind(&f.address)
+        .bind(&f.emergency_contact)
+        .bind(&f.admin_notes)
+        .bind(search_key(f))
+        .bind(scope.account_id.0)
+        .bind(now)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    Ok(PersonId(id))
+}
+
+/// Updates a person the caller may see; returns whether a row changed.
+pub async fn update(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    id: PersonId,
+    f: &PersonFields,
+    now: i64,
+) -> Result<bool, DbError> {
+    let sql = format!(
+        "UPDATE people SET kind = $5, legal_name = $6, preferred_name = $7, pronouns = $8,
+            date_of_birth = $9, email = $10, phone = $11, address = $12, emergency_contact = $13,
+            admin_notes = $14, search_name = $15, updated_at = $16
+         WHERE id = $4 AND id IN (SELECT p.id FROM people p WHERE {})",
+        visible_person()
+    );
+    let n = on_conn!(c.re(), |c| {
+        sqlx::query(&sql)
+            .bind(scope.practice_id.0)
+            .bind(scope.account_id.0)
+            .bind(scope.sees_every_case)
+            .bind(id.0)
+            .bind(f.kind.as_str())
+            .bind(&f.legal_name)
+            .bind(&f.preferred_name)
+            .bind(&f.pronouns)
+            .bind(f.date_of_birth.map(|d| d.to_string()))
+            .bind(&f.email)
+            .bind(&f.phone)
+            .bind(&f.address)
+            .bind(&f.emergency_contact)
+            .bind(&f.admin_notes)
+            .bind(search_key(f))
+            .bind(now)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    Ok(n > 0)
+}
+
+/// One person, if the scope may see them.
+pub async fn get(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    id: PersonId,
+) -> Result<Option<PersonRow>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM people p WHERE p.id = $4 AND {}",
+        visible_person()
+    );
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as::<_, PersonRow>(&sql)
+            .bind(scope.practice_id.0)
+            .bind(scope.account_id.0)
+            .bind(scope.sees_every_case)
+            .bind(id.0)
+            .fetch_optional(&mut *c)
+            .await?
+    }))
+}
+
+/// Several people at once (for checking a list of picks), those the scope may see.
+pub async fn get_many(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    ids: &[PersonId],
+) -> Result<Vec<PersonRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
+    // The ids are integers formatted by us, not user text.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM people p WHERE p.id IN ({}) AND {}",
+        list.join(","),
+        visible_person()
+    );
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as::<_, PersonRow>(&sql)
+            .bind(scope.practice_id.0)
+            .bind(scope.account_id.0)
+            .bind(scope.sees_every_case)
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
+/// People whose name contains `query`, in name order, of the given kinds.
+pub async fn search(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    query: &str,
+    kinds: &[PersonKind],
+    limit: i64,
+) -> Result<Vec<PersonSummary>, DbError> {
+    let kinds_sql: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM people p
+         WHERE {} AND p.search_name LIKE $4 ESCAPE '\\' AND p.kind IN ({})
+         ORDER BY p.search_name, p.id LIMIT $5",
+        visible_person(),
+        kinds_sql.join(",")
+    );
+    let rows: Vec<PersonRow> = on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
+            .bind(scope.practice_id.0)
+            .bind(scope.account_id.0)
+            .bind(scope.sees_every_case)
+            .bind(like_pattern(query))
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(rows.iter().map(PersonRow::summary).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    id: i64,
+    case_id: i64,
+    name: String,
+    kind: String,
+    initials: Option<String>,
+    status: String,
+    joined_on: String,
+    left_on: Option<String>,
+}
+
+/// Every membership of a person in cases the scope may see, current first.
+pub async fn memberships(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    person: PersonId,
+) -> Result<Vec<PersonMembership>, DbError> {
+    let sql = format!(
+        "SELECT m.id, c.id AS case_id, c.name, c.kind, c.initials, m.status, m.joined_on, m.left_on
+         FROM memberships m JOIN cases c ON c.id = m.case_id
+         WHERE m.person_id = $4 AND {VISIBLE_CASE}
+         ORDER BY (CASE WHEN m.left_on IS NULL THEN 0 ELSE 1 END), m.joined_on DESC, m.id DESC"
+    );
+    let rows: Vec<MembershipRow> = on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
+            .bind(scope.practice_id.0)
+            .bind(scope.account_id.0)
+            .bind(scope.sees_every_case)
+            .bind(person.0)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(PersonMembership {
+                membership_id: MembershipId(r.id),
+                case_id: CaseId(r.case_id),
+                case_name: r.name,
+                case_kind: CaseKind::parse(&r.kind)?,
+                initials: r.initials,
+                waitlisted: r.status == "waitlisted",
+                joined_on: r.joined_on,
+                left_on: r.left_on,
+            })
+        })
+        .collect())
+}

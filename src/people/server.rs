@@ -1,0 +1,112 @@
+//! What staff do to people, with every check and audit. Server only.
+
+use super::repo;
+use super::{GroupChoice, PersonProfile};
+use crate::audit::server::{denied, record};
+use crate::audit::{Action, Outcome};
+use crate::auth::server::SignedIn;
+use crate::domain::people::PersonInput;
+use crate::domain::PersonId;
+use crate::error::{AppError, AppResult};
+use crate::server::db::{now_ms, Db};
+
+fn field_error(e: crate::domain::people::FieldError) -> AppError {
+    AppError::invalid(e.field, e.message)
+}
+
+pub async fn create_person(db: &Db, who: &SignedIn, input: &PersonInput) -> AppResult<PersonId> {
+    let fields = input.clean(who.today()).map_err(field_error)?;
+    let mut tx = db.begin().await?;
+    let id = repo::insert(tx.conn(), &who.scope(), &fields, now_ms()).await?;
+    record(
+        tx.conn(),
+        who,
+        Action::Create,
+        "person",
+        Some(id.0),
+        Outcome::Success,
+        fields.kind.as_str(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_person(
+    db: &Db,
+    who: &SignedIn,
+    id: PersonId,
+    input: &PersonInput,
+) -> AppResult<()> {
+    let fields = input.clean(who.today()).map_err(field_error)?;
+    let mut tx = db.begin().await?;
+    if !repo::update(tx.conn(), &who.scope(), id, &fields, now_ms()).await? {
+        drop(tx);
+        denied(
+            db,
+            who,
+            "person",
+            Some(id.0),
+            "not found or not visible to this account",
+        )
+        .await;
+        return Err(AppError::NotFound);
+    }
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "person",
+        Some(id.0),
+        Outcome::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A person's profile with every case they belong to, audited as a read.
+pub async fn profile(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonProfile> {
+    let mut c = db.acquire().await?;
+    let Some(row) = repo::get(c.conn(), &who.scope(), id).await? else {
+        drop(c);
+        denied(
+            db,
+            who,
+            "person",
+            Some(id.0),
+            "not found or not visible to this account",
+        )
+        .await;
+        return Err(AppError::NotFound);
+    };
+    let memberships = repo::memberships(c.conn(), &who.scope(), id).await?;
+    let groups_available = crate::cases::repo::search(c.conn(), &who.scope(), "", true, 500)
+        .await?
+        .into_iter()
+        .map(|g| GroupChoice {
+            case_id: g.id,
+            name: g.name,
+            initials: g.initials,
+            kind: g.kind,
+        })
+        .collect();
+    record(
+        c.conn(),
+        who,
+        Action::Read,
+        "person",
+        Some(id.0),
+        Outcome::Success,
+        "",
+    )
+    .await?;
+    Ok(PersonProfile {
+        id,
+        display_name: row.display_name(),
+        details: row.as_input(),
+        memberships,
+        groups_available,
+    })
+}

@@ -1,0 +1,158 @@
+//! The service catalogue screen: everyone sees it; owners and admins change it.
+
+use super::api::{list_services, reactivate_service, retire_service, save_service};
+use super::{Service, ServiceInput};
+use crate::auth::components::RequireArea;
+use crate::auth::Viewer;
+use crate::domain::cases::ServiceCategory;
+use crate::domain::services::format_money;
+use crate::domain::{Area, ServiceId};
+use crate::staff::StaffShell;
+use leptos::prelude::*;
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    view! {
+        <RequireArea
+            area=Area::Staff
+            render=|viewer: Viewer| {
+                let manages = viewer.role.sees_every_case();
+                let list = Resource::new(|| (), |_| list_services(true));
+                let reload = Callback::new(move |_| list.refetch());
+                view! {
+                    <StaffShell viewer>
+                        <h1>"Services"</h1>
+                        {manages.then(|| view! { <ServiceForm editing=None reload /> })}
+                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                            {move || Suspend::new(async move {
+                                match list.await {
+                                    Ok(services) => view! {
+                                        <ul class="rows card" data-testid="services">
+                                            {services.into_iter().map(|s| view! { <ServiceRow service=s manages reload /> }).collect_view()}
+                                        </ul>
+                                    }.into_any(),
+                                    Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </StaffShell>
+                }
+            }
+        />
+    }
+}
+
+#[component]
+fn ServiceRow(service: Service, manages: bool, reload: Callback<()>) -> impl IntoView {
+    let id = service.id;
+    let active = service.active;
+    let editing = RwSignal::new(false);
+    let retire = Action::new(move |_: &()| async move { retire_service(id).await.map(|_| ()) });
+    let reactivate = Action::new(move |_: &()| async move { reactivate_service(id).await });
+    Effect::new(move |_| {
+        if matches!(retire.value().get(), Some(Ok(())))
+            || matches!(reactivate.value().get(), Some(Ok(())))
+        {
+            reload.run(());
+        }
+    });
+    let s = service.clone();
+    view! {
+        <li class="service" class:inactive=!active>
+            <div class="member-main">
+                <strong class="code">{service.code.clone()}</strong>
+                <span>{service.name.clone()}</span>
+                <span class="muted">
+                    {service.category.label()} " · " {service.minutes} " min · " {format_money(service.fee_cents)}
+                    {(!active).then_some(" · inactive")}
+                </span>
+                {manages.then(|| view! {
+                    <button type="button" class="link-button" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+                    {if active {
+                        view! { <button type="button" class="link-button" on:click=move |_| { retire.dispatch(()); }>"Retire"</button> }.into_any()
+                    } else {
+                        view! { <button type="button" class="link-button" on:click=move |_| { reactivate.dispatch(()); }>"Reactivate"</button> }.into_any()
+                    }}
+                })}
+            </div>
+            <Show when=move || editing.get()>
+                <ServiceForm editing=Some(s.clone()) reload />
+            </Show>
+        </li>
+    }
+}
+
+#[component]
+fn ServiceForm(editing: Option<Service>, reload: Callback<()>) -> impl IntoView {
+    let id: Option<ServiceId> = editing.as_ref().map(|s| s.id);
+    let prefix = id
+        .map(|i| format!("svc-{}", i.0))
+        .unwrap_or_else(|| "svc-new".into());
+    let input = RwSignal::new(match &editing {
+        Some(s) => ServiceInput {
+            code: s.code.clone(),
+            name: s.name.clone(),
+            category: s.category.as_str().into(),
+            minutes: s.minutes.to_string(),
+            fee: format!("{}.{:02}", s.fee_cents / 100, s.fee_cents % 100),
+        },
+        None => ServiceInput {
+            category: ServiceCategory::Other.as_str().into(),
+            minutes: "60".into(),
+            ..Default::default()
+        },
+    });
+    let save = Action::new(move |i: &ServiceInput| {
+        let i = i.clone();
+        async move { save_service(id, i).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            if id.is_none() {
+                input.update(|i| {
+                    i.code.clear();
+                    i.name.clear();
+                    i.fee.clear();
+                });
+            }
+            reload.run(());
+        }
+    });
+    let cat_id = format!("{prefix}-category");
+    let field = move |key: &'static str,
+                      label: &'static str,
+                      get: fn(&ServiceInput) -> String,
+                      set: fn(&mut ServiceInput, String)| {
+        let fid = format!("{prefix}-{key}");
+        let for_id = fid.clone();
+        view! {
+            <div class="field">
+                <label for=for_id>{label}</label>
+                <input id=fid prop:value=move || input.with(get) on:input=move |ev| input.update(|i| set(i, event_target_value(&ev))) />
+            </div>
+        }
+    };
+    view! {
+        <form
+            class="card form-grid"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(input.get_untracked());
+            }
+        >
+            <h2 class="wide">{if id.is_some() { "Edit service" } else { "Add a service" }}</h2>
+            {field("code", "Code", |i| i.code.clone(), |i, v| i.code = v)}
+            {field("name", "Name", |i| i.name.clone(), |i, v| i.name = v)}
+            <div class="field">
+                <label for=cat_id.clone()>"Category"</label>
+                <select id=cat_id prop:value=move || input.with(|i| i.category.clone()) on:change=move |ev| input.update(|i| i.category = event_target_value(&ev))>
+                    {ServiceCategory::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            {field("minutes", "Minutes", |i| i.minutes.clone(), |i, v| i.minutes = v)}
+            {field("fee", "Fee ($)", |i| i.fee.clone(), |i, v| i.fee = v)}
+            {move || save.value().get().and_then(Result::err).map(|e| view! { <p class="form-error wide" role="alert">{e.to_string()}</p> })}
+            <div class="actions wide"><button type="submit" class="primary">"Save service"</button></div>
+        </form>
+    }
+}

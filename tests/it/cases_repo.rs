@@ -1,0 +1,611 @@
+//! Cases, groups, membership over time, waitlists, billing responsibility and who sees
+//! what, against a real database.
+
+use crate::on_both_engines;
+use chrono::{Duration, NaiveDate};
+use gather::audit::repo as audit;
+use gather::auth::repo::{self as accounts, NewAccount};
+use gather::auth::server::SignedIn;
+use gather::cases::repo as cases_repo;
+use gather::cases::server as cases;
+use gather::cases::{Added, NewCase};
+use gather::domain::billing::Payer;
+use gather::domain::cases::CaseKind;
+use gather::domain::people::{PersonInput, PersonKind};
+use gather::domain::{AccountId, CaseId, PersonId, PracticeId, Role, ServiceId};
+use gather::error::AppError;
+use gather::people::server as people;
+use gather::server::db::{now_ms, Db};
+use gather::services::repo as services;
+
+struct Practice {
+    id: PracticeId,
+    owner: SignedIn,
+    admin: SignedIn,
+    provider: SignedIn,
+    other_provider: SignedIn,
+    supervisor: SignedIn,
+    associate: SignedIn,
+}
+
+async fn staff(
+    db: &Db,
+    practice: PracticeId,
+    name: &str,
+    email: &str,
+    role: Role,
+    supervisor: Option<AccountId>,
+) -> SignedIn {
+    let mut c = db.acquire().await.expect("conn");
+    let id = accounts::create_account(
+        c.conn(),
+        NewAccount {
+            practice_id: practice,
+            email,
+            display_name: name,
+            role,
+            supervisor_id: supervisor,
+            password_hash: "not used",
+        },
+        now_ms(),
+    )
+    .await
+    .expect("account");
+    SignedIn {
+        token_hash: String::new(),
+        account_id: id,
+        practice_id: practice,
+        role,
+        display_name: name.into(),
+        email: email.into(),
+        practice_name: "Test practice".into(),
+        time_zone: chrono_tz::America::Chicago,
+        created_at: now_ms(),
+        last_seen_at: now_ms(),
+    }
+}
+
+async fn practice(db: &Db, tag: &str) -> Practice {
+    let mut c = db.acquire().await.expect("conn");
+    let id = accounts::create_practice(
+        c.conn(),
+        &format!("Practice {tag}"),
+        "America/Chicago",
+        now_ms(),
+    )
+    .await
+    .expect("practice");
+    services::seed_standard(c.conn(), id, now_ms())
+        .await
+        .expect("services");
+    drop(c);
+    let e = |who: &str| format!("{who}@{tag}.example");
+    let supervisor = staff(
+        db,
+        id,
+        "Sue Pervisor",
+        &e("supervisor"),
+        Role::Supervisor,
+        None,
+    )
+    .await;
+    Practice {
+        id,
+        owner: staff(db, id, "Olive Owner", &e("owner"), Role::Owner, None).await,
+        admin: staff(db, id, "Adam Admin", &e("admin"), Role::Admin, None).await,
+        provider: staff(
+            db,
+            id,
+            "Paula Provider",
+            &e("provider"),
+            Role::Provider,
+            None,
+        )
+        .await,
+        other_provider: staff(db, id, "Otto Other", &e("other"), Role::Provider, None).await,
+        associate: staff(
+            db,
+            id,
+            "Asa Associate",
+            &e("associate"),
+            Role::Associate,
+            Some(supervisor.account_id),
+        )
+        .await,
+        supervisor,
+    }
+}
+
+async fn person(db: &Db, who: &SignedIn, name: &str) -> PersonId {
+    person_of_kind(db, who, name, PersonKind::Person).await
+}
+
+async fn person_of_kind(db: &Db, who: &SignedIn, name: &str, kind: PersonKind) -> PersonId {
+    people::create_person(
+        db,
+        who,
+        &PersonInput {
+            kind: Some(kind),
+            legal_name: name.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("person")
+}
+
+async fn service(db: &Db, p: &Practice, code: &str) -> ServiceId {
+    let mut c = db.acquire().await.expect("conn");
+    services::by_code(c.conn(), p.id, code)
+        .await
+        .expect("q")
+        .expect("service")
+        .id
+}
+
+fn group(
+    kind: CaseKind,
+    name: &str,
+    initials: &str,
+    who: &SignedIn,
+    service: Option<ServiceId>,
+) -> NewCase {
+    NewCase {
+        kind,
+        name: name.into(),
+        initials: initials.into(),
+        capacity: None,
+        provider_ids: vec![who.account_id],
+        default_service_id: service,
+        participant_ids: vec![],
+        payer: Payer::SelfPay,
+    }
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+async fn roster(db: &Db, case: CaseId, day: &str) -> Vec<String> {
+    let mut c = db.acquire().await.expect("conn");
+    cases_repo::members_on(c.conn(), case, d(day))
+        .await
+        .expect("roster")
+        .into_iter()
+        .map(|m| m.legal_name)
+        .collect()
+}
+
+async fn memberships_over_time(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let g = cases::create_case(
+        &db,
+        who,
+        group(CaseKind::TherapyGroup, "Grief Group", "gg", who, Some(svc)),
+    )
+    .await
+    .expect("group");
+    let ana = person(&db, who, "Ana Alvarez").await;
+    let ben = person(&db, who, "Ben Brown").await;
+    let Added::Member(ana_first) = cases::add_member(&db, who, g, ana, d("2026-01-05"))
+        .await
+        .expect("add")
+    else {
+        panic!("no capacity, so no waitlist");
+    };
+    cases::add_member(&db, who, g, ben, d("2026-02-01"))
+        .await
+        .expect("add");
+    cases::end_membership(&db, who, ana_first, d("2026-03-01"))
+        .await
+        .expect("end");
+
+    assert_eq!(roster(&db, g, "2026-01-04").await, Vec::<String>::new());
+    assert_eq!(roster(&db, g, "2026-01-05").await, vec!["Ana Alvarez"]);
+    assert_eq!(
+        roster(&db, g, "2026-02-15").await,
+        vec!["Ana Alvarez", "Ben Brown"]
+    );
+    assert_eq!(
+        roster(&db, g, "2026-03-01").await,
+        vec!["Ben Brown"],
+        "gone from the day she left"
+    );
+
+    let overlap = cases::add_member(&db, who, g, ana, d("2026-02-20")).await;
+    assert!(
+        matches!(overlap, Err(AppError::InvalidInput { .. })),
+        "{overlap:?}"
+    );
+    cases::add_member(&db, who, g, ana, d("2026-04-01"))
+        .await
+        .expect("rejoins");
+    assert_eq!(roster(&db, g, "2026-03-15").await, vec!["Ben Brown"]);
+    assert_eq!(
+        roster(&db, g, "2026-04-01").await,
+        vec!["Ana Alvarez", "Ben Brown"]
+    );
+    let again = cases::add_member(&db, who, g, ana, d("2026-05-01")).await;
+    assert!(
+        matches!(again, Err(AppError::InvalidInput { .. })),
+        "already current: {again:?}"
+    );
+
+    let details = cases::case_details(&db, who, g).await.expect("details");
+    assert_eq!(details.current().count(), 2);
+    assert_eq!(
+        details.past().count(),
+        1,
+        "the first period is kept as history"
+    );
+    assert_eq!(
+        details.default_service.map(|s| s.code).as_deref(),
+        Some("90853")
+    );
+}
+
+async fn a_full_group_waitlists_and_promotes(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    let mut draft = group(CaseKind::Workshop, "Budgeting Basics", "BB", who, None);
+    draft.capacity = Some(2);
+    let g = cases::create_case(&db, who, draft).await.expect("group");
+    let today = who.today();
+    let mut ids = Vec::new();
+    for name in ["One", "Two", "Three"] {
+        let id = person(&db, who, name).await;
+        ids.push(
+            cases::add_member(&db, who, g, id, today)
+                .await
+                .expect("add"),
+        );
+    }
+    assert!(matches!(ids[0], Added::Member(_)));
+    assert!(matches!(ids[1], Added::Member(_)));
+    let Added::Waitlisted(waiting) = ids[2] else {
+        panic!("the third waits: {:?}", ids[2])
+    };
+    let full = cases::promote(&db, who, waiting, today).await;
+    assert!(
+        matches!(full, Err(AppError::Conflict(ref m)) if m.contains("full")),
+        "{full:?}"
+    );
+    let Added::Member(first) = ids[0] else {
+        unreachable!()
+    };
+    cases::end_membership(&db, who, first, today + Duration::days(1))
+        .await
+        .expect("end");
+    cases::promote(&db, who, waiting, today + Duration::days(1))
+        .await
+        .expect("a seat is free");
+    let details = cases::case_details(&db, who, g).await.expect("details");
+    assert_eq!(details.waitlist().count(), 0);
+    assert_eq!(details.current().count(), 2);
+}
+
+async fn providers_see_only_their_cases(db: Db) {
+    let p = practice(&db, "a").await;
+    let mine = cases::create_case(
+        &db,
+        &p.provider,
+        group(CaseKind::TherapyGroup, "Mine", "MINE", &p.provider, None),
+    )
+    .await
+    .expect("case");
+    let client = person(&db, &p.provider, "Private Client").await;
+    cases::add_member(&db, &p.provider, mine, client, p.provider.today())
+        .await
+        .expect("add");
+
+    let other = &p.other_provider;
+    let (listed, people_listed) = cases::contacts(&db, other, "").await.expect("contacts");
+    assert!(listed.iter().all(|c| c.id != mine), "never listed");
+    assert!(
+        people_listed.iter().all(|x| x.id != client),
+        "nor its client"
+    );
+    assert_eq!(
+        cases::case_details(&db, other, mine).await.err(),
+        Some(AppError::NotFound)
+    );
+    assert_eq!(
+        people::profile(&db, other, client).await.err(),
+        Some(AppError::NotFound)
+    );
+    let mut c = db.acquire().await.expect("conn");
+    let denied = audit::recent_for_practice(c.conn(), p.id, 50)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.outcome == "denied" && e.actor_account_id == Some(other.account_id.0))
+        .count();
+    assert_eq!(denied, 2, "both refusals are in the audit log");
+    drop(c);
+
+    // Owners and admins see everything.
+    for boss in [&p.owner, &p.admin] {
+        assert!(cases::case_details(&db, boss, mine).await.is_ok());
+    }
+    // Sharing opens it to the other provider.
+    cases::share_case(&db, &p.provider, mine, other.account_id)
+        .await
+        .expect("share");
+    assert!(cases::case_details(&db, other, mine).await.is_ok());
+    assert!(people::profile(&db, other, client).await.is_ok());
+}
+
+async fn supervisors_see_their_associates_cases(db: Db) {
+    let p = practice(&db, "a").await;
+    let a = &p.associate;
+    let case = cases::create_case(
+        &db,
+        a,
+        group(CaseKind::TherapyGroup, "Associate's group", "AG", a, None),
+    )
+    .await
+    .expect("associate creates");
+    assert!(cases::case_details(&db, &p.supervisor, case).await.is_ok());
+    assert_eq!(
+        cases::case_details(&db, &p.provider, case).await.err(),
+        Some(AppError::NotFound)
+    );
+}
+
+async fn nothing_crosses_practices(db: Db) {
+    let a = practice(&db, "a").await;
+    let b = practice(&db, "b").await;
+    let case = cases::create_case(
+        &db,
+        &a.owner,
+        group(CaseKind::Workshop, "A's workshop", "AW", &a.provider, None),
+    )
+    .await
+    .expect("case");
+    let someone = person(&db, &a.owner, "A's client").await;
+    assert_eq!(
+        cases::case_details(&db, &b.owner, case).await.err(),
+        Some(AppError::NotFound)
+    );
+    assert_eq!(
+        people::profile(&db, &b.owner, someone).await.err(),
+        Some(AppError::NotFound)
+    );
+    let (listed, people_listed) = cases::contacts(&db, &b.owner, "").await.expect("contacts");
+    assert!(listed.is_empty() && people_listed.is_empty());
+    // Initials are unique per practice, not across practices.
+    cases::create_case(
+        &db,
+        &b.owner,
+        group(CaseKind::Workshop, "B's workshop", "AW", &b.provider, None),
+    )
+    .await
+    .expect("same initials in another practice");
+    // And B cannot add A's person to its case.
+    let b_case = cases::create_case(
+        &db,
+        &b.owner,
+        group(CaseKind::Workshop, "B two", "BT", &b.provider, None),
+    )
+    .await
+    .expect("case");
+    let r = cases::add_member(&db, &b.owner, b_case, someone, b.owner.today()).await;
+    assert!(matches!(r, Err(AppError::InvalidInput { .. })), "{r:?}");
+}
+
+async fn case_rules_are_enforced(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    let therapy_code = service(&db, &p, "90853").await;
+    let r = cases::create_case(
+        &db,
+        who,
+        group(CaseKind::Workshop, "W", "W1", who, Some(therapy_code)),
+    )
+    .await;
+    assert!(
+        matches!(r, Err(AppError::InvalidInput { ref field, .. }) if field == "default_service"),
+        "{r:?}"
+    );
+    cases::create_case(
+        &db,
+        who,
+        group(CaseKind::TherapyGroup, "T", "T1", who, Some(therapy_code)),
+    )
+    .await
+    .expect("therapy group with 90853");
+    let dup = cases::create_case(
+        &db,
+        who,
+        group(CaseKind::Workshop, "Other", "t1", who, None),
+    )
+    .await;
+    assert!(
+        matches!(dup, Err(AppError::InvalidInput { ref field, .. }) if field == "initials"),
+        "{dup:?}"
+    );
+    let mut not_mine = group(CaseKind::Workshop, "Not mine", "NM", who, None);
+    not_mine.provider_ids = vec![p.other_provider.account_id];
+    let r = cases::create_case(&db, who, not_mine).await;
+    assert!(
+        matches!(r, Err(AppError::InvalidInput { ref field, .. }) if field == "providers"),
+        "{r:?}"
+    );
+    let mut couple = group(CaseKind::Couple, "Pair", "", who, None);
+    couple.participant_ids = vec![person(&db, who, "Only One").await];
+    let r = cases::create_case(&db, who, couple).await;
+    assert!(
+        matches!(r, Err(AppError::InvalidInput { ref field, .. }) if field == "participants"),
+        "{r:?}"
+    );
+    // Nothing half-written: the failed cases left no rows behind.
+    let (listed, _) = cases::contacts(&db, who, "").await.expect("contacts");
+    assert_eq!(listed.len(), 1);
+}
+
+async fn workshops_have_no_diagnoses(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    let client = person(&db, who, "Client").await;
+    let mut w = group(CaseKind::Workshop, "W", "WW", who, None);
+    w.participant_ids = vec![client];
+    let w = cases::create_case(&db, who, w).await.expect("workshop");
+    let r = cases::add_diagnosis(
+        &db,
+        who,
+        w,
+        client,
+        "F41.1",
+        "Generalized anxiety disorder",
+        who.today(),
+    )
+    .await;
+    assert_eq!(r.err(), Some(AppError::NotFound));
+    assert!(cases::case_details(&db, who, w)
+        .await
+        .expect("details")
+        .diagnoses
+        .is_none());
+
+    let mut t = group(CaseKind::Individual, "", "", who, None);
+    t.participant_ids = vec![client];
+    let t = cases::create_case(&db, who, t).await.expect("individual");
+    cases::add_diagnosis(
+        &db,
+        who,
+        t,
+        client,
+        "f41.1",
+        "Generalized anxiety disorder",
+        who.today(),
+    )
+    .await
+    .expect("clinical cases record diagnoses");
+    let details = cases::case_details(&db, who, t).await.expect("details");
+    assert_eq!(
+        details.name, "Client",
+        "an individual case is named after its client"
+    );
+    assert_eq!(details.diagnoses.expect("present")[0].code, "F41.1");
+}
+
+async fn billing_responsibility_is_separate_from_participation(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    let sponsor = person_of_kind(&db, who, "Acme EAP", PersonKind::Organization).await;
+    let parent = person_of_kind(&db, who, "Pat Parent", PersonKind::BillingContact).await;
+    let kid = person(&db, who, "Kid").await;
+    let mut w = group(CaseKind::Workshop, "W", "WS", who, None);
+    w.payer = Payer::Organization(sponsor.0);
+    w.participant_ids = vec![kid];
+    let w = cases::create_case(&db, who, w).await.expect("workshop");
+    let details = cases::case_details(&db, who, w).await.expect("details");
+    assert_eq!(details.payer.label, "Sponsor: Acme EAP");
+
+    let wrong = cases::set_case_payer(&db, who, w, Payer::Organization(parent.0)).await;
+    assert!(
+        matches!(wrong, Err(AppError::InvalidInput { .. })),
+        "{wrong:?}"
+    );
+    let member = details.current().next().expect("member").membership_id;
+    cases::set_member_payer(&db, who, member, Some(Payer::Contact(parent.0)))
+        .await
+        .expect("override");
+    let details = cases::case_details(&db, who, w).await.expect("details");
+    let m = details.current().next().expect("member");
+    assert_eq!(
+        m.payer_override.as_ref().map(|p| p.label.as_str()),
+        Some("Billing contact: Pat Parent")
+    );
+    assert_eq!(
+        details.payer.label, "Sponsor: Acme EAP",
+        "the case default is unchanged"
+    );
+    // A billing contact does not take part.
+    let r = cases::add_member(&db, who, w, parent, who.today()).await;
+    assert!(matches!(r, Err(AppError::InvalidInput { .. })), "{r:?}");
+}
+
+async fn group_memberships_from_the_profile(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    let g1 = cases::create_case(
+        &db,
+        who,
+        group(CaseKind::TherapyGroup, "G one", "GA", who, None),
+    )
+    .await
+    .expect("g");
+    let g2 = cases::create_case(
+        &db,
+        who,
+        group(CaseKind::Workshop, "G two", "GB", who, None),
+    )
+    .await
+    .expect("g");
+    let x = person(&db, who, "Xavier").await;
+    cases::set_person_groups(&db, who, x, vec![g1, g2])
+        .await
+        .expect("tick both");
+    let prof = people::profile(&db, who, x).await.expect("profile");
+    assert_eq!(
+        prof.memberships.iter().filter(|m| m.is_current()).count(),
+        2
+    );
+    // Unticked the day they joined: the period never began, so it is withdrawn.
+    cases::set_person_groups(&db, who, x, vec![g2])
+        .await
+        .expect("untick one");
+    let prof = people::profile(&db, who, x).await.expect("profile");
+    let current: Vec<CaseId> = prof
+        .memberships
+        .iter()
+        .filter(|m| m.is_current())
+        .map(|m| m.case_id)
+        .collect();
+    assert_eq!(current, vec![g2]);
+    // A membership that had begun closes and stays as history.
+    let y = person(&db, who, "Yara").await;
+    let Added::Member(m) = cases::add_member(&db, who, g1, y, who.today() - Duration::days(30))
+        .await
+        .expect("add")
+    else {
+        panic!("no capacity");
+    };
+    let _ = m;
+    cases::set_person_groups(&db, who, y, vec![])
+        .await
+        .expect("untick");
+    let prof = people::profile(&db, who, y).await.expect("profile");
+    assert_eq!(prof.memberships.len(), 1);
+    assert_eq!(prof.memberships[0].left_on, Some(who.today().to_string()));
+    // Ticking a group the caller cannot see is refused, and nothing changes.
+    let hidden = cases::create_case(
+        &db,
+        &p.other_provider,
+        group(CaseKind::Workshop, "Hidden", "HID", &p.other_provider, None),
+    )
+    .await
+    .expect("g");
+    let r = cases::set_person_groups(&db, who, y, vec![g1, hidden]).await;
+    assert_eq!(r.err(), Some(AppError::NotFound));
+    let prof = people::profile(&db, who, y).await.expect("profile");
+    assert!(
+        prof.memberships.iter().all(|m| !m.is_current()),
+        "the whole change rolled back"
+    );
+}
+
+on_both_engines!(
+    memberships_over_time,
+    a_full_group_waitlists_and_promotes,
+    providers_see_only_their_cases,
+    supervisors_see_their_associates_cases,
+    nothing_crosses_practices,
+    case_rules_are_enforced,
+    workshops_have_no_diagnoses,
+    billing_responsibility_is_separate_from_participation,
+    group_memberships_from_the_profile,
+);
