@@ -51,7 +51,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/gather.css" />
         <Title text="Gather" />
         <Router>
-            <Routes fallback=|| view! { <ErrorPanel error=AppError::NotFound /> }>
+            <Routes fallback=|| view! { <main><ErrorPanel error=AppError::NotFound /></main> }>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
                 <Route path=path!("/login") view=SignInPage />
                 <Route path=path!("/app") view=StaffHome ssr=SsrMode::Async />

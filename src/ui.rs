@@ -22,13 +22,13 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         _ => "Something went wrong",
     };
     view! {
-        <main class="error-page">
+        <div class="error-page">
             <section class="card error-panel" role="alert" data-testid="error-panel">
                 <h1>{title}</h1>
                 <p>{error.to_string()}</p>
                 <a class="button" href="/">"Go to your home page"</a>
             </section>
-        </main>
+        </div>
     }
 }
 

@@ -21,10 +21,14 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
 }
 
+/** Signs in; with the right password, waits until the account has landed. */
 export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.goto("/login");
   await hydrated(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  if (password === PASSWORD) {
+    await expect(page).toHaveURL(/\/(app|portal)$/);
+  }
 }

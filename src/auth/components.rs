@@ -90,7 +90,7 @@ where
                     match viewer.await {
                         Ok(v) => render(v).into_any(),
                         Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        Err(error) => view! { <main><ErrorPanel error /></main> }.into_any(),
                     }
                 })
             }}

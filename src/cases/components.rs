@@ -443,18 +443,21 @@ fn NewCaseWizard(viewer: Viewer) -> impl IntoView {
                         .into_iter()
                         .map(|k| {
                             let id = format!("kind-{}", k.as_str());
-                            let for_id = id.clone();
+                            let (for_id, name_id, desc_id) = (id.clone(), format!("{id}-name"), format!("{id}-desc"));
+                            // Named by the kind alone; the line under it describes it.
                             view! {
                                 <label class="kind-card" for=for_id>
                                     <input
                                         id=id
                                         type="radio"
                                         name="kind"
+                                        aria-labelledby=name_id.clone()
+                                        aria-describedby=desc_id.clone()
                                         prop:checked=move || kind.get() == Some(k)
                                         on:change=move |_| kind.set(Some(k))
                                     />
-                                    <span class="kind-name">{k.label()}</span>
-                                    <span class="muted">{k.description()}</span>
+                                    <span class="kind-name" id=name_id>{k.label()}</span>
+                                    <span class="muted" id=desc_id>{k.description()}</span>
                                 </label>
                             }
                         })

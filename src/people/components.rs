@@ -198,8 +198,10 @@ pub fn NewPersonPage() -> impl IntoView {
                 view! {
                     <StaffShell viewer>
                         <h1>"New person or organization"</h1>
+                        // The server's messages are clearer than the browser's own.
                         <form
                             class="card stack"
+                            novalidate=true
                             on:submit=move |ev| {
                                 ev.prevent_default();
                                 save.dispatch(input.get_untracked());
@@ -351,6 +353,7 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
                 >
                     <form
                         class="stack"
+                        novalidate=true
                         on:submit=move |ev| {
                             ev.prevent_default();
                             save.dispatch(input.get_untracked());

@@ -81,10 +81,9 @@ pub async fn save_service(id: Option<ServiceId>, input: ServiceInput) -> Result<
 pub async fn retire_service(id: ServiceId) -> Result<bool, AppError> {
     let (state, who) = require_catalogue_manager().await?;
     let mut tx = state.db.begin().await?;
-    let deleted = super::repo::delete_unused(tx.conn(), who.practice_id, id).await?;
-    if !deleted && !super::repo::set_active(tx.conn(), who.practice_id, id, false).await? {
-        return Err(AppError::NotFound);
-    }
+    let deleted = super::repo::retire(tx.conn(), who.practice_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(deleted)
 }

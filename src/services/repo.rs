@@ -152,6 +152,22 @@ pub async fn delete_unused(
     Ok(n > 0)
 }
 
+/// Takes a service out of use: deleted if nothing refers to it, otherwise deactivated so
+/// the records that used it keep their meaning. `Some(true)` deleted, `Some(false)`
+/// deactivated, `None` no such service in the practice.
+pub async fn retire(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    id: ServiceId,
+) -> Result<Option<bool>, DbError> {
+    if delete_unused(c.re(), practice, id).await? {
+        return Ok(Some(true));
+    }
+    Ok(set_active(c.re(), practice, id, false)
+        .await?
+        .then_some(false))
+}
+
 pub async fn list(
     mut c: Conn<'_>,
     practice: PracticeId,

@@ -598,7 +598,66 @@ async fn group_memberships_from_the_profile(db: Db) {
     );
 }
 
+async fn used_services_are_deactivated_not_deleted(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    let mut c = db.acquire().await.expect("conn");
+    let fields = |code| services::ServiceFields {
+        code,
+        name: "Custom",
+        category: gather::domain::cases::ServiceCategory::Other,
+        minutes: 60,
+        fee_cents: 1_000,
+    };
+    let unused = services::insert(c.conn(), p.id, &fields("UNUSED"), false, now_ms())
+        .await
+        .expect("insert");
+    let used = services::insert(c.conn(), p.id, &fields("USED"), false, now_ms())
+        .await
+        .expect("insert");
+    drop(c);
+    cases::create_case(
+        &db,
+        who,
+        group(CaseKind::Workshop, "W", "WS", who, Some(used)),
+    )
+    .await
+    .expect("case");
+    let mut c = db.acquire().await.expect("conn");
+    assert_eq!(
+        services::retire(c.conn(), p.id, unused)
+            .await
+            .expect("retire"),
+        Some(true)
+    );
+    assert_eq!(
+        services::retire(c.conn(), p.id, used)
+            .await
+            .expect("retire"),
+        Some(false)
+    );
+    let active = services::list(c.conn(), p.id, false).await.expect("list");
+    assert!(active
+        .iter()
+        .all(|s| s.code != "USED" && s.code != "UNUSED"));
+    let all = services::list(c.conn(), p.id, true).await.expect("list");
+    assert!(
+        all.iter().any(|s| s.code == "USED" && !s.active),
+        "kept, inactive"
+    );
+    assert!(all.iter().all(|s| s.code != "UNUSED"), "deleted");
+    let other = practice(&db, "b").await;
+    assert_eq!(
+        services::retire(c.conn(), other.id, used)
+            .await
+            .expect("retire"),
+        None,
+        "not across practices"
+    );
+}
+
 on_both_engines!(
+    used_services_are_deactivated_not_deleted,
     memberships_over_time,
     a_full_group_waitlists_and_promotes,
     providers_see_only_their_cases,

@@ -1,0 +1,188 @@
+import { expect, test, type Page } from "@playwright/test";
+import { hydrated, signIn } from "./helpers";
+
+/** Words of the clinical workflows that workshop and consultation screens must not show. */
+const CLINICAL = /diagnos|treatment plan|superbill|insurance claim|clinical record|mental status|therapy intake|ICD-10/i;
+
+/** A suffix that keeps each test's data apart from the other viewport's run. */
+function unique(): string {
+  return `${Date.now().toString(36).slice(-4)}${Math.floor(Math.random() * 1296).toString(36)}`.toUpperCase();
+}
+
+async function openWizard(page: Page) {
+  await page.goto("/app/contacts");
+  await hydrated(page);
+  await page.getByRole("link", { name: "New client or case" }).click();
+  await expect(page.getByRole("heading", { name: "New client or case" })).toBeVisible();
+}
+
+async function next(page: Page) {
+  await page.getByRole("button", { name: "Next" }).click();
+}
+
+/** Creates a group through the wizard and returns its page's URL. */
+async function createGroup(page: Page, kind: string, name: string, initials: string) {
+  await openWizard(page);
+  await page.getByLabel(kind, { exact: true }).check();
+  await next(page);
+  await next(page);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Initials").fill(initials);
+  await next(page);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId("case-name")).toContainText(name);
+  return page.url();
+}
+
+test.describe("cases and groups", () => {
+  test("a workshop group with three participants and a sponsor shows no clinical workflow anywhere", async ({ page }) => {
+    const tag = unique();
+    await signIn(page, "owner@riverside.example");
+    await openWizard(page);
+
+    await page.getByLabel("Workshop / skills group").check();
+    await expect(page.locator("body")).not.toContainText(CLINICAL, { useInnerText: true });
+    await next(page);
+
+    await expect(page.getByRole("heading", { name: "Group participants" })).toBeVisible();
+    const people = [`Wren ${tag}`, `Ash ${tag}`, `Rowan ${tag}`];
+    for (const person of people) {
+      await page.getByLabel("Or add someone new (legal name)").fill(person);
+      await page.getByRole("button", { name: "Add new person" }).click();
+      await expect(page.getByTestId("chosen-participants")).toContainText(person);
+    }
+    await next(page);
+
+    await page.getByLabel("Name", { exact: true }).fill(`Mindful Parenting ${tag}`);
+    await page.getByLabel("Initials").fill(`W${tag}`.slice(0, 6));
+    await page.getByLabel("A sponsoring organization").check();
+    await page.getByLabel("Or add a new organization").fill(`Harbor Schools ${tag}`);
+    await page.getByRole("button", { name: "Add organization" }).click();
+    await expect(page.getByTestId("payer-chosen")).toContainText(`Harbor Schools ${tag}`);
+    await expect(page.locator("body")).not.toContainText(CLINICAL, { useInnerText: true });
+    await next(page);
+
+    const review = page.getByTestId("review");
+    await expect(review).toContainText("Workshop / skills group");
+    await expect(review).toContainText(`Sponsor: Harbor Schools ${tag}`);
+    for (const person of people) await expect(review).toContainText(person);
+    await expect(page.locator("body")).not.toContainText(CLINICAL, { useInnerText: true });
+    await page.getByRole("button", { name: "Create" }).click();
+
+    await expect(page.getByTestId("case-name")).toContainText(`Mindful Parenting ${tag}`);
+    const members = page.getByTestId("current-members");
+    for (const person of people) await expect(members).toContainText(person);
+    await expect(page.getByTestId("case-payer")).toHaveText(`Sponsor: Harbor Schools ${tag}`);
+    await expect(page.getByTestId("billing")).toContainText("Invoices and receipts");
+    await expect(page.getByTestId("clinical")).toHaveCount(0);
+    await expect(page.locator("body")).not.toContainText(CLINICAL, { useInnerText: true });
+
+    // One participant pays for themself, whatever the sponsor covers for the rest.
+    const first = members.locator("li", { hasText: people[0] });
+    await first.getByRole("button", { name: `Payer for ${people[0]}` }).click();
+    await first.getByLabel("Self-pay").check();
+    await first.getByRole("button", { name: "Save payer" }).click();
+    await expect(members.locator("li", { hasText: people[0] })).toContainText("Self-pay");
+    await expect(page.getByTestId("case-payer")).toHaveText(`Sponsor: Harbor Schools ${tag}`);
+
+    // The participants' own screens are free of it too.
+    await members.getByRole("link", { name: people[0] }).click();
+    await expect(page.getByTestId("person-name")).toHaveText(people[0]);
+    await expect(page.locator("body")).not.toContainText(CLINICAL, { useInnerText: true });
+  });
+
+  test("a therapy group defaults to 90853 and has its clinical record", async ({ page }) => {
+    const tag = unique();
+    await signIn(page, "owner@riverside.example");
+    await openWizard(page);
+    await page.getByLabel("Therapy group", { exact: true }).check();
+    await next(page);
+    await next(page);
+    await page.getByLabel("Name", { exact: true }).fill(`Thursday Process Group ${tag}`);
+    await page.getByLabel("Initials").fill(`T${tag}`.slice(0, 6));
+    await expect(page.getByLabel("Default service")).toHaveValue(/\d+/);
+    await expect(page.getByLabel("Default service").locator("option:checked")).toContainText("90853");
+    await next(page);
+    await expect(page.getByTestId("review")).toContainText("90853 Group psychotherapy");
+    await page.getByRole("button", { name: "Create" }).click();
+    await expect(page.getByTestId("default-service")).toContainText("90853 Group psychotherapy");
+    await expect(page.getByTestId("clinical")).toContainText("Diagnoses");
+  });
+
+  test("a member added from the person's profile appears on the group", async ({ page }) => {
+    const tag = unique();
+    await signIn(page, "owner@riverside.example");
+    const groupName = `Men's Support ${tag}`;
+    await createGroup(page, "Therapy group", groupName, `M${tag}`.slice(0, 6));
+
+    await page.goto("/app/people/new");
+    await hydrated(page);
+    await page.getByLabel("Legal name").fill(`Elliot Stone ${tag}`);
+    await page.getByLabel("Pronouns").fill("he/him");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("person-name")).toHaveText(`Elliot Stone ${tag}`);
+
+    const memberships = page.getByTestId("group-memberships");
+    await memberships.getByLabel(new RegExp(groupName)).check();
+    await memberships.getByRole("button", { name: "Save group memberships" }).click();
+    const cases = page.getByTestId("person-cases");
+    await expect(cases.getByRole("link", { name: groupName })).toBeVisible();
+    await cases.getByRole("link", { name: groupName }).click();
+    await expect(page.getByTestId("current-members")).toContainText(`Elliot Stone ${tag}`);
+  });
+
+  test("a removed member is listed under past members", async ({ page }) => {
+    const tag = unique();
+    await signIn(page, "owner@riverside.example");
+    await createGroup(page, "Workshop / skills group", `Resume Lab ${tag}`, `R${tag}`.slice(0, 6));
+
+    await page.getByLabel("Starting").fill("2026-01-06");
+    await page.getByLabel("Add a group participant").fill("Avery Bro");
+    await page.getByRole("option", { name: /Avery Brooks/ }).click();
+    const current = page.getByTestId("current-members");
+    await expect(current).toContainText("Avery Brooks");
+    await expect(current).toContainText("since 2026-01-06");
+
+    await current.getByRole("button", { name: "Remove Avery Brooks" }).click();
+    await page.getByRole("button", { name: "End membership" }).click();
+    await expect(page.getByTestId("past-members")).toContainText("Avery Brooks");
+    await expect(page.getByTestId("past-members")).toContainText("2026-01-06 to");
+    await expect(current).not.toContainText("Avery Brooks");
+  });
+
+  test("bad input gets a clear message", async ({ page }) => {
+    await signIn(page, "owner@riverside.example");
+    await openWizard(page);
+    await next(page);
+    await expect(page.getByRole("alert")).toHaveText("Choose the kind of case.");
+    await page.getByLabel("Couple", { exact: true }).check();
+    await next(page);
+    await next(page);
+    await expect(page.getByRole("alert")).toHaveText("A couple case needs exactly 2 participants.");
+
+    await page.goto("/app/people/new");
+    await hydrated(page);
+    await page.getByLabel("Legal name").fill("Someone");
+    await page.getByLabel("Email").fill("not an email");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator('[data-field="email"]')).toContainText("Enter an email address");
+  });
+
+  test("a provider who is not on a case gets a not-found-or-not-allowed page", async ({ page, browser, baseURL }) => {
+    await signIn(page, "owner@riverside.example");
+    await page.goto("/app/contacts");
+    await hydrated(page);
+    const href = await page.getByRole("link", { name: "Tuesday Anxiety Group" }).getAttribute("href");
+    expect(href).toMatch(/^\/app\/cases\/\d+$/);
+
+    const other = await browser.newContext({ baseURL, viewport: page.viewportSize() ?? undefined });
+    const p2 = await other.newPage();
+    await signIn(p2, "provider2@riverside.example");
+    await expect(p2).toHaveURL(/\/app$/);
+    const response = await p2.goto(href!);
+    expect(response?.status()).toBe(404);
+    await expect(p2.getByTestId("error-panel")).toContainText("Not found or not allowed");
+    await expect(p2.getByRole("main")).not.toContainText("Alex Rivera");
+    await other.close();
+  });
+});
