@@ -150,6 +150,40 @@ test.describe("cases and groups", () => {
     await expect(current).not.toContainText("Avery Brooks");
   });
 
+  test("a full group waitlists a new member, who is promoted when a seat frees", async ({ page }) => {
+    const tag = unique();
+    await signIn(page, "owner@riverside.example");
+    await openWizard(page);
+    await page.getByLabel("Workshop / skills group").check();
+    await next(page);
+    await next(page);
+    await page.getByLabel("Name", { exact: true }).fill(`Small Circle ${tag}`);
+    await page.getByLabel("Initials").fill(`S${tag}`.slice(0, 6));
+    await page.getByLabel("Capacity (optional)").fill("1");
+    await next(page);
+    await page.getByRole("button", { name: "Create" }).click();
+    await expect(page.getByTestId("case-name")).toContainText(`Small Circle ${tag}`);
+
+    await page.getByLabel("Starting").fill("2026-01-06");
+    await page.getByLabel("Add a group participant").fill("Quinn");
+    await page.getByRole("option", { name: /Quinn Harper/ }).click();
+    await expect(page.getByTestId("current-members")).toContainText("Quinn Harper");
+    await page.getByLabel("Add a group participant").fill("Avery");
+    await page.getByRole("option", { name: /Avery Brooks/ }).click();
+    await expect(page.getByRole("status")).toHaveText("The group is full: they are on the waitlist.");
+    await expect(page.getByTestId("waitlist")).toContainText("Avery Brooks");
+
+    await page.getByTestId("waitlist").getByRole("button", { name: "Promote" }).click();
+    await expect(page.getByRole("alert")).toContainText("The group is full (1 of 1)");
+
+    await page.getByTestId("current-members").getByRole("button", { name: "Remove Quinn Harper" }).click();
+    await page.getByRole("button", { name: "End membership" }).click();
+    await expect(page.getByTestId("past-members")).toContainText("Quinn Harper");
+    await page.getByTestId("waitlist").getByRole("button", { name: "Promote" }).click();
+    await expect(page.getByTestId("current-members")).toContainText("Avery Brooks");
+    await expect(page.getByTestId("waitlist")).toHaveCount(0);
+  });
+
   test("bad input gets a clear message", async ({ page }) => {
     await signIn(page, "owner@riverside.example");
     await openWizard(page);
@@ -159,6 +193,16 @@ test.describe("cases and groups", () => {
     await next(page);
     await next(page);
     await expect(page.getByRole("alert")).toHaveText("A couple case needs exactly 2 participants.");
+    await page.getByRole("button", { name: "Back" }).click();
+    await page.getByLabel("Therapy group", { exact: true }).check();
+    await next(page);
+    await next(page);
+    await page.getByLabel("Name", { exact: true }).fill("Capacity check");
+    await page.getByLabel("Capacity (optional)").fill("0");
+    await next(page);
+    await expect(page.getByRole("alert")).toHaveText(
+      "Capacity must be a whole number of seats, or empty for no limit.",
+    );
 
     await page.goto("/app/people/new");
     await hydrated(page);

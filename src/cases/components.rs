@@ -258,6 +258,21 @@ fn payer_from(t: PayerType, contact: Option<&PersonSummary>) -> Result<Option<Pa
     }
 }
 
+/// Reads the capacity field: empty is no limit; anything else must be a whole number.
+fn parse_capacity(text: &str) -> Result<Option<i64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<i64>()
+        .ok()
+        .filter(|c| *c > 0)
+        .map(Some)
+        .ok_or_else(|| {
+            "Capacity must be a whole number of seats, or empty for no limit.".to_string()
+        })
+}
+
 /// Services a kind may default to, with the suggested one first.
 fn services_for(kind: CaseKind, all: &[Service]) -> Vec<Service> {
     let mut list: Vec<Service> = all
@@ -363,6 +378,8 @@ fn NewCaseWizard(viewer: Viewer) -> impl IntoView {
                     k.is_some_and(|k| k.is_group() || participants.with_untracked(Vec::len) != 1);
                 if needs_name && name.with_untracked(|n| n.trim().is_empty()) {
                     Some("Give the case a name.".to_string())
+                } else if let Err(e) = capacity.with_untracked(|c| parse_capacity(c)) {
+                    Some(e)
                 } else if providers.with_untracked(Vec::is_empty) {
                     Some("Choose at least one provider.".to_string())
                 } else {
@@ -395,7 +412,7 @@ fn NewCaseWizard(viewer: Viewer) -> impl IntoView {
         .ok()
         .flatten()
         .unwrap_or(Payer::SelfPay);
-        let capacity = capacity.with_untracked(|c| c.trim().parse::<i64>().ok());
+        let capacity = capacity.with_untracked(|c| parse_capacity(c).ok().flatten());
         create.dispatch(NewCase {
             kind: k,
             name: name.get_untracked(),
@@ -680,12 +697,14 @@ pub fn CasePage() -> impl IntoView {
                         None => Err(AppError::NotFound),
                     }
                 });
+                // Lives outside the reloading view, so a notice survives the reload.
+                let notice = RwSignal::new(None::<String>);
                 view! {
                     <StaffShell viewer>
                         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                             {move || Suspend::new(async move {
                                 match details.await {
-                                    Ok(d) => view! { <CaseView case=d reload=Callback::new(move |_| details.refetch()) /> }.into_any(),
+                                    Ok(d) => view! { <CaseView case=d notice reload=Callback::new(move |_| details.refetch()) /> }.into_any(),
                                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                                 }
                             })}
@@ -698,7 +717,11 @@ pub fn CasePage() -> impl IntoView {
 }
 
 #[component]
-fn CaseView(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
+fn CaseView(
+    case: CaseDetails,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let case_id = case.id;
     let kind = case.kind;
     let today = case.today.clone();
@@ -715,7 +738,7 @@ fn CaseView(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
         let (person, on) = (*person, on.clone());
         async move { add_member(case_id, person, on).await }
     });
-    let added_note = RwSignal::new(None::<String>);
+    let added_note = notice;
     Effect::new(move |_| {
         if let Some(Ok(a)) = add.value().get() {
             added_note.set(match a {
@@ -827,6 +850,7 @@ fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
     let service = RwSignal::new(case.default_service.as_ref().map(|s| s.id));
     let staff = Resource::new(|| (), |_| care_staff());
     let services = Resource::new(|| (), |_| list_services(false));
+    let problem = RwSignal::new(None::<String>);
     let save = Action::new(move |edit: &CaseEdit| {
         let edit = edit.clone();
         async move { update_case(case_id, edit).await }
@@ -882,13 +906,19 @@ fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
                     class="stack"
                     on:submit=move |ev| {
                         ev.prevent_default();
-                        save.dispatch(CaseEdit {
-                            name: name.get_untracked(),
-                            initials: initials.get_untracked(),
-                            capacity: capacity.with_untracked(|c| c.trim().parse().ok()),
-                            provider_ids: providers.get_untracked(),
-                            default_service_id: service.get_untracked(),
-                        });
+                        match capacity.with_untracked(|c| parse_capacity(c)) {
+                            Err(e) => problem.set(Some(e)),
+                            Ok(capacity) => {
+                                problem.set(None);
+                                save.dispatch(CaseEdit {
+                                    name: name.get_untracked(),
+                                    initials: initials.get_untracked(),
+                                    capacity,
+                                    provider_ids: providers.get_untracked(),
+                                    default_service_id: service.get_untracked(),
+                                });
+                            }
+                        }
                     }
                 >
                     <div class="field">
@@ -946,6 +976,7 @@ fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
                             })}
                         </Suspense>
                     </div>
+                    {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
                     {error_of(save)}
                     <div class="actions"><button type="submit" class="primary">"Save"</button></div>
                 </form>
@@ -975,6 +1006,7 @@ fn MemberRow(member: Member, today: String, reload: Callback<()>) -> impl IntoVi
                 <a href=format!("/app/people/{}", member.person_id.0)>{member.display_name.clone()}</a>
                 <span class="muted">
                     "since " {member.joined_on.clone()}
+                    {member.left_on.as_ref().map(|l| format!(" · leaving {l}"))}
                     {member.payer_override.as_ref().map(|p| format!(" · {}", p.label))}
                 </span>
                 <button type="button" class="link-button" aria-label=format!("Remove {name}") on:click=move |_| ending.set(true)>
@@ -1045,7 +1077,12 @@ fn MemberPayer(member: Member, reload: Callback<()>) -> impl IntoView {
     let id = member.membership_id;
     let open = RwSignal::new(false);
     let payer_type = RwSignal::new(payer_type_of(member.payer_override.as_ref()));
-    let contact = RwSignal::new(None::<PersonSummary>);
+    let contact = RwSignal::new(
+        member
+            .payer_override
+            .as_ref()
+            .and_then(|p| p.contact.clone()),
+    );
     let save = Action::new(move |p: &Option<Payer>| {
         let p = *p;
         async move { set_member_payer(id, p).await }
@@ -1089,7 +1126,7 @@ fn BillingCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
     let case_id = case.id;
     let editing = RwSignal::new(false);
     let payer_type = RwSignal::new(payer_type_of(Some(&case.payer)));
-    let contact = RwSignal::new(None::<PersonSummary>);
+    let contact = RwSignal::new(case.payer.contact.clone());
     let save = Action::new(move |p: &Payer| {
         let p = *p;
         async move { set_case_payer(case_id, p).await }

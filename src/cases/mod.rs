@@ -68,6 +68,8 @@ pub struct ServiceLabel {
 pub struct PayerView {
     pub payer: Payer,
     pub label: String,
+    /// The billing contact or sponsor, for editors to start from.
+    pub contact: Option<crate::people::PersonSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,21 +114,28 @@ pub struct CaseDetails {
     pub today: String,
 }
 
+impl Member {
+    /// Holds a place today: not ended, or ending on a later date.
+    pub fn holds_place(&self, today: &str) -> bool {
+        self.left_on.as_deref().is_none_or(|left| left > today)
+    }
+}
+
 impl CaseDetails {
     pub fn current(&self) -> impl Iterator<Item = &Member> {
         self.members
             .iter()
-            .filter(|m| m.left_on.is_none() && !m.waitlisted)
+            .filter(|m| m.holds_place(&self.today) && !m.waitlisted)
     }
 
     pub fn waitlist(&self) -> impl Iterator<Item = &Member> {
         self.members
             .iter()
-            .filter(|m| m.left_on.is_none() && m.waitlisted)
+            .filter(|m| m.holds_place(&self.today) && m.waitlisted)
     }
 
     pub fn past(&self) -> impl Iterator<Item = &Member> {
-        self.members.iter().filter(|m| m.left_on.is_some())
+        self.members.iter().filter(|m| !m.holds_place(&self.today))
     }
 }
 

@@ -402,12 +402,16 @@ pub async fn periods_of(
     }))
 }
 
-pub async fn count_current(mut c: Conn<'_>, case: CaseId) -> Result<i64, DbError> {
+/// Seats taken on `day`: active memberships not ended by then (including ones starting
+/// later, which have a seat promised).
+pub async fn count_current(mut c: Conn<'_>, case: CaseId, day: NaiveDate) -> Result<i64, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM memberships WHERE case_id = $1 AND left_on IS NULL AND status = 'active'",
+            "SELECT COUNT(*) FROM memberships
+             WHERE case_id = $1 AND status = 'active' AND (left_on IS NULL OR left_on > $2)",
         )
         .bind(case.0)
+        .bind(day.to_string())
         .fetch_one(&mut *c)
         .await?
     }))
@@ -525,26 +529,34 @@ pub async fn set_member_payer(
     Ok(())
 }
 
-/// Names of contacts, by id, for labelling payers (one query for all).
-pub async fn contact_names(
+/// The payers a case names, by id, in one query. Limited to the practice only: whoever
+/// sees the case sees who pays for it.
+pub async fn payer_contacts(
     mut c: Conn<'_>,
     scope: &Scope,
     ids: &[i64],
-) -> Result<Vec<(i64, String)>, DbError> {
+) -> Result<Vec<crate::people::PersonSummary>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    // The ids are integers formatted here, not user text.
     let sql = format!(
-        "SELECT id, legal_name FROM people WHERE practice_id = $1 AND id IN ({})",
+        "SELECT p.id, p.kind, p.legal_name, p.preferred_name, p.pronouns, p.date_of_birth, p.email,
+                p.phone, p.address, p.emergency_contact, p.admin_notes
+         FROM people p WHERE p.practice_id = $1 AND p.id IN ({})",
         list.join(",")
     );
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as::<_, (i64, String)>(&sql)
+    let rows: Vec<crate::people::repo::PersonRow> = on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
             .bind(scope.practice_id.0)
             .fetch_all(&mut *c)
             .await?
-    }))
+    });
+    Ok(rows
+        .iter()
+        .map(crate::people::repo::PersonRow::summary)
+        .collect())
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -39,43 +39,57 @@ impl SignedIn {
     }
 }
 
-/// The case, if the caller may see it; otherwise `NotFound`, with the refusal audited.
-async fn visible_case(db: &Db, c: Conn<'_>, who: &SignedIn, id: CaseId) -> AppResult<CaseRow> {
-    match repo::get(c, &who.scope(), id).await? {
-        Some(row) => Ok(row),
-        None => {
-            denied(
-                db,
-                who,
-                "case",
-                Some(id.0),
-                "not found or not visible to this account",
-            )
-            .await;
-            Err(AppError::NotFound)
-        }
-    }
+/// The case, if the caller may see it; otherwise `NotFound`. The refusal is audited by
+/// [`audit_refusal`] once the transaction is over (on SQLite a second connection could not
+/// write while this one holds the lock).
+async fn visible_case(c: Conn<'_>, who: &SignedIn, id: CaseId) -> AppResult<CaseRow> {
+    repo::get(c, &who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-async fn visible_membership(
+async fn visible_membership(c: Conn<'_>, who: &SignedIn, id: MembershipId) -> AppResult<MemberRow> {
+    repo::membership(c, &who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Runs `work` (which opens and ends its own transaction) and audits a `NotFound` as a
+/// refused access to `kind` `id`.
+async fn audit_refusal<T>(
     db: &Db,
-    c: Conn<'_>,
     who: &SignedIn,
-    id: MembershipId,
-) -> AppResult<MemberRow> {
-    match repo::membership(c, &who.scope(), id).await? {
-        Some(row) => Ok(row),
-        None => {
-            denied(
-                db,
-                who,
-                "membership",
-                Some(id.0),
-                "not found or not visible to this account",
-            )
-            .await;
-            Err(AppError::NotFound)
+    kind: &str,
+    id: i64,
+    work: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    let result = work.await;
+    if matches!(result, Err(AppError::NotFound)) {
+        denied(
+            db,
+            who,
+            kind,
+            Some(id),
+            "not found or not visible to this account",
+        )
+        .await;
+    }
+    result
+}
+
+/// A unique index the database enforced, as the message for the field it concerns.
+fn unique_violation(e: crate::server::db::DbError) -> AppError {
+    match e.constraint() {
+        Some("cases_initials_unique") => {
+            AppError::invalid("initials", "Another group already uses these initials.")
         }
+        Some("memberships_one_open") => {
+            AppError::invalid("person", "This person is already a current member.")
+        }
+        _ if e.is_unique_violation() => AppError::Conflict(
+            "Someone else just made the same change. Reload and try again.".into(),
+        ),
+        _ => e.into(),
     }
 }
 
@@ -119,10 +133,13 @@ async fn group_fields(
     Ok((Some(initials), capacity))
 }
 
+/// Checks a list of providers: care staff of the practice; an inactive account is allowed
+/// only if it is already on the case (`keep`), so a departed provider never blocks edits.
 async fn check_providers(
     mut c: Conn<'_>,
     who: &SignedIn,
     ids: &[AccountId],
+    keep: &[AccountId],
 ) -> AppResult<Vec<AccountId>> {
     let mut unique: Vec<AccountId> = Vec::new();
     for id in ids {
@@ -137,7 +154,10 @@ async fn check_providers(
         ));
     }
     let staff = repo::care_staff(c.re(), &who.scope()).await?;
-    if let Some(bad) = unique.iter().find(|id| !staff.iter().any(|s| s.id == id.0)) {
+    if let Some(bad) = unique
+        .iter()
+        .find(|id| !staff.iter().any(|s| s.id == id.0) && !keep.contains(id))
+    {
         return Err(AppError::invalid(
             "providers",
             format!("Account {bad} is not a provider in this practice."),
@@ -146,16 +166,19 @@ async fn check_providers(
     Ok(unique)
 }
 
+/// Checks a default service: active, in the practice, of the kind's category. The case's
+/// current service passes even if since retired, so retiring it never blocks edits.
 async fn check_default_service(
     c: Conn<'_>,
     who: &SignedIn,
     kind: CaseKind,
     id: Option<ServiceId>,
+    current: Option<ServiceId>,
 ) -> AppResult<Option<ServiceId>> {
     let Some(id) = id else { return Ok(None) };
     let service = services::get(c, who.practice_id, id)
         .await?
-        .filter(|s| s.active)
+        .filter(|s| s.active || Some(s.id) == current)
         .ok_or_else(|| {
             AppError::invalid("default_service", "That service is not in the catalogue.")
         })?;
@@ -226,7 +249,7 @@ async fn add_member_in(
     .map_err(|m| AppError::invalid("person", format!("{}: {m}", row.display_name())))?;
     let kind = case.kind();
     if let Some(max) = kind.headcount().max {
-        let current = repo::count_current(tx.conn(), case_id).await?;
+        let current = repo::count_current(tx.conn(), case_id, on).await?;
         if current as usize >= max {
             return Err(AppError::invalid(
                 "person",
@@ -240,7 +263,7 @@ async fn add_member_in(
     let waitlisted = kind.is_group()
         && !has_seat(
             case.capacity,
-            repo::count_current(tx.conn(), case_id).await?,
+            repo::count_current(tx.conn(), case_id, on).await?,
         );
     let id = repo::insert_membership(
         tx.conn(),
@@ -251,7 +274,8 @@ async fn add_member_in(
         on,
         now,
     )
-    .await?;
+    .await
+    .map_err(unique_violation)?;
     record(
         tx.conn(),
         who,
@@ -302,9 +326,9 @@ pub async fn create_case(db: &Db, who: &SignedIn, draft: NewCase) -> AppResult<C
     };
     let (initials, capacity) =
         group_fields(tx.conn(), who, kind, &draft.initials, draft.capacity, None).await?;
-    let providers = check_providers(tx.conn(), who, &draft.provider_ids).await?;
+    let providers = check_providers(tx.conn(), who, &draft.provider_ids, &[]).await?;
     let default_service_id =
-        check_default_service(tx.conn(), who, kind, draft.default_service_id).await?;
+        check_default_service(tx.conn(), who, kind, draft.default_service_id, None).await?;
     check_payer(tx.conn(), who, draft.payer).await?;
 
     let id = repo::insert(
@@ -321,13 +345,7 @@ pub async fn create_case(db: &Db, who: &SignedIn, draft: NewCase) -> AppResult<C
         now,
     )
     .await
-    .map_err(|e| {
-        if e.constraint() == Some("cases_initials_unique") || e.is_unique_violation() {
-            AppError::invalid("initials", "Another group already uses these initials.")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_violation)?;
     repo::set_providers(tx.conn(), id, &providers).await?;
     // The creator must still be able to open what they made.
     let row = repo::get(tx.conn(), &who.scope(), id).await?.ok_or_else(|| {
@@ -354,52 +372,51 @@ pub async fn create_case(db: &Db, who: &SignedIn, draft: NewCase) -> AppResult<C
 }
 
 pub async fn update_case(db: &Db, who: &SignedIn, id: CaseId, edit: CaseEdit) -> AppResult<()> {
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    let case = visible_case(db, tx.conn(), who, id).await?;
-    let kind = case.kind();
-    let name = check_name(&edit.name)?;
-    let (initials, capacity) = group_fields(
-        tx.conn(),
-        who,
-        kind,
-        &edit.initials,
-        edit.capacity,
-        Some(id),
-    )
-    .await?;
-    let providers = check_providers(tx.conn(), who, &edit.provider_ids).await?;
-    let default_service_id =
-        check_default_service(tx.conn(), who, kind, edit.default_service_id).await?;
-    repo::update_details(
-        tx.conn(),
-        id,
-        &name,
-        initials.as_deref(),
-        capacity,
-        default_service_id,
-        now,
-    )
-    .await?;
-    repo::set_providers(tx.conn(), id, &providers).await?;
-    if repo::get(tx.conn(), &who.scope(), id).await?.is_none() {
-        return Err(AppError::invalid(
-            "providers",
-            "You would lose access to this case: keep yourself (or your associate) as a provider.",
-        ));
-    }
-    record(
-        tx.conn(),
-        who,
-        Action::Update,
-        "case",
-        Some(id.0),
-        Outcome::Success,
-        "details",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit_refusal(db, who, "case", id.0, async {
+        let now = now_ms();
+        let mut tx = db.begin().await?;
+        let case = visible_case(tx.conn(), who, id).await?;
+        let kind = case.kind();
+        let name = check_name(&edit.name)?;
+        let (initials, capacity) =
+            group_fields(tx.conn(), who, kind, &edit.initials, edit.capacity, Some(id)).await?;
+        let current: Vec<AccountId> = repo::staff_of_case(tx.conn(), id, false)
+            .await?
+            .iter()
+            .map(|s| AccountId(s.id))
+            .collect();
+        let providers = check_providers(tx.conn(), who, &edit.provider_ids, &current).await?;
+        let changed = providers.len() != current.len() || providers.iter().any(|p| !current.contains(p));
+        // Seeing a case (shared, supervising) is not owning it: only its providers and
+        // administrators decide who provides it.
+        if changed && !who.role.sees_every_case() && !current.contains(&who.account_id) {
+            return Err(AppError::Forbidden(
+                "Only the case's providers or an administrator can change who provides it.".into(),
+            ));
+        }
+        let default_service_id = check_default_service(
+            tx.conn(),
+            who,
+            kind,
+            edit.default_service_id,
+            case.default_service_id.map(ServiceId),
+        )
+        .await?;
+        repo::update_details(tx.conn(), id, &name, initials.as_deref(), capacity, default_service_id, now)
+            .await
+            .map_err(unique_violation)?;
+        repo::set_providers(tx.conn(), id, &providers).await?;
+        if repo::get(tx.conn(), &who.scope(), id).await?.is_none() {
+            return Err(AppError::invalid(
+                "providers",
+                "You would lose access to this case: keep yourself (or your associate) as a provider.",
+            ));
+        }
+        record(tx.conn(), who, Action::Update, "case", Some(id.0), Outcome::Success, "details").await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 fn staff(rows: Vec<StaffRow>) -> Vec<StaffMember> {
@@ -415,26 +432,34 @@ fn staff(rows: Vec<StaffRow>) -> Vec<StaffMember> {
         .collect()
 }
 
-fn payer_view(payer: Payer, names: &[(i64, String)]) -> PayerView {
-    let name = |id: i64| {
-        names
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| "(removed contact)".into())
-    };
+fn payer_view(payer: Payer, contacts: &[crate::people::PersonSummary]) -> PayerView {
+    let contact = payer
+        .contact_id()
+        .and_then(|id| contacts.iter().find(|c| c.id.0 == id).cloned());
+    let name = contact
+        .as_ref()
+        .map(|c| c.display_name.clone())
+        .unwrap_or_else(|| "(removed contact)".into());
     let label = match payer {
         Payer::SelfPay => "Self-pay".to_string(),
-        Payer::Contact(id) => format!("Billing contact: {}", name(id)),
-        Payer::Organization(id) => format!("Sponsor: {}", name(id)),
+        Payer::Contact(_) => format!("Billing contact: {name}"),
+        Payer::Organization(_) => format!("Sponsor: {name}"),
     };
-    PayerView { payer, label }
+    PayerView {
+        payer,
+        label,
+        contact,
+    }
 }
 
 /// The case page, audited as a read of the case.
 pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<CaseDetails> {
+    audit_refusal(db, who, "case", id.0, details_of(db, who, id)).await
+}
+
+async fn details_of(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<CaseDetails> {
     let mut c = db.acquire().await?;
-    let case = visible_case(db, c.conn(), who, id).await?;
+    let case = visible_case(c.conn(), who, id).await?;
     let kind = case.kind();
     let workflows = kind.workflows();
     let members = repo::members(c.conn(), id).await?;
@@ -443,7 +468,7 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         .filter_map(|m| m.payer_override().and_then(Payer::contact_id))
         .collect();
     contact_ids.extend(case.payer().contact_id());
-    let names = repo::contact_names(c.conn(), &who.scope(), &contact_ids).await?;
+    let names = repo::payer_contacts(c.conn(), &who.scope(), &contact_ids).await?;
     let default_service = match case.default_service_id {
         Some(s) => services::get(c.conn(), who.practice_id, ServiceId(s))
             .await?
@@ -520,7 +545,7 @@ pub async fn add_member(
 ) -> AppResult<Added> {
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row = visible_case(db, tx.conn(), who, case).await?;
+    let row = visible_case(tx.conn(), who, case).await?;
     let added = add_member_in(&mut tx, who, &row, person, on, now).await?;
     tx.commit().await?;
     Ok(added)
@@ -528,7 +553,13 @@ pub async fn add_member(
 
 /// Ends an open membership inside `tx`: a waitlist place or a period not yet begun is
 /// withdrawn; a running period closes on `left_on` and stays as history.
-async fn end_in(tx: &mut Tx, m: &MemberRow, left_on: NaiveDate, now: i64) -> AppResult<()> {
+async fn end_in(
+    tx: &mut Tx,
+    m: &MemberRow,
+    left_on: NaiveDate,
+    today: NaiveDate,
+    now: i64,
+) -> AppResult<()> {
     repo::lock(tx.conn(), CaseId(m.case_id), now).await?;
     let id = MembershipId(m.id);
     if m.status == "waitlisted" {
@@ -536,7 +567,7 @@ async fn end_in(tx: &mut Tx, m: &MemberRow, left_on: NaiveDate, now: i64) -> App
         return Ok(());
     }
     let period = m.period().ok_or(AppError::Internal)?;
-    match check_end(&period, left_on).map_err(|msg| AppError::invalid("left_on", msg))? {
+    match check_end(&period, left_on, today).map_err(|msg| AppError::invalid("left_on", msg))? {
         Ending::Withdraw => repo::withdraw(tx.conn(), id).await?,
         Ending::Close => repo::end_membership(tx.conn(), id, left_on, now).await?,
     }
@@ -551,37 +582,44 @@ pub async fn end_membership(
     id: MembershipId,
     left_on: NaiveDate,
 ) -> AppResult<()> {
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    let m = visible_membership(db, tx.conn(), who, id).await?;
-    end_in(&mut tx, &m, left_on, now).await?;
-    record(
-        tx.conn(),
-        who,
-        Action::Update,
-        "case",
-        Some(m.case_id),
-        Outcome::Success,
-        &format!("ended membership of person {} on {left_on}", m.person_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit_refusal(db, who, "membership", id.0, async {
+        let now = now_ms();
+        let mut tx = db.begin().await?;
+        let m = visible_membership(tx.conn(), who, id).await?;
+        end_in(&mut tx, &m, left_on, who.today(), now).await?;
+        record(
+            tx.conn(),
+            who,
+            Action::Update,
+            "case",
+            Some(m.case_id),
+            Outcome::Success,
+            &format!("ended membership of person {} on {left_on}", m.person_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Moves someone off the waitlist into the group from `on`, if a seat is free.
 pub async fn promote(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) -> AppResult<()> {
+    audit_refusal(db, who, "membership", id.0, promote_in(db, who, id, on)).await
+}
+
+async fn promote_in(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) -> AppResult<()> {
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let m = visible_membership(db, tx.conn(), who, id).await?;
+    let m = visible_membership(tx.conn(), who, id).await?;
     if m.status != "waitlisted" || m.left_on.is_some() {
         return Err(AppError::Conflict(
             "This person is not on the waitlist any more.".into(),
         ));
     }
-    let case = visible_case(db, tx.conn(), who, CaseId(m.case_id)).await?;
+    let case = visible_case(tx.conn(), who, CaseId(m.case_id)).await?;
     repo::lock(tx.conn(), CaseId(m.case_id), now).await?;
-    let current = repo::count_current(tx.conn(), CaseId(m.case_id)).await?;
+    let current = repo::count_current(tx.conn(), CaseId(m.case_id), on).await?;
     if !has_seat(case.capacity, current) {
         return Err(AppError::Conflict(format!(
             "The group is full ({current} of {}). End a membership or raise the capacity first.",
@@ -627,66 +665,74 @@ pub async fn set_person_groups(
     person: PersonId,
     ticked: Vec<CaseId>,
 ) -> AppResult<()> {
-    let now = now_ms();
-    let today = who.today();
-    let mut tx = db.begin().await?;
-    if people::get(tx.conn(), &who.scope(), person)
-        .await?
-        .is_none()
-    {
-        denied(
-            db,
-            who,
-            "person",
-            Some(person.0),
-            "not found or not visible to this account",
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
-    let current = people::memberships(tx.conn(), &who.scope(), person).await?;
-    for m in current
-        .iter()
-        .filter(|m| m.is_current() && m.case_kind.is_group())
-    {
-        if !ticked.contains(&m.case_id) {
-            let row = visible_membership(db, tx.conn(), who, m.membership_id).await?;
-            end_in(&mut tx, &row, today, now).await?;
-            record(
-                tx.conn(),
-                who,
-                Action::Update,
-                "case",
-                Some(m.case_id.0),
-                Outcome::Success,
-                &format!("ended membership of person {} on {today}", person.0),
-            )
-            .await?;
-        }
-    }
-    for case_id in ticked {
-        if current
-            .iter()
-            .any(|m| m.is_current() && m.case_id == case_id)
+    audit_refusal(db, who, "person", person.0, async {
+        let now = now_ms();
+        let today = who.today();
+        let mut tx = db.begin().await?;
+        if people::get(tx.conn(), &who.scope(), person)
+            .await?
+            .is_none()
         {
-            continue;
+            return Err(AppError::NotFound);
         }
-        let case = visible_case(db, tx.conn(), who, case_id).await?;
-        if !case.kind().is_group() {
-            return Err(AppError::invalid(
-                "groups",
-                "Only groups can be ticked here.",
-            ));
+        // Every ticked group is checked before anything is written.
+        let mut groups = Vec::new();
+        for case_id in &ticked {
+            let case = visible_case(tx.conn(), who, *case_id).await?;
+            if !case.kind().is_group() {
+                return Err(AppError::invalid(
+                    "groups",
+                    "Only groups can be ticked here.",
+                ));
+            }
+            groups.push(case);
         }
-        add_member_in(&mut tx, who, &case, person, today, now).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+        let memberships = people::memberships(tx.conn(), &who.scope(), person).await?;
+        let today_text = today.to_string();
+        for m in memberships
+            .iter()
+            .filter(|m| m.left_on.is_none() && m.case_kind.is_group())
+        {
+            if !ticked.contains(&m.case_id) {
+                let row = visible_membership(tx.conn(), who, m.membership_id).await?;
+                end_in(&mut tx, &row, today, today, now)
+                    .await
+                    .map_err(|e| match e {
+                        AppError::InvalidInput { message, .. } => {
+                            AppError::invalid("groups", format!("{}: {message}", m.case_name))
+                        }
+                        other => other,
+                    })?;
+                record(
+                    tx.conn(),
+                    who,
+                    Action::Update,
+                    "case",
+                    Some(m.case_id.0),
+                    Outcome::Success,
+                    &format!("ended membership of person {} on {today}", person.0),
+                )
+                .await?;
+            }
+        }
+        for case in groups {
+            if memberships
+                .iter()
+                .any(|m| m.is_current(&today_text) && m.case_id.0 == case.id)
+            {
+                continue;
+            }
+            add_member_in(&mut tx, who, &case, person, today, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 pub async fn set_case_payer(db: &Db, who: &SignedIn, case: CaseId, payer: Payer) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    visible_case(db, tx.conn(), who, case).await?;
+    visible_case(tx.conn(), who, case).await?;
     check_payer(tx.conn(), who, payer).await?;
     repo::set_case_payer(tx.conn(), case, payer, now_ms()).await?;
     record(
@@ -710,7 +756,7 @@ pub async fn set_member_payer(
     payer: Option<Payer>,
 ) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    let m = visible_membership(db, tx.conn(), who, id).await?;
+    let m = visible_membership(tx.conn(), who, id).await?;
     if let Some(p) = payer {
         check_payer(tx.conn(), who, p).await?;
     }
@@ -758,7 +804,7 @@ pub async fn add_diagnosis(
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row = visible_case(db, tx.conn(), who, case).await?;
+    let row = visible_case(tx.conn(), who, case).await?;
     if !row.kind().workflows().diagnoses {
         return Err(AppError::NotFound);
     }
@@ -823,9 +869,13 @@ pub async fn contacts(
 
 /// Shares a case with another provider (scheduling it on their calendar does this).
 pub async fn share_case(db: &Db, who: &SignedIn, case: CaseId, with: AccountId) -> AppResult<()> {
+    audit_refusal(db, who, "case", case.0, share_in(db, who, case, with)).await
+}
+
+async fn share_in(db: &Db, who: &SignedIn, case: CaseId, with: AccountId) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    visible_case(db, tx.conn(), who, case).await?;
-    check_providers(tx.conn(), who, &[with]).await?;
+    visible_case(tx.conn(), who, case).await?;
+    check_providers(tx.conn(), who, &[with], &[]).await?;
     repo::share(tx.conn(), case, with, who.account_id, now_ms()).await?;
     record(
         tx.conn(),

@@ -60,21 +60,39 @@ pub enum Ending {
     Withdraw,
 }
 
-/// Decides how a current period ends on `left_on`.
-pub fn check_end(period: &Period, left_on: NaiveDate) -> Result<Ending, String> {
+/// Decides how a current period ends on `left_on`, given the practice's `today`.
+pub fn check_end(period: &Period, left_on: NaiveDate, today: NaiveDate) -> Result<Ending, String> {
     if period.left_on.is_some() {
         return Err("This membership has already ended.".into());
     }
-    if left_on <= period.joined_on {
+    if left_on > period.joined_on {
+        return Ok(Ending::Close);
+    }
+    // Only a period that has not run yet may vanish; a running one keeps its history.
+    if period.joined_on >= today {
         return Ok(Ending::Withdraw);
     }
-    Ok(Ending::Close)
+    Err(format!(
+        "This membership started on {}; choose an end date after that.",
+        period.joined_on
+    ))
 }
 
-/// Parses a date typed into a form (`YYYY-MM-DD`, as date inputs send it).
+/// Whether a membership still holds a place on `today`: not ended, or ending later.
+/// (A period not yet begun counts: it is a place promised.)
+pub fn is_current(period: &Period, today: NaiveDate) -> bool {
+    period.left_on.is_none_or(|left| left > today)
+}
+
+/// Parses a date typed into a form (`YYYY-MM-DD`, as date inputs send it), within years
+/// a practice can mean (stored dates compare as text, so they must keep four digits).
 pub fn parse_day(field: &str, text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{field}: enter a date like 2026-11-23."))
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{field}: enter a date like 2026-11-23."))?;
+    if !(1900..=2100).contains(&chrono::Datelike::year(&day)) {
+        return Err(format!("{field}: check the year."));
+    }
+    Ok(day)
 }
 
 #[cfg(test)]
@@ -125,12 +143,42 @@ mod tests {
     }
 
     #[test]
-    fn ending_closes_a_started_period_and_withdraws_one_not_yet_begun() {
-        let m = p("2026-01-05", None);
-        assert_eq!(check_end(&m, d("2026-01-06")), Ok(Ending::Close));
-        assert_eq!(check_end(&m, d("2026-01-05")), Ok(Ending::Withdraw));
-        assert_eq!(check_end(&m, d("2025-12-01")), Ok(Ending::Withdraw));
-        assert!(check_end(&p("2026-01-05", Some("2026-02-01")), d("2026-03-01")).is_err());
+    fn ending_closes_a_running_period_and_withdraws_one_not_yet_begun() {
+        let today = d("2026-03-01");
+        let running = p("2026-01-05", None);
+        assert_eq!(
+            check_end(&running, d("2026-01-06"), today),
+            Ok(Ending::Close)
+        );
+        assert!(
+            check_end(&running, d("2026-01-05"), today).is_err(),
+            "history is never erased"
+        );
+        assert!(check_end(&running, d("2025-12-01"), today).is_err());
+        let starts_today = p("2026-03-01", None);
+        assert_eq!(
+            check_end(&starts_today, d("2026-03-01"), today),
+            Ok(Ending::Withdraw)
+        );
+        let starts_later = p("2026-04-01", None);
+        assert_eq!(
+            check_end(&starts_later, d("2026-03-15"), today),
+            Ok(Ending::Withdraw)
+        );
+        assert!(check_end(&p("2026-01-05", Some("2026-02-01")), d("2026-03-01"), today).is_err());
+    }
+
+    #[test]
+    fn current_until_the_end_date_arrives() {
+        assert!(is_current(
+            &p("2026-01-05", Some("2026-04-01")),
+            d("2026-03-01")
+        ));
+        assert!(!is_current(
+            &p("2026-01-05", Some("2026-03-01")),
+            d("2026-03-01")
+        ));
+        assert!(is_current(&p("2026-01-05", None), d("2026-03-01")));
     }
 
     #[test]
@@ -138,5 +186,7 @@ mod tests {
         assert_eq!(parse_day("Start", "2026-11-23"), Ok(d("2026-11-23")));
         assert!(parse_day("Start", "23/11/2026").is_err());
         assert!(parse_day("Start", "").is_err());
+        assert!(parse_day("Start", "+10000-01-01").is_err());
+        assert!(parse_day("Start", "1800-01-01").is_err());
     }
 }

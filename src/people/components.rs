@@ -106,6 +106,9 @@ pub fn PersonPicker(
 pub fn PersonFields(
     input: RwSignal<PersonInput>,
     error: Signal<Option<AppError>>,
+    /// The type is chosen when a contact is created and fixed after.
+    #[prop(optional)]
+    editing: bool,
 ) -> impl IntoView {
     let field = move |name: &'static str,
                       label: &'static str,
@@ -129,7 +132,7 @@ pub fn PersonFields(
     let is_org = move || input.with(|i| i.kind == Some(PersonKind::Organization));
     view! {
         <div class="form-grid">
-            <div class="field">
+            <div class="field" class:hidden=editing>
                 <label for="person-kind">"Type of contact"</label>
                 <select
                     id="person-kind"
@@ -282,16 +285,17 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
     let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
     let d = profile.details.clone();
     let kind = d.kind.unwrap_or(PersonKind::Person);
+    let today = profile.today.clone();
     let current: Vec<_> = profile
         .memberships
         .iter()
-        .filter(|m| m.is_current())
+        .filter(|m| m.is_current(&today))
         .cloned()
         .collect();
     let past: Vec<_> = profile
         .memberships
         .iter()
-        .filter(|m| !m.is_current())
+        .filter(|m| !m.is_current(&today))
         .cloned()
         .collect();
 
@@ -359,7 +363,7 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
                             save.dispatch(input.get_untracked());
                         }
                     >
-                        <PersonFields input error=save_error />
+                        <PersonFields input error=save_error editing=true />
                         <FormError error=save_error />
                         <div class="actions">
                             <button type="submit" class="primary">"Save changes"</button>

@@ -37,8 +37,9 @@ pub struct PersonMembership {
 }
 
 impl PersonMembership {
-    pub fn is_current(&self) -> bool {
-        self.left_on.is_none()
+    /// Holds a place on `today` (ISO date): not ended, or ending on a later date.
+    pub fn is_current(&self, today: &str) -> bool {
+        self.left_on.as_deref().is_none_or(|left| left > today)
     }
 }
 
@@ -51,6 +52,8 @@ pub struct PersonProfile {
     pub memberships: Vec<PersonMembership>,
     /// Groups of the practice the viewer may add this person to, for "Group memberships".
     pub groups_available: Vec<GroupChoice>,
+    /// The practice's today (ISO date), which decides current from past.
+    pub today: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -136,7 +136,8 @@ pub async fn insert(
     Ok(PersonId(id))
 }
 
-/// Updates a person the caller may see; returns whether a row changed.
+/// Updates a person the caller may see; returns whether a row changed. The kind is never
+/// changed here (see `people::server::update_person`).
 pub async fn update(
     mut c: Conn<'_>,
     scope: &Scope,
@@ -145,9 +146,9 @@ pub async fn update(
     now: i64,
 ) -> Result<bool, DbError> {
     let sql = format!(
-        "UPDATE people SET kind = $5, legal_name = $6, preferred_name = $7, pronouns = $8,
-            date_of_birth = $9, email = $10, phone = $11, address = $12, emergency_contact = $13,
-            admin_notes = $14, search_name = $15, updated_at = $16
+        "UPDATE people SET legal_name = $5, preferred_name = $6, pronouns = $7,
+            date_of_birth = $8, email = $9, phone = $10, address = $11, emergency_contact = $12,
+            admin_notes = $13, search_name = $14, updated_at = $15
          WHERE id = $4 AND id IN (SELECT p.id FROM people p WHERE {})",
         visible_person()
     );
@@ -157,7 +158,6 @@ pub async fn update(
             .bind(scope.account_id.0)
             .bind(scope.sees_every_case)
             .bind(id.0)
-            .bind(f.kind.as_str())
             .bind(&f.legal_name)
             .bind(&f.preferred_name)
             .bind(&f.pronouns)

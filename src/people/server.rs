@@ -32,14 +32,33 @@ pub async fn create_person(db: &Db, who: &SignedIn, input: &PersonInput) -> AppR
     Ok(id)
 }
 
+/// Updates a person's details. Their type (person, billing contact, organization) stays as
+/// created: turning a client into an "organization" would show their record to every
+/// staff member and leave memberships on someone who cannot take part.
 pub async fn update_person(
     db: &Db,
     who: &SignedIn,
     id: PersonId,
     input: &PersonInput,
 ) -> AppResult<()> {
-    let fields = input.clean(who.today()).map_err(field_error)?;
     let mut tx = db.begin().await?;
+    let Some(existing) = repo::get(tx.conn(), &who.scope(), id).await? else {
+        drop(tx);
+        denied(
+            db,
+            who,
+            "person",
+            Some(id.0),
+            "not found or not visible to this account",
+        )
+        .await;
+        return Err(AppError::NotFound);
+    };
+    let input = PersonInput {
+        kind: Some(existing.kind()),
+        ..input.clone()
+    };
+    let fields = input.clean(who.today()).map_err(field_error)?;
     if !repo::update(tx.conn(), &who.scope(), id, &fields, now_ms()).await? {
         drop(tx);
         denied(
@@ -108,5 +127,6 @@ pub async fn profile(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonP
         details: row.as_input(),
         memberships,
         groups_available,
+        today: who.today().to_string(),
     })
 }

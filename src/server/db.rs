@@ -196,9 +196,12 @@ impl Db {
         }
     }
 
+    /// Begins a transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE):
+    /// a transaction that reads and then writes would otherwise fail, not wait, when
+    /// another write commits in between. SQLite has one writer at a time anyway.
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

@@ -283,7 +283,16 @@ async fn a_full_group_waitlists_and_promotes(db: Db) {
         .expect("a seat is free");
     let details = cases::case_details(&db, who, g).await.expect("details");
     assert_eq!(details.waitlist().count(), 0);
-    assert_eq!(details.current().count(), 2);
+    assert_eq!(
+        details.current().count(),
+        3,
+        "today the leaver still has their seat"
+    );
+    assert_eq!(
+        details.current().filter(|m| m.left_on.is_none()).count(),
+        2,
+        "from tomorrow, two"
+    );
 }
 
 async fn providers_see_only_their_cases(db: Db) {
@@ -551,7 +560,10 @@ async fn group_memberships_from_the_profile(db: Db) {
         .expect("tick both");
     let prof = people::profile(&db, who, x).await.expect("profile");
     assert_eq!(
-        prof.memberships.iter().filter(|m| m.is_current()).count(),
+        prof.memberships
+            .iter()
+            .filter(|m| m.is_current(&prof.today))
+            .count(),
         2
     );
     // Unticked the day they joined: the period never began, so it is withdrawn.
@@ -562,7 +574,7 @@ async fn group_memberships_from_the_profile(db: Db) {
     let current: Vec<CaseId> = prof
         .memberships
         .iter()
-        .filter(|m| m.is_current())
+        .filter(|m| m.is_current(&prof.today))
         .map(|m| m.case_id)
         .collect();
     assert_eq!(current, vec![g2]);
@@ -593,7 +605,7 @@ async fn group_memberships_from_the_profile(db: Db) {
     assert_eq!(r.err(), Some(AppError::NotFound));
     let prof = people::profile(&db, who, y).await.expect("profile");
     assert!(
-        prof.memberships.iter().all(|m| !m.is_current()),
+        prof.memberships.iter().all(|m| !m.is_current(&prof.today)),
         "the whole change rolled back"
     );
 }
@@ -656,7 +668,92 @@ async fn used_services_are_deactivated_not_deleted(db: Db) {
     );
 }
 
+async fn review_fixes_hold(db: Db) {
+    let p = practice(&db, "a").await;
+    let who = &p.provider;
+    // A person's type is fixed once created.
+    let client = person(&db, who, "Kept Private").await;
+    people::update_person(
+        &db,
+        who,
+        client,
+        &PersonInput {
+            kind: Some(PersonKind::Organization),
+            legal_name: "Kept Private".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("update");
+    assert_eq!(
+        people::profile(&db, &p.other_provider, client).await.err(),
+        Some(AppError::NotFound),
+        "not turned into a practice-wide organization"
+    );
+
+    // Someone a case was shared with may not replace its providers.
+    let mut draft = group(CaseKind::TherapyGroup, "Shared", "SH", who, None);
+    draft.capacity = Some(1);
+    let g = cases::create_case(&db, who, draft).await.expect("case");
+    cases::share_case(&db, who, g, p.other_provider.account_id)
+        .await
+        .expect("share");
+    let takeover = gather::cases::CaseEdit {
+        name: "Shared".into(),
+        initials: "SH".into(),
+        capacity: Some(1),
+        provider_ids: vec![p.other_provider.account_id],
+        default_service_id: None,
+    };
+    let r = cases::update_case(&db, &p.other_provider, g, takeover.clone()).await;
+    assert!(matches!(r, Err(AppError::Forbidden(_))), "{r:?}");
+    let rename = gather::cases::CaseEdit {
+        name: "Shared, renamed".into(),
+        provider_ids: vec![who.account_id],
+        ..takeover
+    };
+    cases::update_case(&db, &p.other_provider, g, rename)
+        .await
+        .expect("other details may change");
+
+    // A running membership is never erased by a mistyped end date.
+    let today = who.today();
+    let Added::Member(m) = cases::add_member(&db, who, g, client, today - Duration::days(10))
+        .await
+        .expect("add")
+    else {
+        panic!("a seat was free");
+    };
+    let r = cases::end_membership(&db, who, m, today - Duration::days(20)).await;
+    assert!(matches!(r, Err(AppError::InvalidInput { .. })), "{r:?}");
+    assert_eq!(
+        cases::case_details(&db, who, g)
+            .await
+            .expect("d")
+            .current()
+            .count(),
+        1
+    );
+
+    // Leaving next week still holds the seat until then.
+    cases::end_membership(&db, who, m, today + Duration::days(7))
+        .await
+        .expect("end later");
+    let d = cases::case_details(&db, who, g).await.expect("d");
+    assert_eq!(d.current().count(), 1, "still current until the end date");
+    assert_eq!(d.past().count(), 0);
+    let next = person(&db, who, "Next In Line").await;
+    let added = cases::add_member(&db, who, g, next, today)
+        .await
+        .expect("add");
+    assert!(
+        matches!(added, Added::Waitlisted(_)),
+        "the seat is still taken: {added:?}"
+    );
+}
+
 on_both_engines!(
+    review_fixes_hold,
     used_services_are_deactivated_not_deleted,
     memberships_over_time,
     a_full_group_waitlists_and_promotes,
