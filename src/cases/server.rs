@@ -77,6 +77,21 @@ async fn audit_refusal<T>(
     result
 }
 
+/// Audits a successful change to a case inside the change's own transaction.
+async fn case_changed(tx: &mut Tx, who: &SignedIn, case: i64, detail: &str) -> AppResult<()> {
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "case",
+        Some(case),
+        Outcome::Success,
+        detail,
+    )
+    .await?;
+    Ok(())
+}
+
 /// A unique index the database enforced, as the message for the field it concerns.
 fn unique_violation(e: crate::server::db::DbError) -> AppError {
     match e.constraint() {
@@ -587,13 +602,10 @@ pub async fn end_membership(
         let mut tx = db.begin().await?;
         let m = visible_membership(tx.conn(), who, id).await?;
         end_in(&mut tx, &m, left_on, who.today(), now).await?;
-        record(
-            tx.conn(),
+        case_changed(
+            &mut tx,
             who,
-            Action::Update,
-            "case",
-            Some(m.case_id),
-            Outcome::Success,
+            m.case_id,
             &format!("ended membership of person {} on {left_on}", m.person_id),
         )
         .await?;
@@ -642,13 +654,10 @@ async fn promote_in(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) ->
     )
     .map_err(|msg| AppError::invalid("joined_on", msg))?;
     repo::promote(tx.conn(), id, on, now).await?;
-    record(
-        tx.conn(),
+    case_changed(
+        &mut tx,
         who,
-        Action::Update,
-        "case",
-        Some(m.case_id),
-        Outcome::Success,
+        m.case_id,
         &format!("promoted person {} from the waitlist on {on}", m.person_id),
     )
     .await?;
@@ -703,13 +712,10 @@ pub async fn set_person_groups(
                         }
                         other => other,
                     })?;
-                record(
-                    tx.conn(),
+                case_changed(
+                    &mut tx,
                     who,
-                    Action::Update,
-                    "case",
-                    Some(m.case_id.0),
-                    Outcome::Success,
+                    m.case_id.0,
                     &format!("ended membership of person {} on {today}", person.0),
                 )
                 .await?;
@@ -735,16 +741,7 @@ pub async fn set_case_payer(db: &Db, who: &SignedIn, case: CaseId, payer: Payer)
     visible_case(tx.conn(), who, case).await?;
     check_payer(tx.conn(), who, payer).await?;
     repo::set_case_payer(tx.conn(), case, payer, now_ms()).await?;
-    record(
-        tx.conn(),
-        who,
-        Action::Update,
-        "case",
-        Some(case.0),
-        Outcome::Success,
-        "default payer",
-    )
-    .await?;
+    case_changed(&mut tx, who, case.0, "default payer").await?;
     tx.commit().await?;
     Ok(())
 }
@@ -761,13 +758,10 @@ pub async fn set_member_payer(
         check_payer(tx.conn(), who, p).await?;
     }
     repo::set_member_payer(tx.conn(), id, payer, now_ms()).await?;
-    record(
-        tx.conn(),
+    case_changed(
+        &mut tx,
         who,
-        Action::Update,
-        "case",
-        Some(m.case_id),
-        Outcome::Success,
+        m.case_id,
         &format!("payer of person {}", m.person_id),
     )
     .await?;
@@ -877,13 +871,10 @@ async fn share_in(db: &Db, who: &SignedIn, case: CaseId, with: AccountId) -> App
     visible_case(tx.conn(), who, case).await?;
     check_providers(tx.conn(), who, &[with], &[]).await?;
     repo::share(tx.conn(), case, with, who.account_id, now_ms()).await?;
-    record(
-        tx.conn(),
+    case_changed(
+        &mut tx,
         who,
-        Action::Update,
-        "case",
-        Some(case.0),
-        Outcome::Success,
+        case.0,
         &format!("shared with account {}", with.0),
     )
     .await?;
