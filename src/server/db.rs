@@ -196,12 +196,20 @@ impl Db {
         }
     }
 
-    /// Begins a transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE):
-    /// a transaction that reads and then writes would otherwise fail, not wait, when
-    /// another write commits in between. SQLite has one writer at a time anyway.
+    /// Begins a transaction. On SQLite it takes the write lock at once, as BEGIN IMMEDIATE
+    /// would: a transaction that reads and then writes would otherwise fail, not wait, when
+    /// another write commits in between (SQLite has one writer at a time anyway). sqlx's
+    /// `begin_with` refuses a pooled connection whose dropped transaction is still rolling
+    /// back, so the lock is taken by a write statement that changes nothing.
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("UPDATE practices SET id = id WHERE 0")
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Sqlite(tx)
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

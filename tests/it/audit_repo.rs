@@ -79,6 +79,15 @@ async fn an_entry_rolls_back_with_its_transaction(db: Db) {
     .await
     .expect("append");
     drop(tx); // rolled back: the change it described never happened
+    for _ in 0..3 {
+        // A pool connection whose transaction was dropped must serve the next one.
+        db.begin()
+            .await
+            .expect("begin after a dropped transaction")
+            .commit()
+            .await
+            .expect("commit");
+    }
     let mut c = db.acquire().await.expect("conn");
     assert!(audit::recent_for_practice(c.conn(), a, 10)
         .await
