@@ -122,13 +122,19 @@ test.describe("cases and groups", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page.getByTestId("person-name")).toHaveText(`Elliot Stone ${tag}`);
 
+    // Editing the details: a preferred name becomes the name the practice uses.
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Preferred name").fill("Eli");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByTestId("person-name")).toHaveText("Eli Stone");
+
     const memberships = page.getByTestId("group-memberships");
     await memberships.getByLabel(new RegExp(groupName)).check();
     await memberships.getByRole("button", { name: "Save group memberships" }).click();
     const cases = page.getByTestId("person-cases");
     await expect(cases.getByRole("link", { name: groupName })).toBeVisible();
     await cases.getByRole("link", { name: groupName }).click();
-    await expect(page.getByTestId("current-members")).toContainText(`Elliot Stone ${tag}`);
+    await expect(page.getByTestId("current-members")).toContainText("Eli Stone");
   });
 
   test("a removed member is listed under past members", async ({ page }) => {

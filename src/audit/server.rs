@@ -61,3 +61,27 @@ pub async fn denied(
         tracing::error!(error = %e, "could not write a denied-access audit entry");
     }
 }
+
+/// Runs `work` (which opens and ends its own transaction) and audits a `NotFound` it
+/// returns as a refused access to `kind` `id`. The entry is written after the work's
+/// transaction has ended: on SQLite a second connection cannot write while it holds the lock.
+pub async fn audit_refusal<T>(
+    db: &Db,
+    who: &SignedIn,
+    kind: &str,
+    id: i64,
+    work: impl std::future::Future<Output = Result<T, crate::error::AppError>>,
+) -> Result<T, crate::error::AppError> {
+    let result = work.await;
+    if matches!(result, Err(crate::error::AppError::NotFound)) {
+        denied(
+            db,
+            who,
+            kind,
+            Some(id),
+            "not found or not visible to this account",
+        )
+        .await;
+    }
+    result
+}

@@ -224,16 +224,6 @@ pub async fn delete_session(mut c: Conn<'_>, token_hash: &str) -> Result<bool, D
     Ok(done > 0)
 }
 
-pub async fn delete_sessions_of(mut c: Conn<'_>, account: AccountId) -> Result<u64, DbError> {
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-            .bind(account.0)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    }))
-}
-
 /// Takes the write lock on an address's failure record for the rest of the transaction,
 /// creating an empty one if needed, so concurrent failed attempts count one after another
 /// instead of each overwriting the same old count.

@@ -7,7 +7,7 @@ use super::{
     Added, CaseDetails, CaseEdit, CaseSummary, Diagnosis, Member, NewCase, PayerView, ServiceLabel,
     StaffMember,
 };
-use crate::audit::server::{denied, record};
+use crate::audit::server::{audit_refusal, record};
 use crate::audit::{Action, Outcome};
 use crate::auth::server::SignedIn;
 use crate::domain::billing::Payer;
@@ -52,29 +52,6 @@ async fn visible_membership(c: Conn<'_>, who: &SignedIn, id: MembershipId) -> Ap
     repo::membership(c, &who.scope(), id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Runs `work` (which opens and ends its own transaction) and audits a `NotFound` as a
-/// refused access to `kind` `id`.
-async fn audit_refusal<T>(
-    db: &Db,
-    who: &SignedIn,
-    kind: &str,
-    id: i64,
-    work: impl std::future::Future<Output = AppResult<T>>,
-) -> AppResult<T> {
-    let result = work.await;
-    if matches!(result, Err(AppError::NotFound)) {
-        denied(
-            db,
-            who,
-            kind,
-            Some(id),
-            "not found or not visible to this account",
-        )
-        .await;
-    }
-    result
 }
 
 /// Audits a successful change to a case inside the change's own transaction.

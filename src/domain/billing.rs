@@ -56,11 +56,6 @@ impl Payer {
     }
 }
 
-/// The payer that applies to one participant: their own override, else the case's default.
-pub fn effective_payer(case_default: Payer, override_for_participant: Option<Payer>) -> Payer {
-    override_for_participant.unwrap_or(case_default)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,17 +86,5 @@ mod tests {
         assert!(Payer::Contact(1)
             .check_contact_kind(PersonKind::Organization)
             .is_err());
-    }
-
-    #[test]
-    fn a_participant_override_wins() {
-        assert_eq!(
-            effective_payer(Payer::Organization(2), None),
-            Payer::Organization(2)
-        );
-        assert_eq!(
-            effective_payer(Payer::Organization(2), Some(Payer::SelfPay)),
-            Payer::SelfPay
-        );
     }
 }

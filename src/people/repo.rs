@@ -197,32 +197,6 @@ pub async fn get(
     }))
 }
 
-/// Several people at once (for checking a list of picks), those the scope may see.
-pub async fn get_many(
-    mut c: Conn<'_>,
-    scope: &Scope,
-    ids: &[PersonId],
-) -> Result<Vec<PersonRow>, DbError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
-    // The ids are integers formatted by us, not user text.
-    let sql = format!(
-        "SELECT {COLUMNS} FROM people p WHERE p.id IN ({}) AND {}",
-        list.join(","),
-        visible_person()
-    );
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as::<_, PersonRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
-            .fetch_all(&mut *c)
-            .await?
-    }))
-}
-
 /// People whose name contains `query`, in name order, of the given kinds.
 pub async fn search(
     mut c: Conn<'_>,

@@ -2,7 +2,7 @@
 
 use super::repo;
 use super::{GroupChoice, PersonProfile};
-use crate::audit::server::{denied, record};
+use crate::audit::server::{audit_refusal, record};
 use crate::audit::{Action, Outcome};
 use crate::auth::server::SignedIn;
 use crate::domain::people::PersonInput;
@@ -41,65 +41,45 @@ pub async fn update_person(
     id: PersonId,
     input: &PersonInput,
 ) -> AppResult<()> {
-    let mut tx = db.begin().await?;
-    let Some(existing) = repo::get(tx.conn(), &who.scope(), id).await? else {
-        drop(tx);
-        denied(
-            db,
+    audit_refusal(db, who, "person", id.0, async {
+        let mut tx = db.begin().await?;
+        let existing = repo::get(tx.conn(), &who.scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let input = PersonInput {
+            kind: Some(existing.kind()),
+            ..input.clone()
+        };
+        let fields = input.clean(who.today()).map_err(field_error)?;
+        if !repo::update(tx.conn(), &who.scope(), id, &fields, now_ms()).await? {
+            return Err(AppError::NotFound);
+        }
+        record(
+            tx.conn(),
             who,
+            Action::Update,
             "person",
             Some(id.0),
-            "not found or not visible to this account",
+            Outcome::Success,
+            "",
         )
-        .await;
-        return Err(AppError::NotFound);
-    };
-    let input = PersonInput {
-        kind: Some(existing.kind()),
-        ..input.clone()
-    };
-    let fields = input.clean(who.today()).map_err(field_error)?;
-    if !repo::update(tx.conn(), &who.scope(), id, &fields, now_ms()).await? {
-        drop(tx);
-        denied(
-            db,
-            who,
-            "person",
-            Some(id.0),
-            "not found or not visible to this account",
-        )
-        .await;
-        return Err(AppError::NotFound);
-    }
-    record(
-        tx.conn(),
-        who,
-        Action::Update,
-        "person",
-        Some(id.0),
-        Outcome::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// A person's profile with every case they belong to, audited as a read.
 pub async fn profile(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonProfile> {
+    audit_refusal(db, who, "person", id.0, profile_of(db, who, id)).await
+}
+
+async fn profile_of(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonProfile> {
     let mut c = db.acquire().await?;
-    let Some(row) = repo::get(c.conn(), &who.scope(), id).await? else {
-        drop(c);
-        denied(
-            db,
-            who,
-            "person",
-            Some(id.0),
-            "not found or not visible to this account",
-        )
-        .await;
-        return Err(AppError::NotFound);
-    };
+    let row = repo::get(c.conn(), &who.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let memberships = repo::memberships(c.conn(), &who.scope(), id).await?;
     let groups_available = crate::cases::repo::search(c.conn(), &who.scope(), "", true, 500)
         .await?
