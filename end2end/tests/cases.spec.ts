@@ -117,10 +117,10 @@ test.describe("cases and groups", () => {
 
     await page.goto("/app/people/new");
     await hydrated(page);
-    await page.getByLabel("Legal name").fill(`Elliot Stone ${tag}`);
+    await page.getByLabel("Legal name").fill(`Elliot ${tag} Stone`);
     await page.getByLabel("Pronouns").fill("he/him");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByTestId("person-name")).toHaveText(`Elliot Stone ${tag}`);
+    await expect(page.getByTestId("person-name")).toHaveText(`Elliot ${tag} Stone`);
 
     // Editing the details: a preferred name becomes the name the practice uses.
     await page.getByRole("button", { name: "Edit" }).click();
