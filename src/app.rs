@@ -1,6 +1,7 @@
 //! The document shell and the routes.
 
 use crate::auth::components::{Home, SignInPage};
+use crate::calendar::components::CalendarScreen;
 use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
 use crate::error::AppError;
 use crate::people::components::{NewPersonPage, PersonProfilePage};
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
                 <Route path=path!("/login") view=SignInPage />
                 <Route path=path!("/app") view=StaffHome ssr=SsrMode::Async />
+                <Route path=path!("/app/calendar") view=CalendarScreen ssr=SsrMode::Async />
                 <Route path=path!("/app/contacts") view=ContactsPage ssr=SsrMode::Async />
                 <Route path=path!("/app/contacts/new") view=NewCasePage ssr=SsrMode::Async />
                 <Route path=path!("/app/cases/:id") view=CasePage ssr=SsrMode::Async />

@@ -1,38 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { createGroup, hydrated, next, openWizard, signIn, unique } from "./helpers";
 
 /** Words of the clinical workflows that workshop and consultation screens must not show. */
 const CLINICAL = /diagnos|treatment plan|superbill|insurance claim|clinical record|mental status|therapy intake|ICD-10/i;
-
-/** A suffix that keeps each test's data apart from the other viewport's run. */
-function unique(): string {
-  return `${Date.now().toString(36).slice(-4)}${Math.floor(Math.random() * 1296).toString(36)}`.toUpperCase();
-}
-
-async function openWizard(page: Page) {
-  await page.goto("/app/contacts");
-  await hydrated(page);
-  await page.getByRole("link", { name: "New client or case" }).click();
-  await expect(page.getByRole("heading", { name: "New client or case" })).toBeVisible();
-}
-
-async function next(page: Page) {
-  await page.getByRole("button", { name: "Next" }).click();
-}
-
-/** Creates a group through the wizard and returns its page's URL. */
-async function createGroup(page: Page, kind: string, name: string, initials: string) {
-  await openWizard(page);
-  await page.getByLabel(kind, { exact: true }).check();
-  await next(page);
-  await next(page);
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Initials").fill(initials);
-  await next(page);
-  await page.getByRole("button", { name: "Create" }).click();
-  await expect(page.getByTestId("case-name")).toContainText(name);
-  return page.url();
-}
 
 test.describe("cases and groups", () => {
   test("a workshop group with three participants and a sponsor shows no clinical workflow anywhere", async ({ page }) => {

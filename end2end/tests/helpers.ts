@@ -32,3 +32,33 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
     await expect(page).toHaveURL(/\/(app|portal)$/);
   }
 }
+
+/** A suffix that keeps each test's data apart from the other viewport's run. */
+export function unique(): string {
+  return `${Date.now().toString(36).slice(-4)}${Math.floor(Math.random() * 1296).toString(36)}`.toUpperCase();
+}
+
+export async function openWizard(page: Page) {
+  await page.goto("/app/contacts");
+  await hydrated(page);
+  await page.getByRole("link", { name: "New client or case" }).click();
+  await expect(page.getByRole("heading", { name: "New client or case" })).toBeVisible();
+}
+
+export async function next(page: Page) {
+  await page.getByRole("button", { name: "Next" }).click();
+}
+
+/** Creates a group through the wizard and returns its page's URL. */
+export async function createGroup(page: Page, kind: string, name: string, initials: string) {
+  await openWizard(page);
+  await page.getByLabel(kind, { exact: true }).check();
+  await next(page);
+  await next(page);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Initials").fill(initials);
+  await next(page);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId("case-name")).toContainText(name);
+  return page.url();
+}

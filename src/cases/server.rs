@@ -69,6 +69,14 @@ async fn case_changed(tx: &mut Tx, who: &SignedIn, case: i64, detail: &str) -> A
     Ok(())
 }
 
+/// Takes the case's lock before a membership change, first freezing the rosters of its
+/// sessions that have ended: a membership change reaches only sessions still to come.
+async fn lock_membership(tx: &mut Tx, case: CaseId, now: i64) -> AppResult<()> {
+    repo::lock(tx.conn(), case, now).await?;
+    crate::calendar::repo::freeze_ended_rosters(tx.conn(), case, now).await?;
+    Ok(())
+}
+
 /// A unique index the database enforced, as the message for the field it concerns.
 fn unique_violation(e: crate::server::db::DbError) -> AppError {
     match e.constraint() {
@@ -127,7 +135,7 @@ async fn group_fields(
 
 /// Checks a list of providers: care staff of the practice; an inactive account is allowed
 /// only if it is already on the case (`keep`), so a departed provider never blocks edits.
-async fn check_providers(
+pub(crate) async fn check_providers(
     mut c: Conn<'_>,
     who: &SignedIn,
     ids: &[AccountId],
@@ -212,7 +220,7 @@ async fn add_member_in(
     now: i64,
 ) -> AppResult<Added> {
     let case_id = CaseId(case.id);
-    repo::lock(tx.conn(), case_id, now).await?;
+    lock_membership(tx, case_id, now).await?;
     let row = people::get(tx.conn(), &who.scope(), person)
         .await?
         .ok_or_else(|| AppError::invalid("person", "That person was not found."))?;
@@ -411,7 +419,7 @@ pub async fn update_case(db: &Db, who: &SignedIn, id: CaseId, edit: CaseEdit) ->
     .await
 }
 
-fn staff(rows: Vec<StaffRow>) -> Vec<StaffMember> {
+pub(crate) fn staff(rows: Vec<StaffRow>) -> Vec<StaffMember> {
     rows.into_iter()
         .map(|r| StaffMember {
             id: AccountId(r.id),
@@ -552,7 +560,7 @@ async fn end_in(
     today: NaiveDate,
     now: i64,
 ) -> AppResult<()> {
-    repo::lock(tx.conn(), CaseId(m.case_id), now).await?;
+    lock_membership(tx, CaseId(m.case_id), now).await?;
     let id = MembershipId(m.id);
     if m.status == "waitlisted" {
         repo::withdraw(tx.conn(), id).await?;
@@ -607,7 +615,7 @@ async fn promote_in(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) ->
         ));
     }
     let case = visible_case(tx.conn(), who, CaseId(m.case_id)).await?;
-    repo::lock(tx.conn(), CaseId(m.case_id), now).await?;
+    lock_membership(&mut tx, CaseId(m.case_id), now).await?;
     let current = repo::count_current(tx.conn(), CaseId(m.case_id), on).await?;
     if !has_seat(case.capacity, current) {
         return Err(AppError::Conflict(format!(

@@ -42,3 +42,11 @@ id_type!(
     /// One period of one person's membership in one case.
     MembershipId
 );
+id_type!(
+    /// One appointment on the calendar: a single session, or one occurrence of a series.
+    AppointmentId
+);
+id_type!(
+    /// A recurring series of appointments.
+    SeriesId
+);

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod membership;
 pub mod people;
 pub mod roles;
+pub mod schedule;
 pub mod services;
 pub mod sessions;
 pub mod sign_in;

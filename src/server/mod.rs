@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/calendar/{file}", get(crate::calendar::feed::serve))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -4,15 +4,18 @@
 use super::db::{now_ms, Db, Tx};
 use crate::auth::repo::{self, NewAccount};
 use crate::auth::server::hash_password;
+use crate::calendar::recurrence::expand;
+use crate::calendar::repo::{self as calendar, AppointmentFields, SeriesFields};
 use crate::cases::repo::{self as cases, CaseFields};
 use crate::domain::billing::Payer;
 use crate::domain::cases::{CaseKind, ServiceCategory};
 use crate::domain::people::{PersonInput, PersonKind};
+use crate::domain::schedule::{parse_time, rule_for, Ends, Repeat};
 use crate::domain::{AccountId, CaseId, PersonId, Role, Scope, ServiceId};
 use crate::error::AppError;
 use crate::people::repo as people;
 use crate::services::repo::{self as services, ServiceFields};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 pub const DEMO_PRACTICE: &str = "Riverside Counseling Collective";
 /// Every demo account's password. Printed at start-up and listed in the README.
@@ -104,7 +107,7 @@ pub async fn seed_demo_if_empty(db: &Db, time_zone: &str) -> Result<bool, AppErr
         account_id: ids[0],
         sees_every_case: true,
     };
-    seed_cases(&mut tx, &owner, &ids, today, now).await?;
+    seed_cases(&mut tx, &owner, &ids, today, time_zone, now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -116,6 +119,7 @@ async fn seed_cases(
     owner: &Scope,
     staff: &[AccountId],
     today: NaiveDate,
+    time_zone: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let [_owner, _admin, provider, provider2, supervisor, associate, ..] = staff else {
@@ -221,6 +225,8 @@ async fn seed_cases(
         providers: Vec<AccountId>,
         current: Vec<PersonId>,
         past: Vec<PersonId>,
+        /// (RRULE body, weekday of the first session, local start, minutes, sessions)
+        calendar: (&'a str, Weekday, &'a str, i64, i64),
     }
     let seeds = [
         Seed {
@@ -233,6 +239,7 @@ async fn seed_cases(
             providers: vec![*provider],
             current: vec![alex],
             past: vec![],
+            calendar: ("FREQ=WEEKLY", Weekday::Mon, "10:00", 50, 16),
         },
         Seed {
             kind: CaseKind::Couple,
@@ -244,6 +251,7 @@ async fn seed_cases(
             providers: vec![*provider2],
             current: vec![morgan, sam],
             past: vec![],
+            calendar: ("FREQ=WEEKLY;INTERVAL=2", Weekday::Wed, "17:00", 60, 8),
         },
         Seed {
             kind: CaseKind::Family,
@@ -255,6 +263,7 @@ async fn seed_cases(
             providers: vec![*provider],
             current: vec![riley, jordan],
             past: vec![],
+            calendar: ("FREQ=WEEKLY", Weekday::Thu, "15:00", 60, 12),
         },
         Seed {
             kind: CaseKind::TherapyGroup,
@@ -266,6 +275,7 @@ async fn seed_cases(
             providers: vec![*provider, *associate],
             current: vec![alex, taylor, jamie, drew],
             past: vec![casey],
+            calendar: ("FREQ=WEEKLY", Weekday::Tue, "18:00", 90, 16),
         },
         Seed {
             kind: CaseKind::Workshop,
@@ -277,6 +287,7 @@ async fn seed_cases(
             providers: vec![*provider2],
             current: vec![avery, quinn, taylor],
             past: vec![riley],
+            calendar: ("FREQ=MONTHLY;BYDAY=1SA", Weekday::Sat, "10:00", 120, 6),
         },
         Seed {
             kind: CaseKind::IndividualConsultation,
@@ -288,6 +299,7 @@ async fn seed_cases(
             providers: vec![*supervisor],
             current: vec![lena],
             past: vec![],
+            calendar: ("FREQ=WEEKLY;INTERVAL=2", Weekday::Fri, "12:00", 50, 8),
         },
         Seed {
             kind: CaseKind::ConsultationGroup,
@@ -299,6 +311,7 @@ async fn seed_cases(
             providers: vec![*supervisor],
             current: vec![lena, marco],
             past: vec![noor],
+            calendar: ("FREQ=MONTHLY;BYDAY=2TH", Weekday::Thu, "12:00", 60, 6),
         },
     ];
     for s in seeds {
@@ -325,6 +338,86 @@ async fn seed_cases(
         for m in s.current {
             cases::insert_membership(tx.conn(), owner, id, m, false, day(60), now).await?;
         }
+        let plan = DemoSeries {
+            providers: &s.providers,
+            service: s.service,
+            plan: s.calendar,
+        };
+        seed_series(tx, owner, id, &plan, today, time_zone, now).await?;
+    }
+    Ok(())
+}
+
+/// A series for a demo case that began three weeks ago, so the calendar has past and
+/// coming sessions in every view.
+struct DemoSeries<'a> {
+    providers: &'a [AccountId],
+    service: Option<ServiceId>,
+    /// (RRULE body, weekday of the first session, local start, minutes, sessions)
+    plan: (&'a str, Weekday, &'a str, i64, i64),
+}
+
+async fn seed_series(
+    tx: &mut Tx,
+    owner: &Scope,
+    case: CaseId,
+    demo: &DemoSeries<'_>,
+    today: NaiveDate,
+    time_zone: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let (rule, weekday, start, minutes, sessions) = demo.plan;
+    let (providers, service) = (demo.providers, demo.service);
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let mut first = today - Duration::days(21);
+    while first.weekday() != weekday {
+        first += Duration::days(1);
+    }
+    let time = parse_time(start).map_err(|_| AppError::Internal)?;
+    let rule = if rule.starts_with("FREQ=MONTHLY") {
+        // Keep "the nth weekday" true of the first day.
+        rule_for(&Repeat::MonthlyByWeekday, first)
+            .map_err(|_| AppError::Internal)?
+            .unwrap_or_else(|| rule.to_string())
+    } else {
+        rule.to_string()
+    };
+    let ends = Ends::After(sessions);
+    let occurrences = expand(&rule, first, time, tz, &ends).map_err(|_| AppError::Internal)?;
+    let series = calendar::insert_series(
+        tx.conn(),
+        owner,
+        &SeriesFields {
+            case_id: case,
+            rule: &rule,
+            first_day: first,
+            start_time: start,
+            time_zone,
+            minutes,
+            ends: &ends,
+        },
+        now,
+    )
+    .await?;
+    for o in occurrences {
+        let starts_at = o.starts_at.timestamp_millis();
+        calendar::insert_appointment(
+            tx.conn(),
+            owner,
+            &AppointmentFields {
+                case_id: case,
+                series: Some((series, o.on)),
+                starts_at,
+                ends_at: starts_at + minutes * 60_000,
+                local_day: o.on,
+                service_id: service,
+                location: Some("Riverside office, room 2"),
+                video_link: None,
+            },
+            providers,
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -30,6 +30,7 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
             </header>
             <nav id="main-nav" class="sidebar" class:open=move || menu_open.get() aria-label="Main">
                 <A href="/app" attr:class="nav-link" exact=true>"Home"</A>
+                <A href="/app/calendar" attr:class="nav-link">"Calendar"</A>
                 <A href="/app/contacts" attr:class="nav-link">"Contacts"</A>
                 <A href="/app/services" attr:class="nav-link">"Services"</A>
                 <div class="account">

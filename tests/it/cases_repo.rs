@@ -18,14 +18,14 @@ use gather::people::server as people;
 use gather::server::db::{now_ms, Db};
 use gather::services::repo as services;
 
-struct Practice {
-    id: PracticeId,
-    owner: SignedIn,
-    admin: SignedIn,
-    provider: SignedIn,
-    other_provider: SignedIn,
-    supervisor: SignedIn,
-    associate: SignedIn,
+pub(crate) struct Practice {
+    pub id: PracticeId,
+    pub owner: SignedIn,
+    pub admin: SignedIn,
+    pub provider: SignedIn,
+    pub other_provider: SignedIn,
+    pub supervisor: SignedIn,
+    pub associate: SignedIn,
 }
 
 async fn staff(
@@ -65,7 +65,7 @@ async fn staff(
     }
 }
 
-async fn practice(db: &Db, tag: &str) -> Practice {
+pub(crate) async fn practice(db: &Db, tag: &str) -> Practice {
     let mut c = db.acquire().await.expect("conn");
     let id = accounts::create_practice(
         c.conn(),
@@ -116,7 +116,7 @@ async fn practice(db: &Db, tag: &str) -> Practice {
     }
 }
 
-async fn person(db: &Db, who: &SignedIn, name: &str) -> PersonId {
+pub(crate) async fn person(db: &Db, who: &SignedIn, name: &str) -> PersonId {
     person_of_kind(db, who, name, PersonKind::Person).await
 }
 
@@ -134,7 +134,7 @@ async fn person_of_kind(db: &Db, who: &SignedIn, name: &str, kind: PersonKind) -
     .expect("person")
 }
 
-async fn service(db: &Db, p: &Practice, code: &str) -> ServiceId {
+pub(crate) async fn service(db: &Db, p: &Practice, code: &str) -> ServiceId {
     let mut c = db.acquire().await.expect("conn");
     services::by_code(c.conn(), p.id, code)
         .await
@@ -143,7 +143,7 @@ async fn service(db: &Db, p: &Practice, code: &str) -> ServiceId {
         .id
 }
 
-fn group(
+pub(crate) fn group(
     kind: CaseKind,
     name: &str,
     initials: &str,
@@ -162,7 +162,7 @@ fn group(
     }
 }
 
-fn d(s: &str) -> NaiveDate {
+pub(crate) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
 

@@ -5,5 +5,6 @@ mod common;
 
 mod audit_repo;
 mod auth_repo;
+mod calendar_repo;
 mod cases_repo;
 mod http;
