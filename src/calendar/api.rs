@@ -3,7 +3,7 @@
 
 use super::{
     AppointmentChange, AppointmentDetails, CalendarPage, CaseChoice, FeedStatus, NewAppointment,
-    Scheduled, Showing, Span,
+    Scheduled, Span,
 };
 use crate::domain::AppointmentId;
 use crate::error::AppError;
@@ -30,7 +30,7 @@ pub async fn get_calendar(
         crate::domain::membership::parse_day("day", &day)
             .map_err(|m| AppError::invalid("day", m))?
     };
-    super::server::calendar_page(&state.db, &caller, view, on, &Showing::parse(&who)).await
+    super::server::calendar_page(&state.db, &caller, view, on, &super::Showing::parse(&who)).await
 }
 
 #[server(endpoint = "schedulable_cases", input = Json)]

@@ -954,25 +954,24 @@ fn AppointmentPanel(
     selected: RwSignal<Option<AppointmentId>>,
     refresh: Callback<()>,
 ) -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let details = Resource::new(move || version.get(), move |_| get_appointment(id));
-    // After a change: stay on the session (a series edit may have replaced it with a new one).
+    let details = Resource::new(|| (), move |_| get_appointment(id));
+    // After a change the panel is rebuilt on the session as it now is (a series edit may
+    // have replaced it with a new one), with every section closed again.
     let done = Callback::new(move |next: Option<AppointmentId>| {
-        match next {
-            Some(n) if n != id => selected.set(Some(n)),
-            _ => version.update(|v| *v += 1),
-        }
+        let show = next.unwrap_or(id);
+        selected.set(None);
+        set_timeout(move || selected.set(Some(show)), std::time::Duration::ZERO);
         refresh.run(());
     });
     view! {
         <aside class="panel" role="dialog" aria-labelledby="appointment-title" data-testid="appointment-panel">
             <button type="button" class="close link-button" on:click=move |_| selected.set(None)>"Close"</button>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || details.get().map(|r| match r {
                     Ok(d) => view! { <AppointmentBody d done /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 })}
-            </Transition>
+            </Suspense>
         </aside>
     }
 }

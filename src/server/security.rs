@@ -103,10 +103,13 @@ fn same_origin(req: &Request) -> bool {
 
 /// The policy for pages: scripts only from this origin or carrying this response's nonce;
 /// WebAssembly allowed to compile; nothing framed, no plugins, no foreign form targets.
+/// Style attributes are allowed (`style-src-attr`): the calendar places each session by its
+/// time with `top`/`height`, which no stylesheet can know. An attribute cannot load or run
+/// anything; `<style>` elements and other origins' stylesheets stay refused.
 pub fn page_csp(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }

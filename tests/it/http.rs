@@ -101,7 +101,15 @@ async fn pages_carry_security_headers_and_a_nonce(db: Db) {
         .and_then(|v| v.to_str().ok())
         .expect("CSP")
         .to_string();
-    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Scripts and style elements never run inline; only style attributes may (positions).
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .expect("script-src");
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("style-src 'self';"), "{csp}");
+    assert_eq!(csp.matches("unsafe-inline").count(), 1, "{csp}");
+    assert!(csp.contains("style-src-attr 'unsafe-inline'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     let nonce = csp
         .split("'nonce-")
