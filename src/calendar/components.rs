@@ -614,8 +614,13 @@ fn MonthGrid(
                             {evs
                                 .iter()
                                 .map(|ev| {
+                                    let base = ev.initials.clone().unwrap_or_else(|| ev.title.clone());
                                     let short = CalendarEvent {
-                                        title: ev.initials.clone().unwrap_or_else(|| ev.title.clone()),
+                                        // The roster count stays, compactly: "TAG · 4 expected".
+                                        title: match ev.expected {
+                                            Some(n) => format!("{base} · {n} expected"),
+                                            None => base,
+                                        },
                                         time_label: ev.time_label.split('–').next().unwrap_or_default().to_string(),
                                         expected: None,
                                         ..ev.clone()
