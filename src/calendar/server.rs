@@ -16,8 +16,8 @@ use crate::cases::server::{check_providers, staff};
 use crate::domain::cases::CaseKind;
 use crate::domain::people::display_name;
 use crate::domain::schedule::{
-    check_ends, check_minutes, describe, full_rule, parse_time, rule_for, seats_left, split_ends,
-    CalendarView, Ends, Repeat,
+    check_ends, check_minutes, describe, full_rule, on_roster, parse_time,
+    roster_follows_membership, rule_for, seats_left, split_ends, CalendarView, Ends, Repeat,
 };
 use crate::domain::{AccountId, AppointmentId, CaseId, PersonId, SeriesId, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -538,9 +538,15 @@ async fn details_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<App
             })
             .collect()
     } else {
-        cases::members_on(tx.conn(), CaseId(case.id), day("day", &row.local_day)?)
+        // Every period of the case, narrowed by the domain's roster rule for the day.
+        let on = day("day", &row.local_day)?;
+        cases::members(tx.conn(), CaseId(case.id))
             .await?
             .into_iter()
+            .filter(|m| {
+                m.period()
+                    .is_some_and(|p| on_roster(m.status == "active", p.joined_on, p.left_on, on))
+            })
             .map(|m| RosterEntry {
                 person_id: PersonId(m.person_id),
                 display_name: display_name(&m.legal_name, m.preferred_name.as_deref()),
@@ -581,7 +587,7 @@ async fn details_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<App
             .filter(|s| event.provider_ids.contains(&s.id))
             .collect(),
         roster,
-        roster_frozen: row.roster_frozen || row.ends_at <= now_ms(),
+        roster_frozen: !roster_follows_membership(row.ends_at, now_ms(), row.roster_frozen),
         capacity: case.capacity,
         series,
         cancel_reason: row.cancel_reason.clone(),
