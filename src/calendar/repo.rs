@@ -567,6 +567,11 @@ pub struct EventRow {
 
 /// Appointments overlapping `[from, to)` (UTC ms) for the given providers, or the whole
 /// practice when `providers` is `None`, each marked with whether the scope may see its case.
+///
+/// A provider's calendar is read from `appointment_providers(account_id, starts_at)`, one
+/// index range whatever the practice's size. The practice check is written `+a.practice_id`
+/// so that SQLite (which has no statistics here) does not drive the query from the
+/// practice's whole appointment history instead; Postgres reads it as the same comparison.
 pub async fn events(
     mut c: Conn<'_>,
     scope: &Scope,
@@ -574,26 +579,30 @@ pub async fn events(
     from: i64,
     to: i64,
 ) -> Result<Vec<EventRow>, DbError> {
-    let filter = match providers {
-        None => "a.practice_id = $1 AND a.starts_at >= $4 AND a.starts_at < $5 AND a.ends_at > $6"
-            .to_string(),
+    let columns = format!(
+        "a.id, a.case_id, a.series_id, a.starts_at, a.ends_at, a.status, c.kind, c.name, c.initials,
+            c.capacity, (CASE WHEN {VISIBLE_CASE} THEN TRUE ELSE FALSE END) AS visible, {EXPECTED} AS expected"
+    );
+    let sql = match providers {
+        None => format!(
+            "SELECT {columns} FROM appointments a JOIN cases c ON c.id = a.case_id
+             WHERE a.practice_id = $1 AND a.starts_at >= $4 AND a.starts_at < $5 AND a.ends_at > $6
+             ORDER BY a.starts_at, a.id"
+        ),
         Some(ids) => {
             let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 7)).collect();
             format!(
-                "a.practice_id = $1 AND a.id IN (SELECT ap.appointment_id FROM appointment_providers ap
-                    WHERE ap.account_id IN ({}) AND ap.starts_at >= $4 AND ap.starts_at < $5 AND ap.ends_at > $6)",
+                "SELECT {columns} FROM appointment_providers ap
+                 JOIN appointments a ON a.id = ap.appointment_id JOIN cases c ON c.id = a.case_id
+                 WHERE ap.account_id IN ({}) AND ap.starts_at >= $4 AND ap.starts_at < $5 AND ap.ends_at > $6
+                   AND +a.practice_id = $1
+                 ORDER BY a.starts_at, a.id",
                 marks.join(",")
             )
         }
     };
-    let sql = format!(
-        "SELECT a.id, a.case_id, a.series_id, a.starts_at, a.ends_at, a.status, c.kind, c.name, c.initials,
-            c.capacity, (CASE WHEN {VISIBLE_CASE} THEN TRUE ELSE FALSE END) AS visible, {EXPECTED} AS expected
-         FROM appointments a JOIN cases c ON c.id = a.case_id
-         WHERE {filter} ORDER BY a.starts_at, a.id"
-    );
     let ids: Vec<i64> = providers.unwrap_or(&[]).iter().map(|a| a.0).collect();
-    Ok(on_conn!(c.re(), |c| {
+    let mut rows = on_conn!(c.re(), |c| {
         let mut q = sqlx::query_as::<_, EventRow>(&sql)
             .bind(scope.practice_id.0)
             .bind(scope.account_id.0)
@@ -605,7 +614,10 @@ pub async fn events(
             q = q.bind(*id);
         }
         q.fetch_all(&mut *c).await?
-    }))
+    });
+    // A session run by two of the shown providers comes once per provider; keep one.
+    rows.dedup_by_key(|r| r.id);
+    Ok(rows)
 }
 
 /// The same columns for one appointment.
@@ -760,7 +772,7 @@ pub async fn feed_events(
             "SELECT a.id, a.starts_at, a.ends_at, a.status, c.kind, c.initials, a.updated_at
              FROM appointment_providers ap JOIN appointments a ON a.id = ap.appointment_id
              JOIN cases c ON c.id = a.case_id
-             WHERE ap.account_id = $1 AND a.practice_id = $2 AND ap.starts_at >= $3 AND ap.starts_at < $4
+             WHERE ap.account_id = $1 AND +a.practice_id = $2 AND ap.starts_at >= $3 AND ap.starts_at < $4
              ORDER BY ap.starts_at",
         )
         .bind(account.0)

@@ -210,6 +210,23 @@ pub async fn calendar_page(
     let appointment_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let providers = repo::providers_of(c.conn(), &appointment_ids).await?;
     let events = rows.iter().map(|r| to_event(r, &providers, tz)).collect();
+    // A view naming cases and counting their rosters is a read of health information.
+    let named = rows.iter().filter(|r| r.visible).count();
+    if named > 0 {
+        record(
+            c.conn(),
+            who,
+            Action::Read,
+            "calendar",
+            None,
+            Outcome::Success,
+            &format!(
+                "{} view {first} to {last}: {named} session(s)",
+                view.as_str()
+            ),
+        )
+        .await?;
+    }
     let days = first
         .iter_days()
         .take_while(|d| *d <= last)
