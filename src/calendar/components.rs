@@ -103,7 +103,8 @@ fn CalendarBody() -> impl IntoView {
 
     #[cfg(feature = "hydrate")]
     {
-        // Desktop keyboard: arrows step, T today, D/W/M switch views. Ignored while typing.
+        // Desktop keyboard: arrows step, T today, D/W/M switch views (ignored while typing);
+        // Escape closes the open dialog or panel.
         use wasm_bindgen::JsCast;
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
             let typing = ev
@@ -111,6 +112,15 @@ fn CalendarBody() -> impl IntoView {
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
                 .unwrap_or(false);
+            if ev.key() == "Escape" {
+                // Escape closes the dialog first, then the session panel.
+                if creating.get_untracked().is_some() {
+                    creating.set(None);
+                } else if selected.get_untracked().is_some() {
+                    selected.set(None);
+                }
+                return;
+            }
             if typing
                 || ev.ctrl_key()
                 || ev.meta_key()
@@ -290,7 +300,7 @@ fn CalendarGrid(
             />
             <ProviderPicker staff=page.staff.clone() showing shown me place=who_place go />
         </div>
-        <p class="hint desktop-only">"Keys: ← → move, T today, D W M switch views. Click a free time to schedule."</p>
+        <p class="hint desktop-only">"Keys: ← → move, T today, D W M switch views, Esc closes. Click a free time to schedule."</p>
         {body}
     }
 }
