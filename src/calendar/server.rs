@@ -702,7 +702,8 @@ async fn change_in(
         // One session.
         if row.roster_frozen {
             return Err(AppError::Conflict(
-                "This session is documented; its time can no longer be changed.".into(),
+                "This session has ended or is documented, and its record is kept as it was; its time can no longer be changed."
+                    .into(),
             ));
         }
         let start = ms(local_to_utc(tz, new_day, at));
@@ -979,13 +980,16 @@ async fn end_in(db: &Db, who: &SignedIn, id: AppointmentId, last_day: &str) -> A
             ),
         ));
     }
-    if let Ends::On(current) = series.ends() {
-        if last >= current {
-            return Err(AppError::invalid(
-                "last_day",
-                format!("The series already ends on {current}."),
-            ));
-        }
+    // Ending on or after the series' own last session would change nothing.
+    let current = match series.ends() {
+        Ends::On(day) => Some(day),
+        Ends::After(_) => series_sessions(&series)?.last().map(|o| o.on),
+    };
+    if let Some(current) = current.filter(|c| last >= *c) {
+        return Err(AppError::invalid(
+            "last_day",
+            format!("The series already ends on {current}."),
+        ));
     }
     let removed =
         repo::delete_planned(tx.conn(), series_id, last + Duration::days(1), true, now).await?;

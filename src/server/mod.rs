@@ -27,7 +27,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    security::provide_page_nonce();
+                }
             },
             {
                 let options = state.leptos_options.clone();

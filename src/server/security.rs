@@ -149,16 +149,45 @@ pub fn compress_bundle(
     tower_http::compression::CompressionLayer::new().compress_when(SizeAbove::new(1024).and(bundle))
 }
 
+/// The nonce for this request's inline scripts, chosen before the page renders so that
+/// the policy header never depends on rendering having recorded it.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Gives Leptos this request's nonce (in place of one of its own), from the request parts
+/// leptos_axum provides. Called in the routes' context, after Leptos's own.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
 /// Headers on every response. Pages and server-function answers are never cached
-/// (they can hold health information); static files are revalidated.
-pub async fn headers_layer(req: Request, next: Next) -> Response {
+/// (they can hold health information); static files are revalidated. An HTML page whose
+/// rendering did not set its policy gets the page policy with the request's nonce: a page
+/// must never go out under the nothing-allowed policy (it would not start in the browser).
+pub async fn headers_layer(mut req: Request, next: Next) -> Response {
     let is_static_path = is_static(req.uri().path());
+    let nonce = crate::auth::server::new_session_token();
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(req).await;
     let h = response.headers_mut();
     if !h.contains_key(CONTENT_SECURITY_POLICY) {
+        let is_page = h
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        let policy = if is_page {
+            HeaderValue::from_str(&page_csp(&nonce)).ok()
+        } else {
+            None
+        };
         h.insert(
             CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(DEFAULT_CSP),
+            policy.unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
         );
     }
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -333,6 +333,11 @@ async fn exceptions_survive_series_edits(db: Db) {
     .expect("end");
     assert_eq!(removed, 1);
     assert_eq!(sessions_of(&db, who, first, 6).await.len(), 5);
+    let too_late = calendar::end_series(&db, who, new_first, &week(8).to_string()).await;
+    assert!(
+        matches!(too_late, Err(AppError::InvalidInput { .. })),
+        "{too_late:?}"
+    );
     let before_start = calendar::end_series(&db, who, new_first, &first.to_string()).await;
     assert!(
         matches!(before_start, Err(AppError::InvalidInput { .. })),
