@@ -353,50 +353,22 @@ pub async fn providers_of(mut c: Conn<'_>, ids: &[i64]) -> Result<Vec<(i64, i64)
     Ok(out)
 }
 
-/// Moves one appointment (and its providers' copies of the times), detaching it from later
-/// series edits. Takes the times, day, location and video link from `f`.
-pub async fn reschedule(
-    mut c: Conn<'_>,
-    id: AppointmentId,
-    f: &AppointmentFields<'_>,
-    now: i64,
-) -> Result<(), DbError> {
-    on_conn!(c.re(), |c| {
-        sqlx::query(
-            "UPDATE appointments SET starts_at = $2, ends_at = $3, local_day = $4, location = $5,
-                video_link = $6, detached = TRUE, updated_at = $7 WHERE id = $1",
-        )
-        .bind(id.0)
-        .bind(f.starts_at)
-        .bind(f.ends_at)
-        .bind(f.local_day.to_string())
-        .bind(f.location)
-        .bind(f.video_link)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query("UPDATE appointment_providers SET starts_at = $2, ends_at = $3 WHERE appointment_id = $1")
-            .bind(id.0)
-            .bind(f.starts_at)
-            .bind(f.ends_at)
-            .execute(&mut *c)
-            .await?;
-    });
-    Ok(())
-}
-
-/// Re-plans a session of a series in place (a series edit that keeps it): its series, day,
-/// times and place change, its id and history stay.
+/// Re-plans a session in place: its series day, times and place change, its id and
+/// history stay. `detach` marks a session moved on its own, which later series edits leave
+/// alone; a series edit re-planning its sessions does not. `f.series` of `None` keeps the
+/// session's series as it is.
 pub async fn replan(
     mut c: Conn<'_>,
     id: AppointmentId,
     f: &AppointmentFields<'_>,
+    detach: bool,
     now: i64,
 ) -> Result<(), DbError> {
     on_conn!(c.re(), |c| {
         sqlx::query(
-            "UPDATE appointments SET series_id = $2, occurrence_on = $3, starts_at = $4, ends_at = $5,
-                local_day = $6, location = $7, video_link = $8, updated_at = $9 WHERE id = $1",
+            "UPDATE appointments SET series_id = COALESCE($2, series_id), occurrence_on = COALESCE($3, occurrence_on),
+                starts_at = $4, ends_at = $5, local_day = $6, location = $7, video_link = $8,
+                detached = (detached OR $9), updated_at = $10 WHERE id = $1",
         )
         .bind(id.0)
         .bind(f.series.map(|(s, _)| s.0))
@@ -406,6 +378,7 @@ pub async fn replan(
         .bind(f.local_day.to_string())
         .bind(f.location)
         .bind(f.video_link)
+        .bind(detach)
         .bind(now)
         .execute(&mut *c)
         .await?;

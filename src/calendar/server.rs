@@ -724,7 +724,7 @@ async fn change_in(
         if !warnings.is_empty() && !change.confirmed {
             return Ok(Scheduled::NeedsConfirmation(warnings));
         }
-        repo::reschedule(
+        repo::replan(
             tx.conn(),
             id,
             &AppointmentFields {
@@ -737,6 +737,7 @@ async fn change_in(
                 location: location.as_deref(),
                 video_link: video.as_deref(),
             },
+            true,
             now,
         )
         .await?;
@@ -830,43 +831,25 @@ async fn change_in(
         return Ok(Scheduled::NeedsConfirmation(warnings));
     }
     let start_text = at.format("%H:%M").to_string();
+    // The series' new terms: a new series from the split on, or the same one rewritten.
+    let terms = SeriesFields {
+        case_id: CaseId(case.id),
+        rule: &rule,
+        first_day,
+        start_time: &start_text,
+        time_zone: tz.name(),
+        minutes,
+        ends: &new_ends,
+    };
     let target = match old_ends {
         Some(old_ends) => {
             repo::set_series_ends(tx.conn(), series_id, &old_ends, now).await?;
-            let new_id = repo::insert_series(
-                tx.conn(),
-                &who.scope(),
-                &SeriesFields {
-                    case_id: CaseId(case.id),
-                    rule: &rule,
-                    first_day,
-                    start_time: &start_text,
-                    time_zone: tz.name(),
-                    minutes,
-                    ends: &new_ends,
-                },
-                now,
-            )
-            .await?;
+            let new_id = repo::insert_series(tx.conn(), &who.scope(), &terms, now).await?;
             repo::reassign_series(tx.conn(), series_id, new_id, split_at).await?;
             new_id
         }
         None => {
-            repo::update_series(
-                tx.conn(),
-                series_id,
-                &SeriesFields {
-                    case_id: CaseId(case.id),
-                    rule: &rule,
-                    first_day,
-                    start_time: &start_text,
-                    time_zone: tz.name(),
-                    minutes,
-                    ends: &new_ends,
-                },
-                now,
-            )
-            .await?;
+            repo::update_series(tx.conn(), series_id, &terms, now).await?;
             series_id
         }
     };
@@ -896,7 +879,7 @@ async fn change_in(
         {
             Some(i) => {
                 let existing = AppointmentId(unmatched.remove(i).id);
-                repo::replan(tx.conn(), existing, &fields, now).await?;
+                repo::replan(tx.conn(), existing, &fields, false, now).await?;
                 count += 1;
                 first_new = first_new.or(Some(existing));
                 if *on == new_day {
