@@ -91,9 +91,21 @@ test.describe("calendar", () => {
     await expect(panel.getByTestId("series-description")).toContainText("until");
     await openCalendar(page, "month", day);
     await expect(page.getByTestId("month-grid").getByTestId("event").filter({ hasText: initials })).toHaveCount(2);
-    // The first keeps its time; the moved one stays moved.
+    // The moved one stays moved.
     await openCalendar(page, "week", second);
     await expect(shownEvents(page, initials)).toContainText("17:00–18:30");
+
+    // Cancel the first session: a reason is required, and the session stays on record.
+    await openCalendar(page, "day", day);
+    await shownEvents(page, initials).click();
+    const opening = page.getByTestId("appointment-panel");
+    await opening.getByText("Cancel", { exact: true }).click();
+    await opening.getByTestId("confirm-cancel").click();
+    await expect(opening.getByRole("alert")).toContainText("Say why the session is cancelled");
+    await opening.getByLabel("Reason (kept on record)").fill("Facilitator ill");
+    await opening.getByTestId("confirm-cancel").click();
+    await expect(opening.getByTestId("cancel-reason")).toContainText("Facilitator ill");
+    await expect(shownEvents(page, initials)).toContainText("Cancelled");
   });
 
   test("scheduling a group on another provider's calendar warns, shares on confirmation, and shows it to them", async ({ page, browser }) => {

@@ -658,6 +658,54 @@ fn field_error(error: RwSignal<Option<AppError>>) -> Signal<Option<AppError>> {
     Signal::derive(move || error.get())
 }
 
+/// One labelled input with its field's error: `field` names it in server errors.
+fn input_field(
+    id: String,
+    label: &'static str,
+    value: RwSignal<String>,
+    kind: &'static str,
+    field: &'static str,
+    errs: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let for_id = id.clone();
+    view! {
+        <div class="field">
+            <label for=for_id>{label}</label>
+            <input
+                id=id
+                type=kind
+                step=(kind == "time").then_some("300")
+                inputmode=(field == "minutes").then_some("numeric")
+                placeholder=(kind == "url").then_some("https://")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <FieldErrorText error=errs field />
+        </div>
+    }
+}
+
+/// When and where a session is: the fields scheduling and changing a session share.
+#[component]
+fn WhenAndWhere(
+    prefix: &'static str,
+    day: RwSignal<String>,
+    start: RwSignal<String>,
+    minutes: RwSignal<String>,
+    location: RwSignal<String>,
+    video: RwSignal<String>,
+    errs: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = |name: &str| format!("{prefix}-{name}");
+    view! {
+        {input_field(id("day"), "Date", day, "date", "day", errs)}
+        {input_field(id("time"), "Start", start, "time", "start_time", errs)}
+        {input_field(id("minutes"), "Length (minutes)", minutes, "text", "minutes", errs)}
+        {input_field(id("location"), "Location (optional)", location, "text", "location", errs)}
+        {input_field(id("video"), "Video link (optional)", video, "url", "video_link", errs)}
+    }
+}
+
 /// "New appointment": pick a case by typing, prefill its service and length, choose how
 /// it repeats.
 #[component]
@@ -858,21 +906,7 @@ fn ScheduleDialog(
                     }}
                     <FieldErrorText error=errs field="case" />
                 </div>
-                <div class="field">
-                    <label for="appt-day">"Date"</label>
-                    <input id="appt-day" type="date" required prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="day" />
-                </div>
-                <div class="field">
-                    <label for="appt-time">"Start"</label>
-                    <input id="appt-time" type="time" required step="300" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="start_time" />
-                </div>
-                <div class="field">
-                    <label for="appt-minutes">"Length (minutes)"</label>
-                    <input id="appt-minutes" inputmode="numeric" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="minutes" />
-                </div>
+                <WhenAndWhere prefix="appt" day start minutes location video errs />
                 <div class="field">
                     <label for="appt-service">"Service"</label>
                     <select id="appt-service" prop:value=move || service.get() on:change=move |ev| service.set(event_target_value(&ev))>
@@ -884,16 +918,6 @@ fn ScheduleDialog(
                         }).collect_view()}
                     </select>
                     <FieldErrorText error=errs field="service" />
-                </div>
-                <div class="field">
-                    <label for="appt-location">"Location (optional)"</label>
-                    <input id="appt-location" prop:value=move || location.get() on:input=move |ev| location.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="location" />
-                </div>
-                <div class="field">
-                    <label for="appt-video">"Video link (optional)"</label>
-                    <input id="appt-video" type="url" placeholder="https://" prop:value=move || video.get() on:input=move |ev| video.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="video_link" />
                 </div>
                 <fieldset class="field wide">
                     <legend>"Providers"</legend>
@@ -1114,30 +1138,7 @@ fn ChangeForm(d: AppointmentDetails, done: Callback<Option<AppointmentId>>) -> i
             <summary>{if in_series { "Move or change" } else { "Move this session" }}</summary>
             <form class="form-grid" on:submit=move |ev| { ev.prevent_default(); send(false); }>
                 {in_series.then(|| view! { <div class="wide">{span_picker(span, "change-span")}</div> })}
-                <div class="field">
-                    <label for="move-day">"Date"</label>
-                    <input id="move-day" type="date" prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="day" />
-                </div>
-                <div class="field">
-                    <label for="move-time">"Start"</label>
-                    <input id="move-time" type="time" step="300" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="start_time" />
-                </div>
-                <div class="field">
-                    <label for="move-minutes">"Length (minutes)"</label>
-                    <input id="move-minutes" inputmode="numeric" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="minutes" />
-                </div>
-                <div class="field">
-                    <label for="move-location">"Location"</label>
-                    <input id="move-location" prop:value=move || location.get() on:input=move |ev| location.set(event_target_value(&ev)) />
-                </div>
-                <div class="field wide">
-                    <label for="move-video">"Video link"</label>
-                    <input id="move-video" type="url" prop:value=move || video.get() on:input=move |ev| video.set(event_target_value(&ev)) />
-                    <FieldErrorText error=errs field="video_link" />
-                </div>
+                <WhenAndWhere prefix="move" day start minutes location video errs />
                 {move || warnings.get().map(|w| view! {
                     <div class="wide">
                         {warnings_view(w)}

@@ -430,23 +430,22 @@ pub async fn cancel(
     Ok(())
 }
 
-/// Deletes a series' sessions from `from_day` on that are still only plans: scheduled,
-/// not edited on their own, not documented and not yet begun. Returns how many.
+/// Deletes a series' sessions from `from_day` on that are still only plans (ending a
+/// series): scheduled, not documented and not yet begun, moved ones included. Returns how
+/// many.
 pub async fn delete_planned(
     mut c: Conn<'_>,
     series: SeriesId,
     from_day: NaiveDate,
-    include_detached: bool,
     now: i64,
 ) -> Result<u64, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query(
             "DELETE FROM appointments WHERE series_id = $1 AND occurrence_on >= $2 AND status = 'scheduled'
-               AND (detached = FALSE OR $3) AND roster_frozen = FALSE AND starts_at > $4",
+               AND roster_frozen = FALSE AND starts_at > $3",
         )
         .bind(series.0)
         .bind(from_day.to_string())
-        .bind(include_detached)
         .bind(now)
         .execute(&mut *c)
         .await?
@@ -538,6 +537,15 @@ pub struct EventRow {
     pub expected: i64,
 }
 
+/// The columns of an [`EventRow`], for queries aliasing appointments `a` and cases `c` and
+/// binding $1 practice, $2 account and $3 sees-every-case.
+fn event_columns() -> String {
+    format!(
+        "a.id, a.case_id, a.series_id, a.starts_at, a.ends_at, a.status, c.kind, c.name, c.initials,
+            c.capacity, (CASE WHEN {VISIBLE_CASE} THEN TRUE ELSE FALSE END) AS visible, {EXPECTED} AS expected"
+    )
+}
+
 /// Appointments overlapping `[from, to)` (UTC ms) for the given providers, or the whole
 /// practice when `providers` is `None`, each marked with whether the scope may see its case.
 ///
@@ -552,10 +560,7 @@ pub async fn events(
     from: i64,
     to: i64,
 ) -> Result<Vec<EventRow>, DbError> {
-    let columns = format!(
-        "a.id, a.case_id, a.series_id, a.starts_at, a.ends_at, a.status, c.kind, c.name, c.initials,
-            c.capacity, (CASE WHEN {VISIBLE_CASE} THEN TRUE ELSE FALSE END) AS visible, {EXPECTED} AS expected"
-    );
+    let columns = event_columns();
     let sql = match providers {
         None => format!(
             "SELECT {columns} FROM appointments a JOIN cases c ON c.id = a.case_id
@@ -600,9 +605,8 @@ pub async fn event(
     id: AppointmentId,
 ) -> Result<Option<EventRow>, DbError> {
     let sql = format!(
-        "SELECT a.id, a.case_id, a.series_id, a.starts_at, a.ends_at, a.status, c.kind, c.name, c.initials,
-            c.capacity, (CASE WHEN {VISIBLE_CASE} THEN TRUE ELSE FALSE END) AS visible, {EXPECTED} AS expected
-         FROM appointments a JOIN cases c ON c.id = a.case_id WHERE a.id = $4 AND a.practice_id = $1"
+        "SELECT {} FROM appointments a JOIN cases c ON c.id = a.case_id WHERE a.id = $4 AND a.practice_id = $1",
+        event_columns()
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, EventRow>(&sql)

@@ -974,8 +974,7 @@ async fn end_in(db: &Db, who: &SignedIn, id: AppointmentId, last_day: &str) -> A
             format!("The series already ends on {current}."),
         ));
     }
-    let removed =
-        repo::delete_planned(tx.conn(), series_id, last + Duration::days(1), true, now).await?;
+    let removed = repo::delete_planned(tx.conn(), series_id, last + Duration::days(1), now).await?;
     repo::set_series_ends(tx.conn(), series_id, &Ends::On(last), now).await?;
     record(
         tx.conn(),
