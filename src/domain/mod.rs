@@ -1,6 +1,7 @@
 //! The domain core: plain types and rules with no I/O, compiled for the server and the
 //! browser alike and unit-tested without a database or a browser.
 
+pub mod attendance;
 pub mod billing;
 pub mod cases;
 pub mod groups;
