@@ -1,5 +1,6 @@
 //! The document shell and the routes.
 
+use crate::attendance::components::SessionScreen;
 use crate::auth::components::{Home, SignInPage};
 use crate::calendar::components::CalendarScreen;
 use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=SignInPage />
                 <Route path=path!("/app") view=StaffHome ssr=SsrMode::Async />
                 <Route path=path!("/app/calendar") view=CalendarScreen ssr=SsrMode::Async />
+                <Route path=path!("/app/sessions/:id") view=SessionScreen ssr=SsrMode::Async />
                 <Route path=path!("/app/contacts") view=ContactsPage ssr=SsrMode::Async />
                 <Route path=path!("/app/contacts/new") view=NewCasePage ssr=SsrMode::Async />
                 <Route path=path!("/app/cases/:id") view=CasePage ssr=SsrMode::Async />

@@ -9,6 +9,7 @@
 #![recursion_limit = "512"]
 
 pub mod app;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -1059,7 +1059,12 @@ fn AppointmentBody(d: AppointmentDetails, done: Callback<Option<AppointmentId>>)
                 }}
             </p>
         </section>
-        <a class="button" href=case_href>"Open the case"</a>
+        <div class="actions">
+            {(!cancelled).then(|| view! {
+                <a class="button" data-testid="take-attendance" href=format!("/app/sessions/{}", id.0)>"Take attendance"</a>
+            })}
+            <a class="button secondary" href=case_href>"Open the case"</a>
+        </div>
         {(!cancelled).then(|| view! {
             <ChangeForm d=d.clone() done />
             {in_series.then(|| view! { <EndSeriesForm id today=d.today.clone() done /> })}

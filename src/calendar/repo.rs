@@ -501,6 +501,36 @@ pub async fn freeze_ended_rosters(mut c: Conn<'_>, case: CaseId, now: i64) -> Re
     Ok(())
 }
 
+/// Freezes one session's roster as membership makes it now: attendance is being recorded,
+/// so the session is documented and keeps its roster. Returns whether this call froze it.
+/// The UPDATE comes first so that, on Postgres, concurrent callers wait on the
+/// appointment's row and then find it frozen.
+pub async fn freeze_roster(mut c: Conn<'_>, id: AppointmentId) -> Result<bool, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        let frozen = sqlx::query(
+            "UPDATE appointments SET roster_frozen = TRUE WHERE id = $1 AND roster_frozen = FALSE",
+        )
+        .bind(id.0)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+            == 1;
+        if frozen {
+            sqlx::query(
+                "INSERT INTO session_roster (appointment_id, person_id)
+                 SELECT a.id, m.person_id FROM appointments a JOIN memberships m ON m.case_id = a.case_id
+                 WHERE a.id = $1 AND m.status = 'active' AND m.joined_on <= a.local_day
+                   AND (m.left_on IS NULL OR m.left_on > a.local_day)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id.0)
+            .execute(&mut *c)
+            .await?;
+        }
+        frozen
+    }))
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RosterRow {
     pub person_id: i64,

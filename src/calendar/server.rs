@@ -38,7 +38,7 @@ fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn local(tz: Tz, at_ms: i64) -> chrono::DateTime<Tz> {
+pub(crate) fn local(tz: Tz, at_ms: i64) -> chrono::DateTime<Tz> {
     Utc.timestamp_millis_opt(at_ms)
         .single()
         .unwrap_or_default()
@@ -82,7 +82,7 @@ async fn visible_case(c: Conn<'_>, who: &SignedIn, id: CaseId) -> AppResult<case
 }
 
 /// The appointment and its case, if the caller may see the case.
-async fn visible_appointment(
+pub(crate) async fn visible_appointment(
     c: &mut Tx,
     who: &SignedIn,
     id: AppointmentId,
@@ -526,6 +526,39 @@ async fn schedule_in(db: &Db, who: &SignedIn, draft: NewAppointment) -> AppResul
     })
 }
 
+/// A session's participants: its frozen roster, or the case's members active on its day
+/// (the domain's roster rule) while it still follows membership.
+pub(crate) async fn roster_of(
+    mut c: Conn<'_>,
+    row: &AppointmentRow,
+) -> AppResult<Vec<RosterEntry>> {
+    let id = AppointmentId(row.id);
+    Ok(if row.roster_frozen {
+        repo::frozen_roster(c.re(), id)
+            .await?
+            .into_iter()
+            .map(|r| RosterEntry {
+                person_id: PersonId(r.person_id),
+                display_name: display_name(&r.legal_name, r.preferred_name.as_deref()),
+            })
+            .collect()
+    } else {
+        let on = day("day", &row.local_day)?;
+        cases::members(c.re(), CaseId(row.case_id))
+            .await?
+            .into_iter()
+            .filter(|m| {
+                m.period()
+                    .is_some_and(|p| on_roster(m.status == "active", p.joined_on, p.left_on, on))
+            })
+            .map(|m| RosterEntry {
+                person_id: PersonId(m.person_id),
+                display_name: display_name(&m.legal_name, m.preferred_name.as_deref()),
+            })
+            .collect()
+    })
+}
+
 /// The appointment panel, audited as a read (it shows the roster).
 pub async fn appointment_details(
     db: &Db,
@@ -545,31 +578,7 @@ async fn details_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<App
     let providers = repo::providers_of(tx.conn(), &[row.id]).await?;
     let event = to_event(&event_row, &providers, tz);
     let names = staff(cases::care_staff(tx.conn(), &who.scope()).await?);
-    let roster: Vec<RosterEntry> = if row.roster_frozen {
-        repo::frozen_roster(tx.conn(), id)
-            .await?
-            .into_iter()
-            .map(|r| RosterEntry {
-                person_id: PersonId(r.person_id),
-                display_name: display_name(&r.legal_name, r.preferred_name.as_deref()),
-            })
-            .collect()
-    } else {
-        // Every period of the case, narrowed by the domain's roster rule for the day.
-        let on = day("day", &row.local_day)?;
-        cases::members(tx.conn(), CaseId(case.id))
-            .await?
-            .into_iter()
-            .filter(|m| {
-                m.period()
-                    .is_some_and(|p| on_roster(m.status == "active", p.joined_on, p.left_on, on))
-            })
-            .map(|m| RosterEntry {
-                person_id: PersonId(m.person_id),
-                display_name: display_name(&m.legal_name, m.preferred_name.as_deref()),
-            })
-            .collect()
-    };
+    let roster = roster_of(tx.conn(), &row).await?;
     let service = match row.service_id {
         Some(s) => services::get(tx.conn(), who.practice_id, ServiceId(s))
             .await?

@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/calendar/{file}", get(crate::calendar::feed::serve))
+        .route("/live/sessions/{id}", get(crate::attendance::live::stream))
         .leptos_routes_with_context(
             &state,
             routes,

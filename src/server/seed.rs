@@ -77,6 +77,15 @@ pub async fn seed_demo_if_empty(db: &Db, time_zone: &str) -> Result<bool, AppErr
         .date_naive();
     let mut tx = db.begin().await?;
     let practice = repo::create_practice(tx.conn(), DEMO_PRACTICE, time_zone, now).await?;
+    crate::attendance::repo::set_missed_fees(
+        tx.conn(),
+        practice,
+        crate::domain::attendance::MissedSessionFees {
+            no_show_cents: 4_000,
+            late_cancel_cents: 2_500,
+        },
+    )
+    .await?;
     let mut supervisor: Option<AccountId> = None;
     let mut ids: Vec<AccountId> = Vec::new();
     for (email, name, role) in DEMO_ACCOUNTS {
@@ -314,6 +323,34 @@ async fn seed_cases(
             calendar: ("FREQ=MONTHLY;BYDAY=2TH", Weekday::Thu, "12:00", 60, 6),
         },
     ];
+    // A large psychoeducation workshop, so a 200-person session is there to try.
+    const FIRST: [&str; 20] = [
+        "Aisha", "Ben", "Carmen", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivan", "Jo", "Kofi",
+        "Lia", "Mateo", "Nia", "Omar", "Pia", "Ravi", "Sofia", "Theo", "Uma",
+    ];
+    const LAST: [&str; 10] = [
+        "Abbott", "Baker", "Castillo", "Dubois", "Evans", "Fischer", "Garcia", "Hughes", "Ito",
+        "Jensen",
+    ];
+    let mut crowd = Vec::with_capacity(FIRST.len() * LAST.len());
+    for last in LAST {
+        for first in FIRST {
+            crowd.push(person(tx, &format!("{first} {last}"), p, "").await?);
+        }
+    }
+    let mut seeds = seeds.into_iter().collect::<Vec<_>>();
+    seeds.push(Seed {
+        kind: CaseKind::Workshop,
+        name: "Community Resilience Workshop",
+        initials: Some("CRW"),
+        capacity: None,
+        service: Some(custom_ids[0]),
+        payer: Payer::SelfPay,
+        providers: vec![*provider],
+        current: crowd,
+        past: vec![],
+        calendar: ("FREQ=WEEKLY", Weekday::Thu, "19:00", 120, 8),
+    });
     for s in seeds {
         let id: CaseId = cases::insert(
             tx.conn(),

@@ -11,6 +11,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    /// Open sessions' live streams.
+    pub live: crate::attendance::live::Live,
 }
 
 impl AppState {
@@ -23,6 +25,7 @@ impl AppState {
             .build();
         AppState {
             leptos_options,
+            live: crate::attendance::live::Live::start(&db),
             db,
             config: Arc::new(config),
         }

@@ -22,6 +22,7 @@ pub fn ServicesPage() -> impl IntoView {
                 view! {
                     <StaffShell viewer>
                         <h1>"Services"</h1>
+                        <MissedFees manages />
                         {manages.then(|| view! { <ServiceForm editing=None reload /> })}
                         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                             {move || Suspend::new(async move {
@@ -153,6 +154,70 @@ fn ServiceForm(editing: Option<Service>, reload: Callback<()>) -> impl IntoView 
             {field("fee", "Fee ($)", |i| i.fee.clone(), |i, v| i.fee = v)}
             {move || save.value().get().and_then(Result::err).map(|e| view! { <p class="form-error wide" role="alert">{e.to_string()}</p> })}
             <div class="actions wide"><button type="submit" class="primary">"Save service"</button></div>
+        </form>
+    }
+}
+
+/// The practice's no-show and late-cancel fees, which attendance charges for missed sessions.
+#[component]
+fn MissedFees(manages: bool) -> impl IntoView {
+    use crate::attendance::api::get_missed_fees;
+    let fees = Resource::new(|| (), |_| get_missed_fees());
+    view! {
+        <section class="card missed-fees" data-testid="missed-fees">
+            <h2>"Missed-session fees"</h2>
+            <p class="hint">"Charged when attendance records a no-show or a late cancel. Zero means no charge."</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match fees.await {
+                        Ok(f) if manages => view! { <MissedFeesForm initial=f /> }.into_any(),
+                        Ok(f) => view! {
+                            <p>{format!(
+                                "No-show {} · Late cancel {}", format_money(f.no_show_cents), format_money(f.late_cancel_cents)
+                            )}</p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn MissedFeesForm(initial: crate::domain::attendance::MissedSessionFees) -> impl IntoView {
+    use crate::attendance::api::save_missed_fees;
+    use crate::error::AppError;
+    use crate::ui::FieldErrorText;
+    let dollars = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    let no_show = RwSignal::new(dollars(initial.no_show_cents));
+    let late_cancel = RwSignal::new(dollars(initial.late_cancel_cents));
+    let save = Action::new(move |(n, l): &(String, String)| {
+        let (n, l) = (n.clone(), l.clone());
+        async move { save_missed_fees(n, l).await }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    view! {
+        <form on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch((no_show.get_untracked(), late_cancel.get_untracked()));
+        }>
+            <div class="field-row">
+                <label>"No-show fee ($)"
+                    <input id="no-show-fee" inputmode="decimal" prop:value=move || no_show.get()
+                        on:input=move |ev| no_show.set(event_target_value(&ev)) />
+                </label>
+                <label>"Late-cancel fee ($)"
+                    <input id="late-cancel-fee" inputmode="decimal" prop:value=move || late_cancel.get()
+                        on:input=move |ev| late_cancel.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            <FieldErrorText error field="no_show_fee" />
+            <FieldErrorText error field="late_cancel_fee" />
+            {move || error.get().filter(|e| !matches!(e, AppError::InvalidInput { .. })).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            <button type="submit" class="button">"Save fees"</button>
+            {move || saved().then(|| view! { <span class="saved" role="status">"Saved."</span> })}
         </form>
     }
 }

@@ -1,0 +1,65 @@
+//! Server functions for attendance. Staff only; each checks the exact session it touches
+//! (in `server`).
+
+use super::{ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet};
+use crate::domain::attendance::{Confirmation, MissedSessionFees};
+use crate::domain::{AppointmentId, PersonId};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::{auth::server::require, domain::Area};
+
+#[server(endpoint = "attendance", input = Json)]
+pub async fn get_attendance(id: AppointmentId) -> Result<Sheet, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::sheet(&state.db, &who, id).await
+}
+
+/// Records changes made on a device; `sent_at` is the device's clock at sending, so the
+/// server can place changes queued offline in time.
+#[server(endpoint = "record_attendance", input = Json)]
+pub async fn record_attendance(
+    id: AppointmentId,
+    changes: Vec<ChangeRequest>,
+    sent_at: i64,
+) -> Result<Vec<ChangeOutcome>, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::record_changes(&state.db, &state.live, &who, id, &changes, sent_at).await
+}
+
+#[server(endpoint = "set_confirmation", input = Json)]
+pub async fn set_confirmation(
+    id: AppointmentId,
+    person: PersonId,
+    confirmation: Confirmation,
+) -> Result<RowState, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::set_confirmation(&state.db, &state.live, &who, id, person, confirmation).await
+}
+
+#[server(endpoint = "attendance_history", input = Json)]
+pub async fn attendance_history(
+    id: AppointmentId,
+    person: PersonId,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::history(&state.db, &who, id, person).await
+}
+
+#[server(endpoint = "missed_fees", input = Json)]
+pub async fn get_missed_fees() -> Result<MissedSessionFees, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::missed_fees(&state.db, &who).await
+}
+
+/// Fees typed as dollars; empty means none.
+#[server(endpoint = "save_missed_fees", input = Json)]
+pub async fn save_missed_fees(
+    no_show: String,
+    late_cancel: String,
+) -> Result<MissedSessionFees, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::save_missed_fees(&state.db, &who, &no_show, &late_cancel).await
+}
