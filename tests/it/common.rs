@@ -33,6 +33,7 @@ pub fn postgres_required() -> bool {
 
 pub struct TestDb {
     pub db: Db,
+    url: String,
     cleanup: Cleanup,
 }
 
@@ -50,6 +51,7 @@ impl TestDb {
             .expect("open a SQLite test database");
         TestDb {
             db,
+            url,
             cleanup: Cleanup::File(path),
         }
     }
@@ -86,8 +88,14 @@ impl TestDb {
             .expect("open the Postgres test database");
         Some(TestDb {
             db,
+            url,
             cleanup: Cleanup::Database(name),
         })
+    }
+
+    /// The database's URL, for a second server process to open.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub async fn cleanup(self) {

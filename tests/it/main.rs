@@ -3,6 +3,7 @@
 
 mod common;
 
+mod attendance_repo;
 mod audit_repo;
 mod auth_repo;
 mod calendar_repo;
