@@ -19,8 +19,11 @@ const launchOptions = {
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // Each test is a whole flow (often two browsers signing in, scheduling, then working); on
+  // a loaded two-core CI machine the longest took just over 30 s, so a stuck step, not a
+  // slow machine, is what must fail a test.
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: 2,
   retries: 0,

@@ -7,10 +7,11 @@
 //! `LISTEN` connection per process. Screens connect with Server-Sent Events: the stream
 //! starts with every row, so a screen that reconnects catches up, then sends changes.
 
-use super::{LiveEvent, RowState};
+use super::writer::{self, Job};
+use super::{ChangeOutcome, ChangeRequest, LiveEvent, RowState};
 use crate::auth::server::SignedIn;
 use crate::domain::{AppointmentId, Area};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::server::db::{Db, DbError, Tx};
 use crate::server::state::AppState;
 use axum::extract::{Path, Request, State};
@@ -20,10 +21,13 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// The Postgres notification channel attendance changes travel on.
 const CHANNEL: &str = "gather_attendance";
+
+/// Postgres refuses a notification payload of 8,000 bytes or more.
+const NOTIFY_LIMIT: usize = 7_900;
 
 /// What a session's subscribers receive.
 #[derive(Clone, Debug)]
@@ -34,28 +38,82 @@ pub enum Message {
     Resync,
 }
 
-/// The per-process hub of open sessions.
-#[derive(Clone, Debug)]
-pub struct Live {
-    channels: Arc<Mutex<HashMap<i64, broadcast::Sender<Message>>>>,
+/// The per-process hub of open sessions: who is listening to which session.
+#[derive(Debug)]
+pub struct Hub {
+    channels: Mutex<HashMap<i64, broadcast::Sender<Message>>>,
     via_postgres: bool,
 }
 
+/// Live attendance for one server process: the hub, and the writer every change goes
+/// through (see `writer`).
+#[derive(Clone, Debug)]
+pub struct Live {
+    hub: Arc<Hub>,
+    writer: mpsc::Sender<Job>,
+}
+
 impl Live {
-    /// The hub for `db`; on Postgres it also starts listening for other processes' changes.
+    /// The hub and writer for `db`; on Postgres it also starts listening for other
+    /// processes' changes. Must be called inside the server's runtime.
     pub fn start(db: &Db) -> Live {
-        let live = Live {
-            channels: Arc::default(),
+        let hub = Arc::new(Hub {
+            channels: Mutex::default(),
             via_postgres: matches!(db, Db::Postgres(_)),
-        };
+        });
         if let Db::Postgres(pool) = db {
-            tokio::spawn(listen(pool.clone(), live.clone()));
+            tokio::spawn(listen(pool.clone(), hub.clone()));
         }
-        live
+        let writer = writer::start(db.clone(), hub.clone());
+        Live { hub, writer }
     }
 
     /// Starts receiving a session's changes.
     pub fn subscribe(&self, id: AppointmentId) -> broadcast::Receiver<Message> {
+        self.hub.subscribe(id)
+    }
+
+    /// See [`Hub::publish`].
+    pub async fn publish(
+        &self,
+        tx: &mut Tx,
+        id: AppointmentId,
+        rows: &[RowState],
+    ) -> Result<(), DbError> {
+        self.hub.publish(tx, id, rows).await
+    }
+
+    /// See [`Hub::committed`].
+    pub fn committed(&self, id: AppointmentId, rows: Vec<RowState>) {
+        self.hub.committed(id, rows)
+    }
+
+    /// Hands a request to the writer and waits for its answer.
+    pub(super) async fn write(
+        &self,
+        who: &SignedIn,
+        id: AppointmentId,
+        changes: &[ChangeRequest],
+        sent_at: i64,
+    ) -> AppResult<Vec<ChangeOutcome>> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            who: who.clone(),
+            id,
+            changes: changes.to_vec(),
+            sent_at,
+            reply,
+        };
+        self.writer
+            .send(job)
+            .await
+            .map_err(|_| AppError::Unavailable)?;
+        answer.await.map_err(|_| AppError::Internal)?
+    }
+}
+
+impl Hub {
+    fn subscribe(&self, id: AppointmentId) -> broadcast::Receiver<Message> {
         let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
         // Drop channels nobody listens to any more, so the map stays the size of what is open.
         channels.retain(|_, tx| tx.receiver_count() > 0);
@@ -81,18 +139,30 @@ impl Live {
     }
 
     /// Inside the change's transaction: on Postgres, queues the notification, which the
-    /// database delivers to every listening process only if the transaction commits.
+    /// database delivers to every listening process only if the transaction commits. A
+    /// notification holds under 8,000 bytes, so many rows ("Mark all attended" on a large
+    /// workshop) go as several.
     pub async fn publish(
         &self,
         tx: &mut Tx,
         id: AppointmentId,
         rows: &[RowState],
     ) -> Result<(), DbError> {
-        if rows.is_empty() {
+        let Tx::Postgres(t) = tx else {
             return Ok(());
-        }
-        if let Tx::Postgres(t) = tx {
-            let payload = format!("{}:{}", id.0, encode(rows));
+        };
+        let mut pending = vec![rows];
+        while let Some(part) = pending.pop() {
+            if part.is_empty() {
+                continue;
+            }
+            let payload = format!("{}:{}", id.0, encode(part));
+            if payload.len() >= NOTIFY_LIMIT && part.len() > 1 {
+                let (a, b) = part.split_at(part.len() / 2);
+                pending.push(b);
+                pending.push(a);
+                continue;
+            }
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(CHANNEL)
                 .bind(payload)
@@ -118,7 +188,7 @@ fn encode(rows: &[RowState]) -> String {
 /// One `LISTEN` connection per process, forwarding notifications to local subscribers.
 /// If the connection drops, sqlx reconnects; whatever was missed meanwhile is made good by
 /// telling every open screen to take a fresh snapshot.
-async fn listen(pool: sqlx::PgPool, live: Live) {
+async fn listen(pool: sqlx::PgPool, live: Arc<Hub>) {
     loop {
         let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
             Ok(l) => l,

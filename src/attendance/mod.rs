@@ -11,6 +11,8 @@ pub mod live;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+mod writer;
 
 use crate::domain::attendance::{Choice, ChoiceOption, Confirmation};
 use crate::domain::{AppointmentId, CaseId, PersonId, ServiceId};

@@ -107,76 +107,6 @@ pub async fn row(
     }))
 }
 
-/// What is stored for a participant of a frozen roster: `None` when the person is not on
-/// the session's roster, a default row (version 0) when nothing is recorded yet.
-pub async fn on_roster(
-    mut c: Conn<'_>,
-    appointment: AppointmentId,
-    person: PersonId,
-) -> Result<Option<AttendanceRow>, DbError> {
-    let sql = format!(
-        "SELECT r.person_id, COALESCE(t.confirmation, 'not_confirmed') AS confirmation, t.choice,
-            t.service_id, s.code AS service_code, COALESCE(t.charge_cents, 0) AS charge_cents,
-            COALESCE(t.version, 0) AS version, ac.display_name AS changed_by_name,
-            COALESCE(t.changed_at, 0) AS changed_at
-         FROM session_roster r
-         LEFT JOIN attendance t ON t.appointment_id = r.appointment_id AND t.person_id = r.person_id
-         {ROW_JOINS}
-         WHERE r.appointment_id = $1 AND r.person_id = $2"
-    );
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as(&sql)
-            .bind(appointment.0)
-            .bind(person.0)
-            .fetch_optional(&mut *c)
-            .await?
-    }))
-}
-
-/// A choice about to be stored.
-pub struct NewChoice {
-    pub practice: PracticeId,
-    pub appointment: AppointmentId,
-    pub person: PersonId,
-    pub choice: Option<Choice>,
-    pub charge_cents: i64,
-    pub by: AccountId,
-    pub at: i64,
-}
-
-/// Stores a choice if the row is still at `expected_version`, and returns its new version;
-/// `None` when another change got there first (the caller reads again and decides again).
-pub async fn store_choice(
-    mut c: Conn<'_>,
-    new: &NewChoice,
-    expected_version: i64,
-) -> Result<Option<i64>, DbError> {
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO attendance
-                (appointment_id, person_id, practice_id, choice, service_id, charge_cents, version, changed_by, changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)
-             ON CONFLICT (appointment_id, person_id) DO UPDATE SET
-                choice = excluded.choice, service_id = excluded.service_id,
-                charge_cents = excluded.charge_cents, version = attendance.version + 1,
-                changed_by = excluded.changed_by, changed_at = excluded.changed_at
-             WHERE attendance.version = $9
-             RETURNING version",
-        )
-        .bind(new.appointment.0)
-        .bind(new.person.0)
-        .bind(new.practice.0)
-        .bind(new.choice.map(|c| c.code()))
-        .bind(new.choice.and_then(|c| c.service()).map(|s| s.0))
-        .bind(new.charge_cents)
-        .bind(new.by.0)
-        .bind(new.at)
-        .bind(expected_version)
-        .fetch_optional(&mut *c)
-        .await?
-    }))
-}
-
 pub async fn set_confirmation(
     mut c: Conn<'_>,
     practice: PracticeId,
@@ -213,37 +143,6 @@ pub struct NewHistory {
     pub by: AccountId,
     pub made_at: i64,
     pub recorded_at: i64,
-}
-
-pub async fn add_history(mut c: Conn<'_>, h: &NewHistory) -> Result<(), DbError> {
-    on_conn!(c.re(), |c| {
-        sqlx::query(
-            "INSERT INTO attendance_changes
-                (practice_id, appointment_id, person_id, from_choice, from_service_id, to_choice,
-                 to_service_id, charge_cents, outcome, version, changed_by, made_at, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(h.practice.0)
-        .bind(h.appointment.0)
-        .bind(h.person.0)
-        .bind(h.from.map(|c| c.code()))
-        .bind(h.from.and_then(|c| c.service()).map(|s| s.0))
-        .bind(h.to.map(|c| c.code()))
-        .bind(h.to.and_then(|c| c.service()).map(|s| s.0))
-        .bind(h.charge_cents)
-        .bind(if h.superseded {
-            "superseded"
-        } else {
-            "applied"
-        })
-        .bind(h.version)
-        .bind(h.by.0)
-        .bind(h.made_at)
-        .bind(h.recorded_at)
-        .execute(&mut *c)
-        .await?;
-    });
-    Ok(())
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -283,4 +182,102 @@ pub async fn history(
         .fetch_all(&mut *c)
         .await?
     }))
+}
+
+/// Rows per multi-row statement: well under both engines' limits on bound values
+/// (13 values a history line).
+const CHUNK: usize = 1_000;
+
+/// A participant's attendance as a batch of changes left it.
+pub struct FinalChoice {
+    pub practice: PracticeId,
+    pub appointment: AppointmentId,
+    pub person: PersonId,
+    pub choice: Option<Choice>,
+    pub charge_cents: i64,
+    pub version: i64,
+    pub by: AccountId,
+    pub at: i64,
+}
+
+/// On Postgres, holds the session's row until the transaction ends, so attendance writers on
+/// other server processes wait for this one and then read what it wrote. (On SQLite the
+/// transaction already holds the database's write lock.)
+pub async fn lock_session(c: Conn<'_>, appointment: AppointmentId) -> Result<(), DbError> {
+    if let Conn::Postgres(c) = c {
+        sqlx::query("SELECT id FROM appointments WHERE id = $1 FOR UPDATE")
+            .bind(appointment.0)
+            .fetch_optional(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stores each participant's final attendance of a batch in one statement per thousand
+/// rows. A row only moves forward: one already at or past the new version is left alone,
+/// and the count returned then falls short of `rows.len()`, telling the caller to read again.
+pub async fn store_choices(mut c: Conn<'_>, rows: &[FinalChoice]) -> Result<u64, DbError> {
+    let mut stored = 0;
+    for chunk in rows.chunks(CHUNK) {
+        stored += on_conn!(c.re(), |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO attendance
+                    (appointment_id, person_id, practice_id, choice, service_id, charge_cents, version, changed_by, changed_at) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.appointment.0)
+                    .push_bind(r.person.0)
+                    .push_bind(r.practice.0)
+                    .push_bind(r.choice.map(|c| c.code()))
+                    .push_bind(r.choice.and_then(|c| c.service()).map(|s| s.0))
+                    .push_bind(r.charge_cents)
+                    .push_bind(r.version)
+                    .push_bind(r.by.0)
+                    .push_bind(r.at);
+            });
+            q.push(
+                " ON CONFLICT (appointment_id, person_id) DO UPDATE SET
+                    choice = excluded.choice, service_id = excluded.service_id,
+                    charge_cents = excluded.charge_cents, version = excluded.version,
+                    changed_by = excluded.changed_by, changed_at = excluded.changed_at
+                 WHERE attendance.version < excluded.version",
+            );
+            q.build().execute(&mut *c).await?.rows_affected()
+        });
+    }
+    Ok(stored)
+}
+
+/// Appends history lines, a thousand to a statement.
+pub async fn add_history(mut c: Conn<'_>, lines: &[NewHistory]) -> Result<(), DbError> {
+    for chunk in lines.chunks(CHUNK) {
+        on_conn!(c.re(), |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO attendance_changes
+                    (practice_id, appointment_id, person_id, from_choice, from_service_id, to_choice,
+                     to_service_id, charge_cents, outcome, version, changed_by, made_at, recorded_at) ",
+            );
+            q.push_values(chunk, |mut b, h| {
+                b.push_bind(h.practice.0)
+                    .push_bind(h.appointment.0)
+                    .push_bind(h.person.0)
+                    .push_bind(h.from.map(|c| c.code()))
+                    .push_bind(h.from.and_then(|c| c.service()).map(|s| s.0))
+                    .push_bind(h.to.map(|c| c.code()))
+                    .push_bind(h.to.and_then(|c| c.service()).map(|s| s.0))
+                    .push_bind(h.charge_cents)
+                    .push_bind(if h.superseded {
+                        "superseded"
+                    } else {
+                        "applied"
+                    })
+                    .push_bind(h.version)
+                    .push_bind(h.by.0)
+                    .push_bind(h.made_at)
+                    .push_bind(h.recorded_at);
+            });
+            q.build().execute(&mut *c).await?;
+        });
+    }
+    Ok(())
 }

@@ -4,7 +4,7 @@
 //! Server functions, the live stream, tests and the benchmark call these. Server only.
 
 use super::live::Live;
-use super::repo::{self, AttendanceRow, NewChoice, NewHistory};
+use super::repo::{self, AttendanceRow};
 use super::{
     ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet, SheetRow, MAX_CHANGES_PER_REQUEST,
 };
@@ -14,18 +14,18 @@ use crate::auth::server::SignedIn;
 use crate::calendar::repo as calendar;
 use crate::calendar::server::{local, roster_of, visible_appointment};
 use crate::domain::attendance::{
-    charge, check_missed_fee, choice_menu, describe, made_at_on_server, offers_service, resolve,
-    Choice, Confirmation, MissedSessionFees, Proposed, Resolution, ServiceOption, Stored,
+    check_missed_fee, choice_menu, describe, offers_service, Choice, Confirmation,
+    MissedSessionFees, ServiceOption,
 };
 use crate::domain::services::{format_money, parse_money};
 use crate::domain::{AppointmentId, PersonId, Role, ServiceId};
 use crate::error::{AppError, AppResult};
-use crate::server::db::{now_ms, Db, Tx};
+use crate::server::db::{Db, Tx};
 use crate::services::repo as services;
 use chrono_tz::Tz;
 use std::collections::HashMap;
 
-fn state_of(row: &AttendanceRow, tz: Tz) -> RowState {
+pub(super) fn state_of(row: &AttendanceRow, tz: Tz) -> RowState {
     let choice = row.choice();
     RowState {
         person_id: PersonId(row.person_id),
@@ -40,7 +40,7 @@ fn state_of(row: &AttendanceRow, tz: Tz) -> RowState {
     }
 }
 
-fn blank(person: PersonId) -> AttendanceRow {
+pub(super) fn blank(person: PersonId) -> AttendanceRow {
     AttendanceRow {
         person_id: person.0,
         confirmation: Confirmation::NotConfirmed.as_str().into(),
@@ -178,8 +178,10 @@ pub async fn snapshot(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<V
     .await
 }
 
-/// Records a batch of changes (one tap, "Mark all attended", or a queue sent after being
-/// offline) in one transaction, then sends the changed rows to every open screen.
+/// Records a request's changes (one tap, "Mark all attended", or a queue sent after being
+/// offline) through the process's attendance writer, which checks them, stores them with
+/// their history and audit entries in one transaction, and sends the changed rows to every
+/// open screen. A refused request changes nothing.
 pub async fn record_changes(
     db: &Db,
     live: &Live,
@@ -197,220 +199,21 @@ pub async fn record_changes(
             format!("Send at most {MAX_CHANGES_PER_REQUEST} changes at once."),
         ));
     }
-    let (outcomes, changed) = audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let result = apply(&mut tx, who, id, changes, sent_at).await?;
-        live.publish(&mut tx, id, &result.1).await?;
-        tx.commit().await?;
-        Ok(result)
-    })
-    .await?;
-    live.committed(id, changed);
-    Ok(outcomes)
+    audit_refusal(
+        db,
+        who,
+        "appointment",
+        id.0,
+        live.write(who, id, changes, sent_at),
+    )
+    .await
 }
 
-fn not_on_roster() -> AppError {
+pub(super) fn not_on_roster() -> AppError {
     AppError::invalid(
         "person",
         "Someone in these changes is not on this session's roster. Reload the session to see who is.",
     )
-}
-
-async fn apply(
-    tx: &mut Tx,
-    who: &SignedIn,
-    id: AppointmentId,
-    changes: &[ChangeRequest],
-    sent_at: i64,
-) -> AppResult<(Vec<ChangeOutcome>, Vec<RowState>)> {
-    let now = now_ms();
-    let tz = who.time_zone;
-    let (row, case) = visible_appointment(tx, who, id).await?;
-    if row.status == "cancelled" {
-        return Err(AppError::Conflict(
-            "This session was cancelled, so attendance can't be recorded for it.".into(),
-        ));
-    }
-    // Recording attendance documents the session: from now on it keeps its roster.
-    if !row.roster_frozen {
-        calendar::freeze_roster(tx.conn(), id).await?;
-    }
-    let fees = repo::missed_fees(tx.conn(), who.practice_id).await?;
-    // Every check before any write, so a refused request changes nothing. The rows read
-    // here are decided on, unless a write since made them stale.
-    let mut read: HashMap<PersonId, AttendanceRow> = HashMap::new();
-    let mut fee_of: HashMap<ServiceId, (i64, String)> = HashMap::new();
-    for change in changes {
-        if let Some(service) = change.choice.and_then(|c| c.service()) {
-            if fee_of.contains_key(&service) {
-                continue;
-            }
-            let s = services::get(tx.conn(), who.practice_id, service)
-                .await?
-                .filter(|s| s.active && offers_service(case.kind(), s.category))
-                .ok_or_else(|| {
-                    AppError::invalid(
-                        "service",
-                        "That service can't be recorded for this case; choose another.",
-                    )
-                })?;
-            fee_of.insert(service, (s.fee_cents, s.code));
-        }
-        if let std::collections::hash_map::Entry::Vacant(slot) = read.entry(change.person_id) {
-            slot.insert(
-                repo::on_roster(tx.conn(), id, change.person_id)
-                    .await?
-                    .ok_or_else(not_on_roster)?,
-            );
-        }
-    }
-    let mut outcomes = Vec::with_capacity(changes.len());
-    let mut changed: Vec<RowState> = Vec::new();
-    for change in changes {
-        let made_at = made_at_on_server(change.made_at, sent_at, now);
-        let proposed = Proposed {
-            choice: change.choice,
-            base_version: change.base_version,
-            made_at,
-            fill_only: change.fill_only,
-        };
-        // Read, decide, write if the row is still as read; on Postgres another server may
-        // have written it in between, and then this decides again on what it wrote.
-        let outcome = loop {
-            let current = match read.remove(&change.person_id) {
-                Some(row) => row,
-                None => repo::on_roster(tx.conn(), id, change.person_id)
-                    .await?
-                    .ok_or_else(not_on_roster)?,
-            };
-            let stored = Stored {
-                choice: current.choice(),
-                version: current.version,
-                changed_at: current.changed_at,
-            };
-            let service = change.choice.and_then(|c| c.service());
-            let (fee, code) = match service.and_then(|s| fee_of.get(&s)) {
-                Some((fee, code)) => (Some(*fee), Some(code.clone())),
-                None => (None, None),
-            };
-            let cents = charge(change.choice, fee, fees);
-            // What is kept of this change, applied or not: its history line and audit entry.
-            let kept = Kept {
-                person: change.person_id,
-                from: stored.choice,
-                to: change.choice,
-                charge_cents: cents,
-                made_at,
-                recorded_at: now,
-            };
-            match resolve(stored, proposed) {
-                Resolution::Unchanged => break ChangeOutcome::Stored(state_of(&current, tz)),
-                Resolution::Superseded => {
-                    keep(tx, who, id, &kept, stored.version, true).await?;
-                    let by = current.changed_by_name.clone().unwrap_or_default();
-                    break ChangeOutcome::Superseded {
-                        message: format!(
-                            "{by} changed this to {} after your change was made; theirs stands. Yours is kept in the history.",
-                            describe(stored.choice, current.service_code.as_deref())
-                        ),
-                        row: state_of(&current, tz),
-                    };
-                }
-                Resolution::Apply => {
-                    let new = NewChoice {
-                        practice: who.practice_id,
-                        appointment: id,
-                        person: change.person_id,
-                        choice: change.choice,
-                        charge_cents: cents,
-                        by: who.account_id,
-                        at: made_at,
-                    };
-                    let Some(version) = repo::store_choice(tx.conn(), &new, stored.version).await?
-                    else {
-                        continue;
-                    };
-                    keep(tx, who, id, &kept, version, false).await?;
-                    let state = RowState {
-                        person_id: change.person_id,
-                        confirmation: current.confirmation(),
-                        choice: change.choice,
-                        label: describe(change.choice, code.as_deref()),
-                        charge_cents: cents,
-                        version,
-                        changed_by: Some(who.display_name.clone()),
-                        changed_at: Some(local(tz, made_at).format("%H:%M").to_string()),
-                    };
-                    changed.retain(|r| r.person_id != state.person_id);
-                    changed.push(state.clone());
-                    break ChangeOutcome::Stored(state);
-                }
-            }
-        };
-        outcomes.push(outcome);
-    }
-    Ok((outcomes, changed))
-}
-
-/// One change as the history and the audit log keep it.
-struct Kept {
-    person: PersonId,
-    from: Option<Choice>,
-    to: Option<Choice>,
-    charge_cents: i64,
-    made_at: i64,
-    recorded_at: i64,
-}
-
-/// Writes a change's history line and its audit entry. `version` is the row's new version
-/// for an applied change, the version that stood for a superseded one.
-async fn keep(
-    tx: &mut Tx,
-    who: &SignedIn,
-    id: AppointmentId,
-    k: &Kept,
-    version: i64,
-    superseded: bool,
-) -> AppResult<()> {
-    repo::add_history(
-        tx.conn(),
-        &NewHistory {
-            practice: who.practice_id,
-            appointment: id,
-            person: k.person,
-            from: k.from,
-            to: k.to,
-            charge_cents: k.charge_cents,
-            superseded,
-            version,
-            by: who.account_id,
-            made_at: k.made_at,
-            recorded_at: k.recorded_at,
-        },
-    )
-    .await?;
-    let code = |c: Option<Choice>| c.map(|c| c.key()).unwrap_or_else(|| "none".into());
-    let outcome = if superseded {
-        "superseded by a newer change".to_string()
-    } else {
-        format_money(k.charge_cents)
-    };
-    record(
-        tx.conn(),
-        who,
-        Action::Update,
-        "attendance",
-        Some(id.0),
-        Outcome::Success,
-        &format!(
-            "person {}: {} -> {} ({outcome})",
-            k.person,
-            code(k.from),
-            code(k.to)
-        ),
-    )
-    .await?;
-    Ok(())
 }
 
 /// Records whether a participant confirmed. Audited; sent to every open screen.

@@ -42,6 +42,35 @@ pub async fn append(mut c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), D
     Ok(())
 }
 
+/// Appends many entries at once (a batch of attendance changes), a thousand to a statement.
+pub async fn append_many(
+    mut c: Conn<'_>,
+    entries: &[NewEntry<'_>],
+    now: i64,
+) -> Result<(), DbError> {
+    for chunk in entries.chunks(1_000) {
+        on_conn!(c.re(), |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO audit_log
+                    (practice_id, actor_account_id, actor_label, action, object_kind, object_id, outcome, detail, occurred_at) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(e.practice_id.map(|p| p.0))
+                    .push_bind(e.actor.map(|a| a.0))
+                    .push_bind(e.actor_label)
+                    .push_bind(e.action.as_str())
+                    .push_bind(e.object_kind)
+                    .push_bind(e.object_id)
+                    .push_bind(e.outcome.as_str())
+                    .push_bind(e.detail)
+                    .push_bind(now);
+            });
+            q.build().execute(&mut *c).await?;
+        });
+    }
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,

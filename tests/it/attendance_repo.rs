@@ -153,6 +153,12 @@ async fn concurrent_changes_lose_nothing(db: Db) {
         .await
         .expect("share");
     let colleague = p.other_provider.clone();
+    // On Postgres the colleague's server is another process with a writer of its own, so
+    // the two writers race for the same rows. (SQLite is one process: one writer.)
+    let elsewhere = match &db {
+        Db::Postgres(_) => Live::start(&db),
+        Db::Sqlite(_) => live.clone(),
+    };
     let choices = [
         Some(Choice::Attended(default)),
         Some(Choice::NoShow),
@@ -163,7 +169,11 @@ async fn concurrent_changes_lose_nothing(db: Db) {
     ];
     let mut tasks = Vec::new();
     for i in 0..200usize {
-        let who = if i % 2 == 0 { &who } else { &colleague };
+        let (who, live) = if i % 2 == 0 {
+            (&who, &live)
+        } else {
+            (&colleague, &elsewhere)
+        };
         let (db, live, who) = (db.clone(), live.clone(), who.clone());
         let person = people[i % people.len()];
         let choice = choices[(i * 7 + i / people.len()) % choices.len()];
@@ -250,6 +260,45 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
     );
     assert_eq!(rows(&db, &who, id).await[&people[0]].version, 0);
     assert_eq!(history_len(&db, &who, id, people[0]).await, 0);
+
+    // Refused requests arriving together with good ones (the writer may take them into one
+    // transaction): each refused one leaves nothing, each good one is stored.
+    let mut tasks = Vec::new();
+    for i in 0..12usize {
+        let (db, live, who) = (db.clone(), live.clone(), who.clone());
+        let member = people[i % people.len()];
+        let mut batch = vec![change(member, Some(Choice::LateCancel), 0)];
+        if i % 3 == 0 {
+            batch.push(change(stranger, Some(Choice::NoShow), 0));
+        }
+        tasks.push(tokio::spawn(async move {
+            let result = attendance::record_changes(&db, &live, &who, id, &batch, now_ms()).await;
+            (i, result)
+        }));
+    }
+    let mut stored_requests = 0;
+    for t in tasks {
+        let (i, result) = t.await.expect("task");
+        if i % 3 == 0 {
+            assert!(
+                matches!(result, Err(AppError::InvalidInput { .. })),
+                "{result:?}"
+            );
+        } else {
+            assert!(result.is_ok(), "{result:?}");
+            stored_requests += 1;
+        }
+    }
+    assert_eq!(stored_requests, 8);
+    // people[0] appears only in refused requests (i = 0, 3, 6, 9).
+    assert_eq!(rows(&db, &who, id).await[&people[0]].version, 0);
+    assert_eq!(history_len(&db, &who, id, people[0]).await, 0);
+    for p in &people[1..] {
+        assert_eq!(
+            rows(&db, &who, id).await[p].choice,
+            Some(Choice::LateCancel)
+        );
+    }
 
     // A member who left before the session's day is not on its roster either.
     let left = person(&db, &who, "Left Early").await;
@@ -522,7 +571,43 @@ async fn charges_history_and_conflicts(db: Db) {
     assert_eq!(state.version, before);
 }
 
+/// "Mark all attended" on a 200-participant session is one request: every row is stored,
+/// each with its history line and audit entry, and every screen hears all 200 (on Postgres
+/// the rows outgrow one notification and travel as several).
+async fn marking_a_large_session_reaches_every_screen(db: Db) {
+    let p = practice(&db, "large").await;
+    let who = p.provider.clone();
+    let default = service(&db, &p, "90853").await;
+    let (_, id, people) = session_with(&db, &who, "BIG", 200, default).await;
+    let live = Live::start(&db);
+    let mut rx = live.subscribe(id);
+    let all: Vec<ChangeRequest> = people
+        .iter()
+        .map(|p| ChangeRequest {
+            fill_only: true,
+            ..change(*p, Some(Choice::Attended(default)), 0)
+        })
+        .collect();
+    let out = attendance::record_changes(&db, &live, &who, id, &all, now_ms())
+        .await
+        .expect("mark all");
+    assert_eq!(out.len(), 200);
+    assert!(out
+        .iter()
+        .all(|o| matches!(o, ChangeOutcome::Stored(r) if r.version == 1)));
+    let want: HashMap<PersonId, i64> = people.iter().map(|p| (*p, 1)).collect();
+    heard(&mut rx, &want).await;
+    let stored = rows(&db, &who, id).await;
+    assert!(people
+        .iter()
+        .all(|p| stored[p].choice == Some(Choice::Attended(default))));
+    assert_eq!(history_len(&db, &who, id, people[199]).await, 1);
+    let entries = audit_for(&db, p.id, "attendance", id.0).await;
+    assert_eq!(entries.iter().filter(|e| e.action == "update").count(), 200);
+}
+
 on_both_engines!(
+    marking_a_large_session_reaches_every_screen,
     concurrent_changes_lose_nothing,
     attendance_stays_on_the_roster_and_in_the_practice,
     charges_history_and_conflicts,
