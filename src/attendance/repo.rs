@@ -3,7 +3,7 @@
 use crate::domain::attendance::{Choice, Confirmation, MissedSessionFees};
 use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId};
 use crate::on_conn;
-use crate::server::db::{Conn, DbError};
+use crate::server::db::{statement_chunks, Conn, DbError};
 
 pub async fn missed_fees(
     mut c: Conn<'_>,
@@ -107,6 +107,46 @@ pub async fn row(
     }))
 }
 
+/// What is stored for those of `people` on a frozen roster, a default row (version 0) for
+/// each one with nothing recorded yet; anyone not on the roster is left out. One statement
+/// whatever the number of people (a JSON array on SQLite, an array on Postgres).
+pub async fn on_roster(
+    c: Conn<'_>,
+    appointment: AppointmentId,
+    people: &[PersonId],
+) -> Result<Vec<AttendanceRow>, DbError> {
+    let select = format!(
+        "SELECT r.person_id, COALESCE(t.confirmation, 'not_confirmed') AS confirmation, t.choice,
+            t.service_id, s.code AS service_code, COALESCE(t.charge_cents, 0) AS charge_cents,
+            COALESCE(t.version, 0) AS version, ac.display_name AS changed_by_name,
+            COALESCE(t.changed_at, 0) AS changed_at
+         FROM session_roster r
+         LEFT JOIN attendance t ON t.appointment_id = r.appointment_id AND t.person_id = r.person_id
+         {ROW_JOINS}
+         WHERE r.appointment_id = $1 AND "
+    );
+    let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
+    Ok(match c {
+        Conn::Sqlite(c) => {
+            let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+            sqlx::query_as(&format!(
+                "{select} r.person_id IN (SELECT value FROM json_each($2))"
+            ))
+            .bind(appointment.0)
+            .bind(list)
+            .fetch_all(&mut *c)
+            .await?
+        }
+        Conn::Postgres(c) => {
+            sqlx::query_as(&format!("{select} r.person_id = ANY($2)"))
+                .bind(appointment.0)
+                .bind(ids)
+                .fetch_all(&mut *c)
+                .await?
+        }
+    })
+}
+
 pub async fn set_confirmation(
     mut c: Conn<'_>,
     practice: PracticeId,
@@ -184,9 +224,9 @@ pub async fn history(
     }))
 }
 
-/// Rows per multi-row statement: well under both engines' limits on bound values
+/// Rows per multi-row statement at most: well under both engines' limits on bound values
 /// (13 values a history line).
-const CHUNK: usize = 1_000;
+const CHUNK: usize = 512;
 
 /// A participant's attendance as a batch of changes left it.
 pub struct FinalChoice {
@@ -213,12 +253,12 @@ pub async fn lock_session(c: Conn<'_>, appointment: AppointmentId) -> Result<(),
     Ok(())
 }
 
-/// Stores each participant's final attendance of a batch in one statement per thousand
-/// rows. A row only moves forward: one already at or past the new version is left alone,
+/// Stores each participant's final attendance of a batch in a few multi-row statements.
+/// A row only moves forward: one already at or past the new version is left alone,
 /// and the count returned then falls short of `rows.len()`, telling the caller to read again.
 pub async fn store_choices(mut c: Conn<'_>, rows: &[FinalChoice]) -> Result<u64, DbError> {
     let mut stored = 0;
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in statement_chunks(rows, CHUNK) {
         stored += on_conn!(c.re(), |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO attendance
@@ -248,9 +288,9 @@ pub async fn store_choices(mut c: Conn<'_>, rows: &[FinalChoice]) -> Result<u64,
     Ok(stored)
 }
 
-/// Appends history lines, a thousand to a statement.
+/// Appends history lines in a few multi-row statements.
 pub async fn add_history(mut c: Conn<'_>, lines: &[NewHistory]) -> Result<(), DbError> {
-    for chunk in lines.chunks(CHUNK) {
+    for chunk in statement_chunks(lines, CHUNK) {
         on_conn!(c.re(), |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO attendance_changes

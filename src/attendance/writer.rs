@@ -29,7 +29,7 @@ use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Db, Tx};
 use crate::services::{repo as services, Service};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -128,10 +128,12 @@ struct Session {
     appointment: AppointmentRow,
     case: CaseRow,
     fees: MissedSessionFees,
-    /// Everyone on the roster, as stored and then as changed by the batch so far.
+    /// Participants on the roster, as stored and then as changed by the batch so far: all of
+    /// them while the roster is still to be frozen, else those the batch has needed.
     rows: HashMap<PersonId, AttendanceRow>,
-    /// The version each participant was read at, for those the batch changes.
-    read_at: BTreeMap<PersonId, i64>,
+    whole_roster: bool,
+    /// People asked about who are not on the (frozen) roster.
+    not_on_roster: HashSet<PersonId>,
     /// The rows the batch changed, as every screen will be sent them.
     changed: BTreeMap<PersonId, RowState>,
     /// Who last changed each changed row, for storing it.
@@ -157,13 +159,33 @@ impl Batch {
         let who = &job.who;
         let id = job.id;
         self.check_session(tx, who, id).await?;
-        let session = &self.sessions[&id];
+        let session = self.sessions.get_mut(&id).ok_or(AppError::Internal)?;
         if session.appointment.status == "cancelled" {
             return Err(AppError::Conflict(
                 "This session was cancelled, so attendance can't be recorded for it.".into(),
             ));
         }
         let kind = session.case.kind();
+        if !session.whole_roster {
+            // Read only the rows this request needs, once a batch.
+            let unread: BTreeSet<PersonId> = job
+                .changes
+                .iter()
+                .map(|c| c.person_id)
+                .filter(|p| !session.rows.contains_key(p) && !session.not_on_roster.contains(p))
+                .collect();
+            if !unread.is_empty() {
+                let unread: Vec<PersonId> = unread.into_iter().collect();
+                for row in repo::on_roster(tx.conn(), id, &unread).await? {
+                    session.rows.insert(PersonId(row.person_id), row);
+                }
+                for p in unread {
+                    if !session.rows.contains_key(&p) {
+                        session.not_on_roster.insert(p);
+                    }
+                }
+            }
+        }
         // Every check before deciding anything.
         for change in &job.changes {
             if !session.rows.contains_key(&change.person_id) {
@@ -263,10 +285,6 @@ impl Batch {
                     outcome
                 }
                 Resolution::Apply => {
-                    session
-                        .read_at
-                        .entry(change.person_id)
-                        .or_insert(current.version);
                     current.choice = change.choice.map(|c| c.code().to_string());
                     current.service_id = service.map(|s| s.0);
                     current.service_code = code;
@@ -342,21 +360,23 @@ impl Batch {
                 f
             }
         };
-        let roster = roster_of(tx.conn(), &appointment).await?;
-        let mut stored: HashMap<i64, AttendanceRow> = repo::rows(tx.conn(), id)
-            .await?
-            .into_iter()
-            .map(|r| (r.person_id, r))
-            .collect();
-        let rows = roster
-            .into_iter()
-            .map(|r| {
+        // A frozen roster is read a participant at a time as requests need them; one still
+        // following the group's membership is worked out whole, once, before it freezes.
+        let whole_roster = !appointment.roster_frozen;
+        let mut rows = HashMap::new();
+        if whole_roster {
+            let mut stored: HashMap<i64, AttendanceRow> = repo::rows(tx.conn(), id)
+                .await?
+                .into_iter()
+                .map(|r| (r.person_id, r))
+                .collect();
+            for r in roster_of(tx.conn(), &appointment).await? {
                 let row = stored
                     .remove(&r.person_id.0)
                     .unwrap_or_else(|| blank(r.person_id));
-                (r.person_id, row)
-            })
-            .collect();
+                rows.insert(r.person_id, row);
+            }
+        }
         self.sessions.insert(
             id,
             Session {
@@ -364,7 +384,8 @@ impl Batch {
                 case,
                 fees,
                 rows,
-                read_at: BTreeMap::new(),
+                whole_roster,
+                not_on_roster: HashSet::new(),
                 changed: BTreeMap::new(),
                 changed_by: HashMap::new(),
             },

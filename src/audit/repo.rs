@@ -4,7 +4,7 @@
 use super::{Action, AuditEntry, Outcome};
 use crate::domain::{AccountId, PracticeId};
 use crate::on_conn;
-use crate::server::db::{Conn, DbError};
+use crate::server::db::{statement_chunks, Conn, DbError};
 
 /// An entry to append.
 #[derive(Clone, Debug)]
@@ -42,13 +42,13 @@ pub async fn append(mut c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), D
     Ok(())
 }
 
-/// Appends many entries at once (a batch of attendance changes), a thousand to a statement.
+/// Appends many entries at once (a batch of attendance changes).
 pub async fn append_many(
     mut c: Conn<'_>,
     entries: &[NewEntry<'_>],
     now: i64,
 ) -> Result<(), DbError> {
-    for chunk in entries.chunks(1_000) {
+    for chunk in statement_chunks(entries, 512) {
         on_conn!(c.re(), |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO audit_log

@@ -238,6 +238,40 @@ impl Db {
     }
 }
 
+/// Splits rows for multi-row statements into chunks of at most `max` whose sizes are powers
+/// of two. Each chunk size is its own SQL text, which the connection prepares once and keeps;
+/// batches of every size between 1 and `max` thus share a handful of prepared statements
+/// instead of filling the statement cache with one of each.
+pub fn statement_chunks<T>(items: &[T], max: usize) -> Vec<&[T]> {
+    let mut chunks = Vec::new();
+    let mut rest = items;
+    while !rest.is_empty() {
+        let size = rest.len().min(max);
+        // The largest power of two not above `size`.
+        let size = 1usize << (usize::BITS - 1 - size.leading_zeros());
+        let (chunk, tail) = rest.split_at(size);
+        chunks.push(chunk);
+        rest = tail;
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::statement_chunks;
+
+    #[test]
+    fn statement_chunks_are_powers_of_two_and_keep_order() {
+        let items: Vec<u32> = (0..1_500).collect();
+        let chunks = statement_chunks(&items, 512);
+        let sizes: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, vec![512, 512, 256, 128, 64, 16, 8, 4]);
+        assert_eq!(chunks.concat(), items);
+        assert_eq!(statement_chunks(&items[..3], 512).len(), 2);
+        assert!(statement_chunks::<u32>(&[], 512).is_empty());
+    }
+}
+
 /// Now, in UTC milliseconds since the Unix epoch: how every time is stored.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
