@@ -152,6 +152,9 @@ impl Db {
                 .busy_timeout(Duration::from_secs(5));
             let in_memory = url.contains(":memory:") || url.contains("mode=memory");
             let mut pool = SqlitePoolOptions::new()
+                // An embedded database's connection cannot go stale: pinging it before each
+                // use would only cost every request a round trip to its thread.
+                .test_before_acquire(false)
                 // An in-memory database lives in one connection; more would each see their own.
                 .max_connections(if in_memory { 1 } else { 8 });
             if in_memory {
@@ -256,6 +259,11 @@ pub fn statement_chunks<T>(items: &[T], max: usize) -> Vec<&[T]> {
     chunks
 }
 
+/// Now, in UTC milliseconds since the Unix epoch: how every time is stored.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 #[cfg(test)]
 mod tests {
     use super::statement_chunks;
@@ -270,9 +278,4 @@ mod tests {
         assert_eq!(statement_chunks(&items[..3], 512).len(), 2);
         assert!(statement_chunks::<u32>(&[], 512).is_empty());
     }
-}
-
-/// Now, in UTC milliseconds since the Unix epoch: how every time is stored.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
