@@ -29,6 +29,7 @@ use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Db, Tx};
 use crate::services::{repo as services, Service};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -198,9 +199,8 @@ impl Batch {
                 continue;
             }
             let key = (who.practice_id, service);
-            if !self.services.contains_key(&key) {
-                let found = services::get(tx.conn(), who.practice_id, service).await?;
-                self.services.insert(key, found);
+            if let Entry::Vacant(slot) = self.services.entry(key) {
+                slot.insert(services::get(tx.conn(), who.practice_id, service).await?);
             }
             let s = self.services[&key]
                 .as_ref()
