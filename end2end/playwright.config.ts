@@ -26,7 +26,9 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // Under CI a test that fails is run once more and, if it then passes, reported as flaky
+  // (the list shows it), so one hiccup of a loaded shared machine does not block a landing.
+  retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: {
     baseURL,
