@@ -17,6 +17,16 @@ const launchOptions = {
   ],
 };
 
+/** The 390 px phone every phone test uses; tests that open a second phone take it from here. */
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
+};
+
 export default defineConfig({
   testDir: "./tests",
   // Each test is a whole flow (often two browsers signing in, scheduling, then working); on
@@ -42,15 +52,7 @@ export default defineConfig({
     },
     {
       name: "phone",
-      use: {
-        viewport: { width: 390, height: 844 },
-        deviceScaleFactor: 3,
-        isMobile: true,
-        hasTouch: true,
-        userAgent:
-          "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
-        launchOptions,
-      },
+      use: { ...PHONE, launchOptions },
     },
   ],
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { PHONE } from "../playwright.config";
 import { hydrated, signIn } from "./helpers";
 
 /** A day a year or more ahead and an hour, different for every run, so the desktop and
@@ -30,15 +31,6 @@ async function newSession(page: Page, initials: string, name: string): Promise<s
   await expect(page.getByTestId("live-status")).toContainText("Live");
   return page.url();
 }
-
-const PHONE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 3,
-  isMobile: true,
-  hasTouch: true,
-  userAgent:
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
-};
 
 /** A second browser: a phone, or the same kind of screen as the test's own. */
 async function otherScreen(browser: Browser, info: TestInfo, phone: boolean): Promise<Page> {

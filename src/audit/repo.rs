@@ -20,26 +20,8 @@ pub struct NewEntry<'a> {
     pub detail: &'a str,
 }
 
-pub async fn append(mut c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), DbError> {
-    on_conn!(c.re(), |c| {
-        sqlx::query(
-            "INSERT INTO audit_log
-                (practice_id, actor_account_id, actor_label, action, object_kind, object_id, outcome, detail, occurred_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(e.practice_id.map(|p| p.0))
-        .bind(e.actor.map(|a| a.0))
-        .bind(e.actor_label)
-        .bind(e.action.as_str())
-        .bind(e.object_kind)
-        .bind(e.object_id)
-        .bind(e.outcome.as_str())
-        .bind(e.detail)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
-    });
-    Ok(())
+pub async fn append(c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), DbError> {
+    append_many(c, std::slice::from_ref(e), now).await
 }
 
 /// Appends many entries at once (a batch of attendance changes).
