@@ -7,6 +7,7 @@ pub mod cases;
 pub mod groups;
 pub mod ids;
 pub mod membership;
+pub mod notes;
 pub mod people;
 pub mod roles;
 pub mod schedule;

@@ -1,0 +1,1678 @@
+//! Notes: the rich-text document clinicians write, how anything pasted or typed becomes one,
+//! how it is shown, the templates notes start from, and the rules of a note's life (draft,
+//! supervision, lock into charts).
+//!
+//! A note's text is stored as a [`Document`]: blocks (paragraph, heading 1–6, bulleted or
+//! numbered item, each with an indent) of styled spans (bold, italic, underline, small).
+//! Nothing else can be expressed, so nothing else can be stored: no tags, attributes, links,
+//! images or styles. HTML exists only at the edges: [`to_html`] writes it with every bit of
+//! text escaped, and [`from_markup`] reads pasted or edited HTML (parsed by the browser)
+//! keeping only what a document can hold.
+
+use super::cases::Language;
+use serde::{Deserialize, Serialize};
+
+/// Most levels a block may be indented.
+pub const MAX_INDENT: u8 = 6;
+/// Most blocks in one document (a long note is a few hundred).
+pub const MAX_BLOCKS: usize = 5_000;
+/// Most characters in one document.
+pub const MAX_CHARS: usize = 200_000;
+
+/// Inline formatting of a run of text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Marks {
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub bold: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub italic: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub underline: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub small: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+/// A run of text with one formatting. `\n` is a line break within its block.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub text: String,
+    #[serde(flatten)]
+    pub marks: Marks,
+}
+
+impl Span {
+    pub fn plain(text: &str) -> Span {
+        Span {
+            text: text.into(),
+            marks: Marks::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    #[default]
+    Paragraph,
+    /// Level 1 to 6.
+    Heading(u8),
+    Bullet,
+    Numbered,
+}
+
+impl BlockKind {
+    pub fn is_list(self) -> bool {
+        matches!(self, BlockKind::Bullet | BlockKind::Numbered)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub indent: u8,
+    #[serde(default)]
+    pub spans: Vec<Span>,
+}
+
+impl Block {
+    pub fn new(kind: BlockKind, text: &str) -> Block {
+        Block {
+            kind,
+            indent: 0,
+            spans: if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![Span::plain(text)]
+            },
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// A note's text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+}
+
+/// Why a document was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocumentError {
+    HeadingLevel(u8),
+    Indent(u8),
+    TooManyBlocks(usize),
+    TooLong(usize),
+}
+
+impl std::fmt::Display for DocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocumentError::HeadingLevel(l) => {
+                write!(f, "Headings go from level 1 to 6; this one is level {l}.")
+            }
+            DocumentError::Indent(i) => write!(
+                f,
+                "Text can be indented at most {MAX_INDENT} levels; this is indented {i}."
+            ),
+            DocumentError::TooManyBlocks(n) => write!(
+                f,
+                "This note has {n} paragraphs; a note can have at most {MAX_BLOCKS}. Split it up."
+            ),
+            DocumentError::TooLong(n) => write!(
+                f,
+                "This note is {n} characters long; a note can have at most {MAX_CHARS}."
+            ),
+        }
+    }
+}
+
+impl Document {
+    pub fn paragraph(text: &str) -> Document {
+        Document {
+            blocks: vec![Block::new(BlockKind::Paragraph, text)],
+        }
+    }
+
+    /// The text without formatting, blocks on their own lines.
+    pub fn plain_text(&self) -> String {
+        self.blocks
+            .iter()
+            .map(Block::text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Whether there is no visible text at all.
+    pub fn is_blank(&self) -> bool {
+        self.blocks
+            .iter()
+            .all(|b| b.spans.iter().all(|s| s.text.trim().is_empty()))
+    }
+
+    pub fn chars(&self) -> usize {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.spans.iter())
+            .map(|s| s.text.chars().count())
+            .sum()
+    }
+
+    /// Checks what a document must be before it is stored.
+    pub fn validate(&self) -> Result<(), DocumentError> {
+        if self.blocks.len() > MAX_BLOCKS {
+            return Err(DocumentError::TooManyBlocks(self.blocks.len()));
+        }
+        for b in &self.blocks {
+            if let BlockKind::Heading(l) = b.kind {
+                if !(1..=6).contains(&l) {
+                    return Err(DocumentError::HeadingLevel(l));
+                }
+            }
+            if b.indent > MAX_INDENT {
+                return Err(DocumentError::Indent(b.indent));
+            }
+        }
+        let chars = self.chars();
+        if chars > MAX_CHARS {
+            return Err(DocumentError::TooLong(chars));
+        }
+        Ok(())
+    }
+
+    /// The same document in its one canonical form: control characters gone (other than
+    /// line breaks), neighbouring spans of the same formatting joined, empty spans dropped,
+    /// blank blocks at either end dropped. Two documents that look the same compare equal.
+    pub fn normalized(&self) -> Document {
+        let mut blocks: Vec<Block> = self
+            .blocks
+            .iter()
+            .map(|b| {
+                let mut spans: Vec<Span> = Vec::new();
+                for s in &b.spans {
+                    let text: String = s
+                        .text
+                        .chars()
+                        .map(|c| if c == '\t' || c == '\u{a0}' { ' ' } else { c })
+                        .filter(|c| *c == '\n' || !c.is_control())
+                        .collect();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    match spans.last_mut() {
+                        Some(last) if last.marks == s.marks => last.text.push_str(&text),
+                        _ => spans.push(Span {
+                            text,
+                            marks: s.marks,
+                        }),
+                    }
+                }
+                Block {
+                    kind: b.kind,
+                    indent: b.indent,
+                    spans,
+                }
+            })
+            .collect();
+        while blocks.last().is_some_and(|b| b.spans.is_empty()) {
+            blocks.pop();
+        }
+        let leading = blocks.iter().take_while(|b| b.spans.is_empty()).count();
+        blocks.drain(..leading);
+        Document { blocks }
+    }
+}
+
+/// A new note from a template: each section a second-level heading with room below it.
+pub fn from_sections(sections: &[String]) -> Document {
+    let mut blocks = Vec::new();
+    for s in sections {
+        blocks.push(Block::new(BlockKind::Heading(2), s));
+        blocks.push(Block::new(BlockKind::Paragraph, ""));
+    }
+    Document { blocks }
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn spans_into(out: &mut String, block: &Block) {
+    if block.spans.iter().all(|s| s.text.is_empty()) {
+        // An empty line keeps its height, in the editor and on the page.
+        out.push_str("<br>");
+        return;
+    }
+    for s in &block.spans {
+        let m = s.marks;
+        let tags: [(bool, &str); 4] = [
+            (m.bold, "strong"),
+            (m.italic, "em"),
+            (m.underline, "u"),
+            (m.small, "small"),
+        ];
+        for (on, tag) in tags {
+            if on {
+                out.push('<');
+                out.push_str(tag);
+                out.push('>');
+            }
+        }
+        escape_into(out, &s.text);
+        if s.text.ends_with('\n') {
+            // A trailing line break shows only when something follows it.
+            out.push_str("<br>");
+        }
+        for (on, tag) in tags.iter().rev() {
+            if *on {
+                out.push_str("</");
+                out.push_str(tag);
+                out.push('>');
+            }
+        }
+    }
+}
+
+/// The document as HTML: only `p`, `h1`–`h6`, `ul`, `ol`, `li`, `blockquote` (indent),
+/// `strong`, `em`, `u`, `small` and `br`, with no attributes, and every character of text
+/// escaped. Indented paragraphs sit in nested blockquotes and indented list items in nested
+/// lists, which is also how the browser's editing commands indent, so a document read back
+/// from the editor keeps its indents.
+pub fn to_html(doc: &Document) -> String {
+    let mut out = String::new();
+    // Open lists, outermost first.
+    let mut lists: Vec<BlockKind> = Vec::new();
+    let close_list = |out: &mut String, kind: BlockKind| {
+        out.push_str(if kind == BlockKind::Numbered {
+            "</ol>"
+        } else {
+            "</ul>"
+        });
+    };
+    for block in &doc.blocks {
+        if block.kind.is_list() {
+            let depth = usize::from(block.indent.min(MAX_INDENT)) + 1;
+            while lists.len() > depth || (lists.len() == depth && lists.last() != Some(&block.kind))
+            {
+                if let Some(k) = lists.pop() {
+                    close_list(&mut out, k);
+                }
+            }
+            while lists.len() < depth {
+                out.push_str(if block.kind == BlockKind::Numbered {
+                    "<ol>"
+                } else {
+                    "<ul>"
+                });
+                lists.push(block.kind);
+            }
+            out.push_str("<li>");
+            spans_into(&mut out, block);
+            out.push_str("</li>");
+            continue;
+        }
+        while let Some(k) = lists.pop() {
+            close_list(&mut out, k);
+        }
+        let tag = match block.kind {
+            BlockKind::Heading(l) => format!("h{}", l.clamp(1, 6)),
+            _ => "p".to_string(),
+        };
+        let indent = block.indent.min(MAX_INDENT);
+        for _ in 0..indent {
+            out.push_str("<blockquote>");
+        }
+        out.push_str(&format!("<{tag}>"));
+        spans_into(&mut out, block);
+        out.push_str(&format!("</{tag}>"));
+        for _ in 0..indent {
+            out.push_str("</blockquote>");
+        }
+    }
+    while let Some(k) = lists.pop() {
+        close_list(&mut out, k);
+    }
+    out
+}
+
+/// An HTML node as a parser produced it: how the browser's editor content and pasted HTML
+/// reach [`from_markup`] (and how tests feed it parsed payloads).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Markup {
+    Element {
+        /// Lower case.
+        name: String,
+        attrs: Vec<(String, String)>,
+        children: Vec<Markup>,
+    },
+    Text(String),
+}
+
+impl Markup {
+    pub fn element(name: &str, attrs: &[(&str, &str)], children: Vec<Markup>) -> Markup {
+        Markup::Element {
+            name: name.to_ascii_lowercase(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                .collect(),
+            children,
+        }
+    }
+
+    pub fn text(t: &str) -> Markup {
+        Markup::Text(t.into())
+    }
+}
+
+/// Elements dropped with everything inside them: scripts, styles, embedded documents and
+/// media, vector graphics and maths, form controls, and document metadata.
+const DROPPED: &[&str] = &[
+    "script",
+    "style",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "noscript",
+    "noembed",
+    "noframes",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "base",
+    "img",
+    "image",
+    "picture",
+    "source",
+    "video",
+    "audio",
+    "track",
+    "canvas",
+    "map",
+    "area",
+    "input",
+    "button",
+    "select",
+    "option",
+    "textarea",
+    "datalist",
+    "output",
+    "dialog",
+    "portal",
+    "xmp",
+    "plaintext",
+    "param",
+];
+
+/// Elements that start and end a block of text.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "address",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "figcaption",
+    "tr",
+    "caption",
+    "hr",
+    "details",
+    "summary",
+    "fieldset",
+    "legend",
+    "form",
+    "center",
+    "body",
+    "html",
+];
+
+/// Formatting an element sets: `Some(true)` turns a mark on, `Some(false)` off (Google Docs
+/// wraps everything in `<b style="font-weight:normal">`), `None` leaves it as it is.
+#[derive(Clone, Copy, Default)]
+struct MarkChange {
+    bold: Option<bool>,
+    italic: Option<bool>,
+    underline: Option<bool>,
+    small: Option<bool>,
+    hidden: bool,
+}
+
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Whether a CSS length names small text (Word and web pages write sizes many ways).
+fn small_size(value: &str) -> Option<bool> {
+    let v = value.trim().to_ascii_lowercase();
+    if matches!(v.as_str(), "small" | "x-small" | "xx-small" | "smaller") {
+        return Some(true);
+    }
+    let number = |suffix: &str| {
+        v.strip_suffix(suffix)
+            .and_then(|n| n.trim().parse::<f32>().ok())
+    };
+    if let Some(px) = number("px") {
+        return Some(px < 13.0);
+    }
+    if let Some(pt) = number("pt") {
+        return Some(pt < 10.0);
+    }
+    if let Some(em) = number("em").or_else(|| number("rem")) {
+        return Some(em < 0.85);
+    }
+    if let Some(pc) = number("%") {
+        return Some(pc < 85.0);
+    }
+    Some(false)
+}
+
+fn style_changes(style: &str, change: &mut MarkChange) {
+    for decl in style.split(';') {
+        let Some((prop, value)) = decl.split_once(':') else {
+            continue;
+        };
+        let prop = prop.trim().to_ascii_lowercase();
+        let value = value.trim().to_ascii_lowercase();
+        let value = value.trim_end_matches("!important").trim();
+        match prop.as_str() {
+            "font-weight" => {
+                change.bold = match value {
+                    "bold" | "bolder" => Some(true),
+                    "normal" | "lighter" => Some(false),
+                    n => n.parse::<u32>().ok().map(|w| w >= 600),
+                }
+            }
+            "font-style" => change.italic = Some(value == "italic" || value == "oblique"),
+            "text-decoration" | "text-decoration-line" => {
+                change.underline = Some(value.contains("underline"))
+            }
+            "font-size" => change.small = small_size(value),
+            "display" if value == "none" => change.hidden = true,
+            "visibility" if value == "hidden" => change.hidden = true,
+            "mso-hide" if value == "all" => change.hidden = true,
+            _ => {}
+        }
+    }
+}
+
+fn changes_of(name: &str, attrs: &[(String, String)]) -> MarkChange {
+    let mut c = MarkChange::default();
+    match name {
+        "b" | "strong" => c.bold = Some(true),
+        "i" | "em" | "cite" | "dfn" | "var" => c.italic = Some(true),
+        "u" | "ins" => c.underline = Some(true),
+        "small" => c.small = Some(true),
+        "font" => {
+            if let Some(size) = attr(attrs, "size") {
+                c.small = Some(matches!(size.trim(), "1" | "2" | "-1" | "-2"));
+            }
+        }
+        _ => {}
+    }
+    if let Some(style) = attr(attrs, "style") {
+        style_changes(style, &mut c);
+    }
+    if attr(attrs, "hidden").is_some() || attr(attrs, "aria-hidden") == Some("true") {
+        c.hidden = true;
+    }
+    c
+}
+
+fn apply(m: Marks, c: MarkChange) -> Marks {
+    Marks {
+        bold: c.bold.unwrap_or(m.bold),
+        italic: c.italic.unwrap_or(m.italic),
+        underline: c.underline.unwrap_or(m.underline),
+        small: c.small.unwrap_or(m.small),
+    }
+}
+
+#[derive(Clone)]
+struct Context {
+    marks: Marks,
+    /// Open lists, outermost first.
+    lists: Vec<BlockKind>,
+    quotes: u8,
+}
+
+impl Context {
+    fn indent(&self) -> u8 {
+        let lists = u8::try_from(self.lists.len().saturating_sub(1)).unwrap_or(MAX_INDENT);
+        self.quotes.saturating_add(lists).min(MAX_INDENT)
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    blocks: Vec<Block>,
+    current: Option<Block>,
+    /// Whitespace was seen since the last character: one space goes in before the next.
+    space: bool,
+}
+
+impl Builder {
+    fn has_text(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|b| b.spans.iter().any(|s| !s.text.is_empty()))
+    }
+
+    fn finish(&mut self) {
+        if let Some(mut b) = self.current.take() {
+            // The browser ends an empty line with `<br>`; that break is not text.
+            if let Some(last) = b.spans.last_mut() {
+                if last.text.ends_with('\n') {
+                    last.text.pop();
+                }
+            }
+            for s in &mut b.spans {
+                let trimmed = s.text.trim_end_matches(' ').len();
+                s.text.truncate(trimmed);
+            }
+            self.blocks.push(b);
+        }
+        self.space = false;
+    }
+
+    /// Starts a block, unless the current one has no text yet: then that one becomes it
+    /// (so `<li><p>…</p></li>` is one item, and `<div><h2>…</h2></div>` one heading).
+    fn start(&mut self, kind: BlockKind, indent: u8) {
+        if let Some(b) = self.current.as_mut() {
+            if b.spans.iter().all(|s| s.text.is_empty()) {
+                if !(kind == BlockKind::Paragraph && b.kind.is_list()) {
+                    b.kind = kind;
+                    b.indent = indent;
+                }
+                return;
+            }
+        }
+        self.finish();
+        self.current = Some(Block {
+            kind,
+            indent,
+            spans: Vec::new(),
+        });
+    }
+
+    fn push_char(&mut self, c: char, marks: Marks, ctx: &Context) {
+        if self.current.is_none() {
+            self.current = Some(Block {
+                kind: BlockKind::Paragraph,
+                indent: ctx.indent(),
+                spans: Vec::new(),
+            });
+        }
+        let started = self.has_text();
+        let space = std::mem::take(&mut self.space) && started;
+        if let Some(b) = self.current.as_mut() {
+            let at_line_start = b.spans.last().is_none_or(|s| s.text.ends_with('\n'));
+            if space && !at_line_start {
+                push_to(b, ' ', marks);
+            }
+            push_to(b, c, marks);
+        }
+    }
+
+    fn text(&mut self, text: &str, ctx: &Context) {
+        for c in text.chars() {
+            if c.is_whitespace() && c != '\u{a0}' {
+                self.space = true;
+            } else if c == '\u{a0}' {
+                // A typed or pasted hard space stays, as a plain one.
+                self.push_char(' ', ctx.marks, ctx);
+            } else if !c.is_control() {
+                self.push_char(c, ctx.marks, ctx);
+            }
+        }
+    }
+
+    fn line_break(&mut self, ctx: &Context) {
+        self.space = false;
+        match self.current.as_mut() {
+            Some(b) => push_to(b, '\n', ctx.marks),
+            None => {
+                self.current = Some(Block {
+                    kind: BlockKind::Paragraph,
+                    indent: ctx.indent(),
+                    spans: vec![Span {
+                        text: "\n".into(),
+                        marks: ctx.marks,
+                    }],
+                })
+            }
+        }
+    }
+}
+
+fn push_to(b: &mut Block, c: char, marks: Marks) {
+    match b.spans.last_mut() {
+        Some(s) if s.marks == marks => s.text.push(c),
+        _ => b.spans.push(Span {
+            text: c.to_string(),
+            marks,
+        }),
+    }
+}
+
+fn walk(nodes: &[Markup], ctx: &Context, out: &mut Builder) {
+    for node in nodes {
+        match node {
+            Markup::Text(t) => out.text(t, ctx),
+            Markup::Element {
+                name,
+                attrs,
+                children,
+            } => {
+                let name = name.to_ascii_lowercase();
+                // `o:p`, `w:sdt` and other namespaced Word tags hold only text.
+                if DROPPED.contains(&name.as_str()) {
+                    continue;
+                }
+                let change = changes_of(&name, attrs);
+                if change.hidden {
+                    continue;
+                }
+                let mut inner = ctx.clone();
+                inner.marks = apply(ctx.marks, change);
+                match name.as_str() {
+                    "br" => out.line_break(ctx),
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                        let level = name[1..].parse().unwrap_or(1);
+                        out.start(BlockKind::Heading(level), ctx.indent());
+                        walk(children, &inner, out);
+                        out.finish();
+                    }
+                    "ul" | "ol" | "menu" => {
+                        out.finish();
+                        inner.lists.push(if name == "ol" {
+                            BlockKind::Numbered
+                        } else {
+                            BlockKind::Bullet
+                        });
+                        walk(children, &inner, out);
+                        out.finish();
+                    }
+                    "li" => {
+                        let kind = ctx.lists.last().copied().unwrap_or(BlockKind::Bullet);
+                        out.finish();
+                        out.start(kind, ctx.indent());
+                        walk(children, &inner, out);
+                        out.finish();
+                    }
+                    "blockquote" => {
+                        out.finish();
+                        inner.quotes = ctx.quotes.saturating_add(1).min(MAX_INDENT);
+                        walk(children, &inner, out);
+                        out.finish();
+                    }
+                    "td" | "th" => {
+                        out.space = true;
+                        walk(children, &inner, out);
+                        out.space = true;
+                    }
+                    n if BLOCKS.contains(&n) => {
+                        out.start(BlockKind::Paragraph, ctx.indent());
+                        walk(children, &inner, out);
+                        out.finish();
+                    }
+                    _ => walk(children, &inner, out),
+                }
+            }
+        }
+    }
+}
+
+/// Reads HTML (the editor's content, or what was pasted) into a document, keeping only what
+/// a document can hold: headings, paragraphs, lists, indents, line breaks, bold, italic,
+/// underline and small text. Everything else goes: scripts, styles, event handlers, links
+/// (their text stays), images, svg and maths (with their content), hidden text.
+pub fn from_markup(nodes: &[Markup]) -> Document {
+    let ctx = Context {
+        marks: Marks::default(),
+        lists: Vec::new(),
+        quotes: 0,
+    };
+    let mut b = Builder::default();
+    walk(nodes, &ctx, &mut b);
+    b.finish();
+    Document { blocks: b.blocks }.normalized()
+}
+
+/// Words that belong to psychotherapy records and so to no workshop or consultation
+/// template: those groups have no diagnoses, treatment plans or progress notes.
+const CLINICAL_TERMS: &[&str] = &[
+    "diagnos",
+    "treatment plan",
+    "treatment-plan",
+    "treatment goal",
+    "progress note",
+    "progress-note",
+    "progress toward",
+    "symptom",
+    "dsm",
+    "icd-",
+    "icd10",
+    "prognosis",
+    "mental status",
+    "psychotherap",
+];
+
+/// The clinical term a text uses, if any.
+pub fn clinical_term(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    CLINICAL_TERMS.iter().copied().find(|t| lower.contains(t))
+}
+
+/// Most sections in one template.
+pub const MAX_SECTIONS: usize = 30;
+
+/// A template as typed: a name, the kind of case it is for, and its sections one per line.
+/// Returns the cleaned sections, or the field and message to show.
+pub fn check_template(
+    name: &str,
+    language: Language,
+    sections_text: &str,
+) -> Result<Vec<String>, (&'static str, String)> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(("name", "Give the template a name.".into()));
+    }
+    if name.chars().count() > 100 {
+        return Err(("name", "Keep the name under 100 characters.".into()));
+    }
+    let sections: Vec<String> = sections_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if sections.is_empty() {
+        return Err(("sections", "Add at least one section, one per line.".into()));
+    }
+    if sections.len() > MAX_SECTIONS {
+        return Err((
+            "sections",
+            format!("A template can have at most {MAX_SECTIONS} sections."),
+        ));
+    }
+    if let Some(long) = sections.iter().find(|s| s.chars().count() > 120) {
+        return Err((
+            "sections",
+            format!("Keep each section title under 120 characters (\"{long}\" is longer)."),
+        ));
+    }
+    if language != Language::Therapy {
+        let for_whom = match language {
+            Language::Workshop => "Workshop",
+            _ => "Consultation",
+        };
+        for (field, text) in
+            std::iter::once(("name", name)).chain(sections.iter().map(|s| ("sections", s.as_str())))
+        {
+            if let Some(term) = clinical_term(text) {
+                return Err((
+                    field,
+                    format!(
+                        "{for_whom} notes carry no diagnosis, treatment-plan or progress-note language; \"{text}\" uses \"{term}\"."
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(sections)
+}
+
+/// The templates every practice starts with: (name, for which cases, sections).
+pub fn default_templates() -> Vec<(&'static str, Language, Vec<&'static str>)> {
+    vec![
+        (
+            "Therapy group note",
+            Language::Therapy,
+            vec![
+                "Session focus",
+                "Interventions used",
+                "Group process and participation",
+                "Risk and safety",
+                "Progress toward treatment goals",
+                "Plan",
+            ],
+        ),
+        (
+            "Workshop session note",
+            Language::Workshop,
+            vec![
+                "Topic or module",
+                "Attendance notes",
+                "Group themes",
+                "Resources shared",
+                "Participant follow-ups",
+                "Administrative notes",
+            ],
+        ),
+        (
+            "Consultation note",
+            Language::Consultation,
+            vec![
+                "Questions brought",
+                "Discussion",
+                "Guidance offered",
+                "Resources shared",
+                "Follow-ups",
+                "Administrative notes",
+            ],
+        ),
+    ]
+}
+
+/// Where a group note stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteStatus {
+    Draft,
+    /// Sent by an associate to their supervisor.
+    InReview,
+    /// Sent back by the supervisor with comments.
+    Returned,
+    /// The supervisor co-signed it; it can be locked.
+    CoSigned,
+    /// Signed into every attendee's chart; it never changes again.
+    Locked,
+}
+
+impl NoteStatus {
+    pub const ALL: [NoteStatus; 5] = [
+        NoteStatus::Draft,
+        NoteStatus::InReview,
+        NoteStatus::Returned,
+        NoteStatus::CoSigned,
+        NoteStatus::Locked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteStatus::Draft => "draft",
+            NoteStatus::InReview => "in_review",
+            NoteStatus::Returned => "returned",
+            NoteStatus::CoSigned => "cosigned",
+            NoteStatus::Locked => "locked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoteStatus> {
+        NoteStatus::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteStatus::Draft => "Draft",
+            NoteStatus::InReview => "With the supervisor for review",
+            NoteStatus::Returned => "Returned by the supervisor",
+            NoteStatus::CoSigned => "Co-signed; ready to lock",
+            NoteStatus::Locked => "Signed and locked",
+        }
+    }
+
+    /// Whether its text may still change.
+    pub fn editable(self) -> bool {
+        matches!(self, NoteStatus::Draft | NoteStatus::Returned)
+    }
+}
+
+/// What one staff member may do to one note now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotePermissions {
+    pub edit: bool,
+    /// Send it to their supervisor (associates).
+    pub submit: bool,
+    /// Return it or co-sign it (the supervisor it was sent to).
+    pub review: bool,
+    pub lock: bool,
+    pub addendum: bool,
+}
+
+/// Who may do what to a note of `status`. `writes_notes`: the caller delivers care on a case
+/// they can see; `needs_supervisor`: the caller is an associate; `is_reviewer`: the note was
+/// sent to the caller for review.
+pub fn permissions(
+    status: NoteStatus,
+    writes_notes: bool,
+    needs_supervisor: bool,
+    is_reviewer: bool,
+) -> NotePermissions {
+    NotePermissions {
+        edit: writes_notes && status.editable(),
+        submit: writes_notes && needs_supervisor && status.editable(),
+        review: is_reviewer && status == NoteStatus::InReview,
+        lock: writes_notes
+            && match status {
+                NoteStatus::Draft => !needs_supervisor,
+                NoteStatus::CoSigned => true,
+                _ => false,
+            },
+        addendum: writes_notes && status == NoteStatus::Locked,
+    }
+}
+
+/// Why a note cannot be locked yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LockRefusal {
+    AlreadyLocked,
+    NeedsCoSignature,
+    InReview,
+    NotAllowed,
+    Blank,
+    AttendanceMissing(Vec<String>),
+    NobodyAttended,
+}
+
+impl std::fmt::Display for LockRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LockRefusal::AlreadyLocked => f.write_str("This note is already signed and locked."),
+            LockRefusal::NeedsCoSignature => f.write_str(
+                "Your notes need your supervisor's co-signature: send this note for review first.",
+            ),
+            LockRefusal::InReview => {
+                f.write_str("This note is with the supervisor; it can be locked once co-signed.")
+            }
+            LockRefusal::NotAllowed => {
+                f.write_str("Only the session's clinicians can sign and lock its note.")
+            }
+            LockRefusal::Blank => f.write_str("Write the group note before locking it."),
+            LockRefusal::AttendanceMissing(names) => write!(
+                f,
+                "Record attendance for everyone first; not yet recorded: {}.",
+                names.join(", ")
+            ),
+            LockRefusal::NobodyAttended => f.write_str(
+                "Nobody attended this session, so there is no chart to add this note to.",
+            ),
+        }
+    }
+}
+
+/// Whether a note can be signed and locked: by whom, in which state, with what attendance.
+/// `unrecorded`: roster members without attendance; `attendees`: how many attended.
+pub fn check_lock(
+    status: NoteStatus,
+    writes_notes: bool,
+    needs_supervisor: bool,
+    group_text_blank: bool,
+    unrecorded: &[String],
+    attendees: usize,
+) -> Result<(), LockRefusal> {
+    match status {
+        NoteStatus::Locked => return Err(LockRefusal::AlreadyLocked),
+        NoteStatus::InReview => return Err(LockRefusal::InReview),
+        NoteStatus::Draft | NoteStatus::Returned if needs_supervisor => {
+            return Err(LockRefusal::NeedsCoSignature)
+        }
+        NoteStatus::Returned => return Err(LockRefusal::NeedsCoSignature),
+        _ => {}
+    }
+    if !writes_notes {
+        return Err(LockRefusal::NotAllowed);
+    }
+    if group_text_blank {
+        return Err(LockRefusal::Blank);
+    }
+    if !unrecorded.is_empty() {
+        return Err(LockRefusal::AttendanceMissing(unrecorded.to_vec()));
+    }
+    if attendees == 0 {
+        return Err(LockRefusal::NobodyAttended);
+    }
+    Ok(())
+}
+
+/// Supervisor's comments when returning a note: required, bounded.
+pub fn check_comments(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("Say what should change, so the note's author knows what to do.".into());
+    }
+    if t.chars().count() > 5_000 {
+        return Err("Keep comments under 5,000 characters.".into());
+    }
+    Ok(t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn el(name: &str, children: Vec<Markup>) -> Markup {
+        Markup::element(name, &[], children)
+    }
+
+    fn t(s: &str) -> Markup {
+        Markup::text(s)
+    }
+
+    fn bold(s: &str) -> Span {
+        Span {
+            text: s.into(),
+            marks: Marks {
+                bold: true,
+                ..Marks::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_document_renders_to_the_few_tags_it_allows_with_text_escaped() {
+        let doc = Document {
+            blocks: vec![
+                Block::new(BlockKind::Heading(2), "Session focus"),
+                Block {
+                    kind: BlockKind::Paragraph,
+                    indent: 0,
+                    spans: vec![
+                        Span::plain("We ran "),
+                        bold("grounding"),
+                        Span::plain(" <ok>"),
+                    ],
+                },
+                Block::new(BlockKind::Numbered, "one"),
+                Block::new(BlockKind::Numbered, "two"),
+                Block {
+                    indent: 1,
+                    ..Block::new(BlockKind::Bullet, "nested")
+                },
+                Block {
+                    indent: 1,
+                    ..Block::new(BlockKind::Paragraph, "aside")
+                },
+            ],
+        };
+        assert_eq!(
+            to_html(&doc),
+            "<h2>Session focus</h2><p>We ran <strong>grounding</strong> &lt;ok&gt;</p>\
+             <ol><li>one</li><li>two</li><ul><li>nested</li></ul></ol>\
+             <blockquote><p>aside</p></blockquote>"
+        );
+    }
+
+    #[test]
+    fn what_is_rendered_reads_back_as_the_same_document() {
+        let doc = Document {
+            blocks: vec![
+                Block::new(BlockKind::Heading(1), "Title"),
+                Block {
+                    kind: BlockKind::Paragraph,
+                    indent: 0,
+                    spans: vec![
+                        bold("Bold"),
+                        Span {
+                            text: " small\nline".into(),
+                            marks: Marks {
+                                small: true,
+                                italic: true,
+                                ..Marks::default()
+                            },
+                        },
+                    ],
+                },
+                Block::new(BlockKind::Paragraph, ""),
+                Block::new(BlockKind::Bullet, "a"),
+                Block {
+                    indent: 2,
+                    ..Block::new(BlockKind::Numbered, "b")
+                },
+                Block {
+                    indent: 1,
+                    ..Block::new(BlockKind::Paragraph, "quoted")
+                },
+                Block::new(BlockKind::Heading(6), "end"),
+            ],
+        };
+        let html = to_html(&doc);
+        let parsed = parse_simple(&html);
+        assert_eq!(from_markup(&parsed), doc, "{html}");
+    }
+
+    #[test]
+    fn pasted_formatting_keeps_only_what_the_editor_supports() {
+        // What Google Docs puts on the clipboard: a bold wrapper that is not bold, spans
+        // with styles, a list with paragraphs inside items.
+        let pasted = vec![el(
+            "b",
+            vec![
+                Markup::element("span", &[("style", "font-weight:normal")], vec![]),
+                Markup::element(
+                    "p",
+                    &[("style", "font-weight:normal;color:red")],
+                    vec![
+                        Markup::element("span", &[("style", "font-weight:700")], vec![t("Key")]),
+                        t(" point"),
+                    ],
+                ),
+                el("ul", vec![el("li", vec![el("p", vec![t("item")])])]),
+                Markup::element(
+                    "a",
+                    &[
+                        ("href", "https://example.com"),
+                        ("style", "text-decoration:underline"),
+                    ],
+                    vec![t("link text")],
+                ),
+            ],
+        )];
+        let doc = from_markup(&pasted);
+        // The outer `<b>` makes everything bold unless a style says otherwise.
+        assert_eq!(
+            doc.blocks[0].spans,
+            vec![bold("Key"), Span::plain(" point")]
+        );
+        assert_eq!(doc.blocks[1].kind, BlockKind::Bullet);
+        assert_eq!(doc.blocks[1].text(), "item");
+        assert_eq!(doc.blocks[2].text(), "link text");
+        assert!(doc.blocks[2].spans[0].marks.underline);
+    }
+
+    #[test]
+    fn word_sizes_and_hidden_text() {
+        let pasted = vec![el(
+            "p",
+            vec![
+                Markup::element(
+                    "span",
+                    &[("style", "font-size:8.0pt")],
+                    vec![t("fine print")],
+                ),
+                Markup::element("span", &[("style", "font-size:11pt")], vec![t(" normal")]),
+                Markup::element("span", &[("style", "display:none")], vec![t("secret")]),
+                Markup::element("font", &[("size", "2")], vec![t(" small")]),
+            ],
+        )];
+        let doc = from_markup(&pasted);
+        let spans = &doc.blocks[0].spans;
+        assert_eq!(doc.blocks[0].text(), "fine print normal small");
+        assert!(spans[0].marks.small);
+        assert!(!spans[1].marks.small);
+        assert!(spans[2].marks.small);
+    }
+
+    #[test]
+    fn whitespace_collapses_like_html_and_line_breaks_stay() {
+        let doc = from_markup(&[
+            t("\n   "),
+            el("p", vec![t("  two   words\n here ")]),
+            t("\n"),
+            el("p", vec![t("line"), el("br", vec![]), t("next")]),
+            el("p", vec![el("br", vec![])]),
+            el("div", vec![t("after blank")]),
+        ]);
+        assert_eq!(
+            doc.blocks.iter().map(Block::text).collect::<Vec<_>>(),
+            vec!["two words here", "line\nnext", "", "after blank"]
+        );
+    }
+
+    #[test]
+    fn chromium_editing_output_reads_as_lists_and_indents() {
+        // Chromium's indent on a list item nests a list inside the list, and on a paragraph
+        // wraps it in a blockquote.
+        let doc = from_markup(&[
+            t("first line typed"),
+            el(
+                "ul",
+                vec![
+                    el("li", vec![t("a")]),
+                    el("ul", vec![el("li", vec![t("b")])]),
+                ],
+            ),
+            Markup::element(
+                "blockquote",
+                &[("style", "margin: 0 0 0 40px; border: none; padding: 0px;")],
+                vec![el("div", vec![t("indented")])],
+            ),
+        ]);
+        let kinds: Vec<(BlockKind, u8, String)> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.indent, b.text()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (BlockKind::Paragraph, 0, "first line typed".into()),
+                (BlockKind::Bullet, 0, "a".into()),
+                (BlockKind::Bullet, 1, "b".into()),
+                (BlockKind::Paragraph, 1, "indented".into()),
+            ]
+        );
+    }
+
+    /// Known cross-site scripting payloads, as an HTML parser would hand them over.
+    fn payloads() -> Vec<(&'static str, Vec<Markup>)> {
+        vec![
+            (
+                "script tag",
+                vec![el("p", vec![t("hi")]), el("script", vec![t("alert(1)")])],
+            ),
+            (
+                "event handler",
+                vec![Markup::element(
+                    "img",
+                    &[("src", "x"), ("onerror", "alert(1)")],
+                    vec![],
+                )],
+            ),
+            (
+                "handler on an allowed tag",
+                vec![Markup::element(
+                    "b",
+                    &[
+                        ("onmouseover", "alert(1)"),
+                        ("style", "x:expression(alert(1))"),
+                    ],
+                    vec![t("hover")],
+                )],
+            ),
+            (
+                "javascript url",
+                vec![Markup::element(
+                    "a",
+                    &[("href", "javascript:alert(1)")],
+                    vec![t("click me")],
+                )],
+            ),
+            (
+                "svg",
+                vec![Markup::element(
+                    "svg",
+                    &[("onload", "alert(1)")],
+                    vec![el("script", vec![t("alert(1)")]), t("svg text")],
+                )],
+            ),
+            (
+                "math",
+                vec![el(
+                    "math",
+                    vec![Markup::element(
+                        "mi",
+                        &[("xlink:href", "javascript:alert(1)")],
+                        vec![t("x")],
+                    )],
+                )],
+            ),
+            (
+                "iframe srcdoc",
+                vec![Markup::element(
+                    "iframe",
+                    &[("srcdoc", "<script>alert(1)</script>")],
+                    vec![],
+                )],
+            ),
+            (
+                "style block",
+                vec![el(
+                    "style",
+                    vec![t("body{background:url(javascript:alert(1))}")],
+                )],
+            ),
+            (
+                "text that looks like markup",
+                vec![el(
+                    "p",
+                    vec![t("<script>alert(1)</script><img src=x onerror=alert(1)>")],
+                )],
+            ),
+            (
+                "malformed nesting",
+                vec![el(
+                    "p",
+                    vec![el(
+                        "b",
+                        vec![el(
+                            "i",
+                            vec![el("p", vec![t("</b><script>alert(1)</script>")])],
+                        )],
+                    )],
+                )],
+            ),
+            (
+                "form and button",
+                vec![el(
+                    "form",
+                    vec![Markup::element(
+                        "button",
+                        &[("formaction", "javascript:alert(1)")],
+                        vec![t("go")],
+                    )],
+                )],
+            ),
+        ]
+    }
+
+    /// Whether HTML can run anything: any tag outside the rendering's few, any attribute,
+    /// any raw angle bracket that a browser would read as markup.
+    fn inert(html: &str) -> Result<(), String> {
+        const ALLOWED: &[&str] = &[
+            "p",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "strong",
+            "em",
+            "u",
+            "small",
+            "br",
+        ];
+        let mut rest = html;
+        while let Some(start) = rest.find('<') {
+            let end = rest[start..]
+                .find('>')
+                .ok_or_else(|| format!("unclosed tag in {html}"))?;
+            let tag = &rest[start + 1..start + end];
+            let name = tag.trim_start_matches('/');
+            if !ALLOWED.contains(&name) {
+                return Err(format!("tag <{tag}> in {html}"));
+            }
+            rest = &rest[start + end + 1..];
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn known_xss_payloads_come_out_inert() {
+        for (what, markup) in payloads() {
+            let doc = from_markup(&markup);
+            let html = to_html(&doc);
+            inert(&html).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert!(doc.validate().is_ok(), "{what}");
+        }
+        // Scripts, svg and maths go with their text; the text of a link stays, as text.
+        let kept = |markup: Vec<Markup>| from_markup(&markup).plain_text();
+        let p = payloads();
+        assert_eq!(kept(p[0].1.clone()), "hi");
+        assert_eq!(kept(p[3].1.clone()), "click me");
+        assert_eq!(kept(p[4].1.clone()), "");
+        assert_eq!(kept(p[5].1.clone()), "");
+        // Typed markup is text, shown as typed.
+        assert_eq!(
+            to_html(&from_markup(&p[8].1)),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</p>"
+        );
+    }
+
+    #[test]
+    fn a_document_sent_directly_is_still_rendered_inert() {
+        // A client can send any JSON: text with markup, quotes, and odd characters.
+        let doc: Document = serde_json::from_str(
+            r#"{"blocks":[{"kind":{"heading":3},"spans":[{"text":"\"><script>alert(1)</script>","bold":true}]},
+               {"kind":"bullet","indent":2,"spans":[{"text":"<svg onload=alert(1)>\u0000"}]}]}"#,
+        )
+        .expect("parses");
+        let doc = doc.normalized();
+        assert!(doc.validate().is_ok());
+        let html = to_html(&doc);
+        inert(&html).expect("inert");
+        assert!(!html.contains('\u{0}'));
+    }
+
+    #[test]
+    fn validation_refuses_what_a_document_cannot_be() {
+        let mut doc = Document::paragraph("x");
+        doc.blocks[0].kind = BlockKind::Heading(7);
+        assert_eq!(doc.validate(), Err(DocumentError::HeadingLevel(7)));
+        doc.blocks[0].kind = BlockKind::Heading(0);
+        assert_eq!(doc.validate(), Err(DocumentError::HeadingLevel(0)));
+        doc.blocks[0].kind = BlockKind::Bullet;
+        doc.blocks[0].indent = MAX_INDENT + 1;
+        assert!(matches!(doc.validate(), Err(DocumentError::Indent(_))));
+        let long = Document::paragraph(&"a".repeat(MAX_CHARS + 1));
+        assert!(matches!(long.validate(), Err(DocumentError::TooLong(_))));
+        let many = Document {
+            blocks: vec![Block::new(BlockKind::Paragraph, "a"); MAX_BLOCKS + 1],
+        };
+        assert!(matches!(
+            many.validate(),
+            Err(DocumentError::TooManyBlocks(_))
+        ));
+        assert!(DocumentError::HeadingLevel(7)
+            .to_string()
+            .contains("1 to 6"));
+    }
+
+    #[test]
+    fn normalizing_joins_spans_and_drops_blank_ends() {
+        let doc = Document {
+            blocks: vec![
+                Block::new(BlockKind::Paragraph, ""),
+                Block {
+                    kind: BlockKind::Paragraph,
+                    indent: 0,
+                    spans: vec![bold("a"), bold("b"), Span::plain(""), Span::plain("c\u{7}")],
+                },
+                Block::new(BlockKind::Paragraph, ""),
+            ],
+        };
+        let n = doc.normalized();
+        assert_eq!(n.blocks.len(), 1);
+        assert_eq!(n.blocks[0].spans, vec![bold("ab"), Span::plain("c")]);
+        assert!(Document::default().is_blank());
+        assert!(!n.is_blank());
+    }
+
+    #[test]
+    fn templates_become_headed_sections() {
+        let doc = from_sections(&["Topic".into(), "Resources shared".into()]);
+        assert_eq!(
+            to_html(&doc),
+            "<h2>Topic</h2><p><br></p><h2>Resources shared</h2><p><br></p>"
+        );
+    }
+
+    #[test]
+    fn workshop_and_consultation_templates_carry_no_clinical_language() {
+        for (name, language, sections) in default_templates() {
+            let text = sections.join("\n");
+            assert!(check_template(name, language, &text).is_ok(), "{name}");
+            if language != Language::Therapy {
+                assert_eq!(clinical_term(name), None);
+                for s in sections {
+                    assert_eq!(clinical_term(s), None, "{name}: {s}");
+                }
+            }
+        }
+        let err = check_template(
+            "Skills session",
+            Language::Workshop,
+            "Topic\nProgress toward treatment goals",
+        )
+        .expect_err("refused");
+        assert_eq!(err.0, "sections");
+        assert!(
+            err.1.contains("Progress toward treatment goals"),
+            "{}",
+            err.1
+        );
+        assert_eq!(
+            check_template("Diagnosis review", Language::Consultation, "Topic")
+                .expect_err("refused")
+                .0,
+            "name"
+        );
+        assert!(check_template("Group note", Language::Therapy, "Diagnosis\nPlan").is_ok());
+        assert_eq!(
+            check_template(" ", Language::Therapy, "a")
+                .expect_err("x")
+                .0,
+            "name"
+        );
+        assert_eq!(
+            check_template("n", Language::Therapy, "\n \n")
+                .expect_err("x")
+                .0,
+            "sections"
+        );
+    }
+
+    #[test]
+    fn who_may_do_what_to_a_note() {
+        use NoteStatus::*;
+        // A provider writes and locks a draft.
+        let p = permissions(Draft, true, false, false);
+        assert!(p.edit && p.lock && !p.submit && !p.review && !p.addendum);
+        // An associate writes and sends it for review, but cannot lock it yet.
+        let a = permissions(Draft, true, true, false);
+        assert!(a.edit && a.submit && !a.lock);
+        // In review nobody edits; only the supervisor it went to reviews.
+        assert_eq!(
+            permissions(InReview, true, true, false),
+            NotePermissions::default()
+        );
+        let s = permissions(InReview, true, false, true);
+        assert!(s.review && !s.edit && !s.lock);
+        // Returned: the associate edits and sends it again.
+        let r = permissions(Returned, true, true, false);
+        assert!(r.edit && r.submit && !r.lock);
+        // Co-signed: it can be locked, by the associate too, and not edited.
+        let c = permissions(CoSigned, true, true, false);
+        assert!(c.lock && !c.edit);
+        // Locked: only addenda.
+        let l = permissions(Locked, true, false, false);
+        assert!(l.addendum && !l.edit && !l.lock);
+        // Someone who does not write notes (an administrator) does nothing.
+        assert_eq!(
+            permissions(Draft, false, false, false),
+            NotePermissions::default()
+        );
+    }
+
+    #[test]
+    fn a_note_locks_only_when_signed_off_written_and_attendance_is_complete() {
+        use NoteStatus::*;
+        assert_eq!(check_lock(Draft, true, false, false, &[], 3), Ok(()));
+        assert_eq!(check_lock(CoSigned, true, true, false, &[], 3), Ok(()));
+        assert_eq!(
+            check_lock(Draft, true, true, false, &[], 3),
+            Err(LockRefusal::NeedsCoSignature)
+        );
+        assert_eq!(
+            check_lock(InReview, true, false, false, &[], 3),
+            Err(LockRefusal::InReview)
+        );
+        assert_eq!(
+            check_lock(Locked, true, false, false, &[], 3),
+            Err(LockRefusal::AlreadyLocked)
+        );
+        assert_eq!(
+            check_lock(Draft, false, false, false, &[], 3),
+            Err(LockRefusal::NotAllowed)
+        );
+        assert_eq!(
+            check_lock(Draft, true, false, true, &[], 3),
+            Err(LockRefusal::Blank)
+        );
+        let missing =
+            check_lock(Draft, true, false, false, &["Alex".into()], 3).expect_err("refused");
+        assert!(missing.to_string().contains("Alex"));
+        assert_eq!(
+            check_lock(Draft, true, false, false, &[], 0),
+            Err(LockRefusal::NobodyAttended)
+        );
+        assert!(check_comments("  ").is_err());
+        assert_eq!(check_comments(" fix plan ").as_deref(), Ok("fix plan"));
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in NoteStatus::ALL {
+            assert_eq!(NoteStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(NoteStatus::parse("signed"), None);
+    }
+
+    /// A tiny parser for the renderer's own output (tags without attributes and escaped
+    /// text), so a round trip can be checked without a browser.
+    fn parse_simple(html: &str) -> Vec<Markup> {
+        fn unescape(s: &str) -> String {
+            s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+        }
+        let mut stack: Vec<(String, Vec<Markup>)> = vec![(String::new(), Vec::new())];
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('<') {
+                let end = after.find('>').expect("closed tag");
+                let tag = &after[..end];
+                rest = &after[end + 1..];
+                if let Some(name) = tag.strip_prefix('/') {
+                    let (n, children) = stack.pop().expect("open");
+                    assert_eq!(n, name);
+                    stack
+                        .last_mut()
+                        .expect("parent")
+                        .1
+                        .push(Markup::element(&n, &[], children));
+                } else if tag == "br" {
+                    stack.last_mut().expect("parent").1.push(el("br", vec![]));
+                } else {
+                    stack.push((tag.to_string(), Vec::new()));
+                }
+            } else {
+                let end = rest.find('<').unwrap_or(rest.len());
+                stack
+                    .last_mut()
+                    .expect("parent")
+                    .1
+                    .push(Markup::text(&unescape(&rest[..end])));
+                rest = &rest[end..];
+            }
+        }
+        stack.pop().expect("root").1
+    }
+}
