@@ -5,6 +5,7 @@ use crate::auth::components::{Home, SignInPage};
 use crate::calendar::components::CalendarScreen;
 use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
 use crate::error::AppError;
+use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
 use crate::people::components::{NewPersonPage, PersonProfilePage};
 use crate::portal::PortalHome;
 use crate::services::components::ServicesPage;
@@ -59,6 +60,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/app") view=StaffHome ssr=SsrMode::Async />
                 <Route path=path!("/app/calendar") view=CalendarScreen ssr=SsrMode::Async />
                 <Route path=path!("/app/sessions/:id") view=SessionScreen ssr=SsrMode::Async />
+                <Route path=path!("/app/sessions/:id/note") view=NoteRoute ssr=SsrMode::Async />
+                <Route path=path!("/app/sessions/:id/note/review") view=ReviewRoute ssr=SsrMode::Async />
+                <Route path=path!("/app/people/:id/chart") view=ChartRoute ssr=SsrMode::Async />
+                <Route path=path!("/app/note-templates") view=TemplatesRoute ssr=SsrMode::Async />
                 <Route path=path!("/app/contacts") view=ContactsPage ssr=SsrMode::Async />
                 <Route path=path!("/app/contacts/new") view=NewCasePage ssr=SsrMode::Async />
                 <Route path=path!("/app/cases/:id") view=CasePage ssr=SsrMode::Async />

@@ -16,6 +16,7 @@ pub mod calendar;
 pub mod cases;
 pub mod domain;
 pub mod error;
+pub mod notes;
 pub mod people;
 pub mod portal;
 pub mod services;

@@ -316,7 +316,10 @@ fn AttendanceSheet(sheet: Sheet) -> impl IntoView {
                     <h1 data-testid="session-title">{sheet.title.clone()}</h1>
                     <p class="muted">{sheet.kind_label.clone()} " · " {sheet.when.clone()}</p>
                 </div>
-                <a class="button secondary" href=format!("/app/cases/{}", sheet.case_id.0)>"Open the case"</a>
+                <nav class="header-links">
+                    <a class="button secondary" href=format!("/app/cases/{}", sheet.case_id.0)>"Open the case"</a>
+                    <a class="button" href=format!("/app/sessions/{}/note", id.0) data-testid="open-note">"Session note"</a>
+                </nav>
             </header>
             <p class=move || format!("live-status {}", status().0) role="status" data-testid="live-status">{move || status().1}</p>
             {move || ctx.error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="attendance-error">{e}</p> })}

@@ -26,6 +26,36 @@ pub enum Language {
     Consultation,
 }
 
+impl Language {
+    pub const ALL: [Language; 3] = [
+        Language::Therapy,
+        Language::Workshop,
+        Language::Consultation,
+    ];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Therapy => "therapy",
+            Language::Workshop => "workshop",
+            Language::Consultation => "consultation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// Which cases use it, as a template list says.
+    pub fn label(self) -> &'static str {
+        match self {
+            Language::Therapy => "Therapy (individuals, couples, families, therapy groups)",
+            Language::Workshop => "Workshops and skills groups",
+            Language::Consultation => "Consultation",
+        }
+    }
+}
+
 /// The clinical workflows a case has. A workflow that is `false` is absent from the case's
 /// screens, documents and billing: not greyed out, not there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,3 +50,11 @@ id_type!(
     /// A recurring series of appointments.
     SeriesId
 );
+id_type!(
+    /// A note template of the practice.
+    TemplateId
+);
+id_type!(
+    /// A session's group note.
+    NoteId
+);

@@ -324,6 +324,9 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
         <header class="page-header">
             <h1 data-testid="person-name">{profile.display_name.clone()}</h1>
             <span class="badge">{kind.label()}</span>
+            <a class="button secondary" href=format!("/app/people/{}/chart", profile.id.0) data-testid="open-chart">
+                "Chart"
+            </a>
         </header>
         <div class="cards">
             <section class="card">

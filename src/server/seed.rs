@@ -135,6 +135,7 @@ async fn seed_cases(
         return Err(AppError::Internal);
     };
     services::seed_standard(tx.conn(), owner.practice_id, now).await?;
+    crate::notes::repo::seed_templates(tx.conn(), owner.practice_id, now).await?;
     let custom = [
         (
             "WS-PARENT",

@@ -33,6 +33,7 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
                 <A href="/app/calendar" attr:class="nav-link">"Calendar"</A>
                 <A href="/app/contacts" attr:class="nav-link">"Contacts"</A>
                 <A href="/app/services" attr:class="nav-link">"Services"</A>
+                <A href="/app/note-templates" attr:class="nav-link">"Note templates"</A>
                 <div class="account">
                     <span class="who" data-testid="signed-in-as">{viewer.display_name.clone()}</span>
                     <span class="role">{viewer.role.label()}</span>
@@ -116,6 +117,7 @@ pub fn StaffHome() -> impl IntoView {
                                 <p>"You are signed in as " <strong>{viewer.role.label()}</strong> "."</p>
                             </section>
                             <SessionCard viewer=viewer.clone() />
+                            <crate::notes::components::ReviewQueue />
                         </div>
                     </StaffShell>
                 }

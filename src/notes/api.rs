@@ -1,0 +1,109 @@
+//! Server functions for notes and charts. Staff only; each checks the exact session or
+//! person it touches (in `server`).
+
+use super::{Chart, LockProgress, NotePart, NoteScreen, Review, ReviewItem, SaveOutcome, Template};
+use crate::domain::cases::Language;
+use crate::domain::notes::Document;
+use crate::domain::{AppointmentId, PersonId, TemplateId};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::{auth::server::require, domain::Area};
+
+#[server(endpoint = "note", input = Json)]
+pub async fn get_note(id: AppointmentId) -> Result<NoteScreen, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::screen(&state.db, &who, id).await
+}
+
+#[server(endpoint = "start_note", input = Json)]
+pub async fn start_note(id: AppointmentId, template: Option<TemplateId>) -> Result<(), AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::start(&state.db, &who, id, template).await
+}
+
+/// Saves one part of the note, if nobody saved it since `base`.
+#[server(endpoint = "save_note", input = Json)]
+pub async fn save_note(
+    id: AppointmentId,
+    part: NotePart,
+    base: i64,
+    doc: Document,
+) -> Result<SaveOutcome, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::save(&state.db, &who, id, part, base, doc).await
+}
+
+#[server(endpoint = "submit_note", input = Json)]
+pub async fn submit_note(id: AppointmentId) -> Result<(), AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::submit(&state.db, &who, id).await
+}
+
+/// The supervisor's decision: `comments` returns the note, none co-signs it.
+#[server(endpoint = "review_note", input = Json)]
+pub async fn review_note(id: AppointmentId, comments: Option<String>) -> Result<(), AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::review_decision(&state.db, &who, id, comments.as_deref()).await
+}
+
+#[server(endpoint = "note_review", input = Json)]
+pub async fn get_review(id: AppointmentId) -> Result<Review, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::review(&state.db, &who, id).await
+}
+
+#[server(endpoint = "lock_note", input = Json)]
+pub async fn lock_note(id: AppointmentId) -> Result<usize, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::lock(&state.db, &who, id).await
+}
+
+#[server(endpoint = "lock_progress", input = Json)]
+pub async fn get_lock_progress(id: AppointmentId) -> Result<Option<LockProgress>, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::lock_progress(&state.db, &who, id).await
+}
+
+#[server(endpoint = "add_addendum", input = Json)]
+pub async fn add_addendum(
+    id: AppointmentId,
+    person: Option<PersonId>,
+    doc: Document,
+) -> Result<(), AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::add_addendum(&state.db, &who, id, person, doc).await
+}
+
+#[server(endpoint = "chart", input = Json)]
+pub async fn get_chart(person: PersonId) -> Result<Chart, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::chart(&state.db, &who, person).await
+}
+
+#[server(endpoint = "notes_to_review", input = Json)]
+pub async fn notes_to_review() -> Result<Vec<ReviewItem>, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::waiting_for_me(&state.db, &who).await
+}
+
+#[server(endpoint = "note_templates", input = Json)]
+pub async fn get_templates() -> Result<Vec<Template>, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::templates(&state.db, &who).await
+}
+
+/// Creates (`id` none) or changes a template; sections one per line.
+#[server(endpoint = "save_note_template", input = Json)]
+pub async fn save_template(
+    id: Option<TemplateId>,
+    name: String,
+    language: Language,
+    sections: String,
+    active: bool,
+) -> Result<Template, AppError> {
+    let (state, who) = require(Area::Staff).await?;
+    super::server::save_template(&state.db, &who, id, &name, language, &sections, active).await
+}
