@@ -49,7 +49,7 @@ fn change(person: PersonId, choice: Option<Choice>, base_version: i64) -> Change
 }
 
 /// A therapy group with `n` members, default service 90853, and one session today.
-async fn session_with(
+pub(crate) async fn session_with(
     db: &Db,
     who: &SignedIn,
     initials: &str,
@@ -77,7 +77,7 @@ async fn session_with(
     (case, id, people)
 }
 
-async fn schedule_on(
+pub(crate) async fn schedule_on(
     db: &Db,
     who: &SignedIn,
     case: CaseId,

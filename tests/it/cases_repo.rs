@@ -78,6 +78,9 @@ pub(crate) async fn practice(db: &Db, tag: &str) -> Practice {
     services::seed_standard(c.conn(), id, now_ms())
         .await
         .expect("services");
+    gather::notes::repo::seed_templates(c.conn(), id, now_ms())
+        .await
+        .expect("templates");
     drop(c);
     let e = |who: &str| format!("{who}@{tag}.example");
     let supervisor = staff(

@@ -9,3 +9,4 @@ mod auth_repo;
 mod calendar_repo;
 mod cases_repo;
 mod http;
+mod notes_repo;
