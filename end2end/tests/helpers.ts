@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { PHONE } from "../playwright.config";
 
 export const PASSWORD = "gather-demo-2026";
 
@@ -67,4 +68,45 @@ export async function createGroup(page: Page, kind: string, name: string, initia
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page.getByTestId("case-name")).toContainText(name);
   return page.url();
+}
+
+/** A day a year or more ahead and an hour, different for every run, so the desktop and
+ * phone runs never book the same slot. */
+function freeSlot(): { day: string; time: string } {
+  const days = 400 + Math.floor(Math.random() * 1000);
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  const hour = 8 + Math.floor(Math.random() * 10);
+  return { day: d.toISOString().slice(0, 10), time: `${String(hour).padStart(2, "0")}:${Math.random() < 0.5 ? "00" : "30"}` };
+}
+
+/** Schedules one session of a seeded group from a calendar slot and opens its session screen;
+ * returns the screen's address. */
+export async function newSession(page: Page, initials: string, name: string): Promise<string> {
+  const { day, time } = freeSlot();
+  await page.goto(`/app/calendar?view=day&day=${day}&who=me`);
+  await hydrated(page);
+  await page.locator(`.day-column[data-day="${day}"] .slot[data-time="${time}"]`).first().click();
+  const dialog = page.getByTestId("schedule-dialog");
+  await dialog.getByLabel("Group, client or case").fill(initials);
+  await dialog.getByTestId("case-choices").getByRole("button", { name }).click();
+  await dialog.getByTestId("save-appointment").click();
+  await expect(dialog).toHaveCount(0);
+  await page.locator("[data-testid=event]:visible").filter({ hasText: initials }).first().click();
+  await page.getByTestId("take-attendance").click();
+  await expect(page).toHaveURL(/\/app\/sessions\/\d+$/);
+  await hydrated(page);
+  await expect(page.getByTestId("live-status")).toContainText("Live");
+  return page.url();
+}
+
+/** A second browser: a phone, or the same kind of screen as the test's own. */
+export async function otherScreen(browser: Browser, info: TestInfo, phone: boolean): Promise<Page> {
+  const use = info.project.use;
+  const context = await browser.newContext(
+    phone
+      ? { baseURL: use.baseURL, ...PHONE }
+      : { baseURL: use.baseURL, viewport: use.viewport, isMobile: use.isMobile, hasTouch: use.hasTouch, userAgent: use.userAgent },
+  );
+  return context.newPage();
 }

@@ -1198,7 +1198,7 @@ fn TemplatesPage(templates: Vec<Template>, may_edit: bool, reload: RwSignal<u32>
             };
             view! {
                 <article class="card template" data-testid="template">
-                    <h2>{t.name.clone()} {(!t.active).then(|| " (not offered)")}</h2>
+                    <h2>{t.name.clone()} {(!t.active).then_some(" (not offered)")}</h2>
                     <p class="muted">"For " {t.language.label()}</p>
                     <ol>{t.sections.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ol>
                     {may_edit.then(|| view! { <button class="secondary" on:click=edit>"Edit"</button> })}

@@ -109,17 +109,22 @@ pub async fn insert_template(
     Ok(TemplateId(id))
 }
 
+/// A template's fields as a change sets them.
+pub struct TemplateFields<'a> {
+    pub name: &'a str,
+    pub language: Language,
+    pub sections: &'a [String],
+    pub active: bool,
+}
+
 pub async fn update_template(
     mut c: Conn<'_>,
     practice: PracticeId,
     id: TemplateId,
-    name: &str,
-    language: Language,
-    sections: &[String],
-    active: bool,
+    t: &TemplateFields<'_>,
     now: i64,
 ) -> Result<u64, DbError> {
-    let sections = serde_json::to_string(sections).unwrap_or_else(|_| "[]".into());
+    let sections = serde_json::to_string(t.sections).unwrap_or_else(|_| "[]".into());
     Ok(on_conn!(c.re(), |c| {
         sqlx::query(
             "UPDATE note_templates SET name = $3, language = $4, sections = $5, active = $6, updated_at = $7
@@ -127,10 +132,10 @@ pub async fn update_template(
         )
         .bind(practice.0)
         .bind(id.0)
-        .bind(name)
-        .bind(language.as_str())
+        .bind(t.name)
+        .bind(t.language.as_str())
         .bind(sections)
-        .bind(active)
+        .bind(t.active)
         .bind(now)
         .execute(&mut *c)
         .await?

@@ -1064,10 +1064,12 @@ pub async fn save_template(
                 tx.conn(),
                 who.practice_id,
                 id,
-                name,
-                language,
-                &sections,
-                active,
+                &repo::TemplateFields {
+                    name,
+                    language,
+                    sections: &sections,
+                    active,
+                },
                 now,
             )
             .await;

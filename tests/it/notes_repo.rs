@@ -315,7 +315,10 @@ async fn the_database_refuses_changes_to_a_locked_note(db: Db) {
     let saved = notes::save(&db, who, id, NotePart::Group, 2, rich("again"))
         .await
         .expect("save");
-    assert!(matches!(saved, SaveOutcome::Saved { version: 3, .. }), "{saved:?}");
+    assert!(
+        matches!(saved, SaveOutcome::Saved { version: 3, .. }),
+        "{saved:?}"
+    );
     notes::lock(&db, who, id).await.expect("lock");
     notes::add_addendum(&db, who, id, None, Document::paragraph("late correction"))
         .await

@@ -1,0 +1,278 @@
+//! Locking a group note: the time to sign a note into 200 attendees' charts (one chart note
+//! each, their audit entries, in one transaction), through the same server code the lock
+//! button calls. On SQLite, and on Postgres when it is reachable (GATHER_TEST_POSTGRES_URL or
+//! the local server). The note is a realistic one: 60 formatted paragraphs, headings and
+//! lists, and 50 attendees with a note of their own.
+//!
+//! A benchmark, not a test: it prints figures. Run with `scripts/bench` or
+//! `cargo bench --features ssr --bench notes`.
+
+use gather::attendance::live::Live;
+use gather::attendance::ChangeRequest;
+use gather::auth::repo::{self as accounts, NewAccount};
+use gather::auth::server::SignedIn;
+use gather::calendar::{NewAppointment, Scheduled};
+use gather::cases::NewCase;
+use gather::domain::attendance::Choice;
+use gather::domain::billing::Payer;
+use gather::domain::cases::CaseKind;
+use gather::domain::notes::{Block, BlockKind, Document, Marks, Span};
+use gather::domain::schedule::{Ends, Repeat};
+use gather::domain::{AppointmentId, CaseId, PersonId, Role, ServiceId};
+use gather::notes::NotePart;
+use gather::server::db::{now_ms, Db};
+use sqlx::Connection;
+use std::time::{Duration, Instant};
+
+const ATTENDEES: usize = 200;
+const WITH_OWN_NOTE: usize = 50;
+const RUNS: usize = 5;
+
+struct Fixture {
+    who: SignedIn,
+    case: CaseId,
+    members: Vec<PersonId>,
+    service: ServiceId,
+    live: Live,
+}
+
+async fn setup(db: &Db) -> Fixture {
+    let now = now_ms();
+    let mut c = db.acquire().await.expect("conn");
+    let practice = accounts::create_practice(c.conn(), "Bench practice", "America/Chicago", now)
+        .await
+        .expect("practice");
+    gather::services::repo::seed_standard(c.conn(), practice, now)
+        .await
+        .expect("services");
+    let email = "provider@bench.example";
+    let account = accounts::create_account(
+        c.conn(),
+        NewAccount {
+            practice_id: practice,
+            email,
+            display_name: "Bench Provider",
+            role: Role::Provider,
+            supervisor_id: None,
+            password_hash: "unused",
+        },
+        now,
+    )
+    .await
+    .expect("account");
+    let service = gather::services::repo::by_code(c.conn(), practice, "90853")
+        .await
+        .expect("q")
+        .expect("90853")
+        .id;
+    drop(c);
+    let who = SignedIn {
+        token_hash: String::new(),
+        account_id: account,
+        practice_id: practice,
+        role: Role::Provider,
+        display_name: "Bench Provider".into(),
+        email: email.into(),
+        practice_name: "Bench practice".into(),
+        time_zone: chrono_tz::America::Chicago,
+        created_at: now,
+        last_seen_at: now,
+    };
+    let case = gather::cases::server::create_case(
+        db,
+        &who,
+        NewCase {
+            kind: CaseKind::TherapyGroup,
+            name: "Bench group".into(),
+            initials: "BG".into(),
+            capacity: None,
+            provider_ids: vec![account],
+            default_service_id: Some(service),
+            participant_ids: vec![],
+            payer: Payer::SelfPay,
+        },
+    )
+    .await
+    .expect("case");
+    let mut members = Vec::new();
+    for n in 0..ATTENDEES {
+        let input = gather::domain::people::PersonInput {
+            kind: Some(gather::domain::people::PersonKind::Person),
+            legal_name: format!("Member {n:03}"),
+            ..Default::default()
+        };
+        let p = gather::people::server::create_person(db, &who, &input)
+            .await
+            .expect("person");
+        gather::cases::server::add_member(
+            db,
+            &who,
+            case,
+            p,
+            who.today() - chrono::Duration::days(7),
+        )
+        .await
+        .expect("member");
+        members.push(p);
+    }
+    Fixture {
+        live: Live::start(db),
+        who,
+        case,
+        members,
+        service,
+    }
+}
+
+fn group_note() -> Document {
+    let mut blocks = Vec::new();
+    for section in 0..10 {
+        blocks.push(Block::new(
+            BlockKind::Heading(2),
+            &format!("Section {section}"),
+        ));
+        for line in 0..4 {
+            blocks.push(Block {
+                kind: BlockKind::Paragraph,
+                indent: 0,
+                spans: vec![
+                    Span {
+                        text: "Observed: ".into(),
+                        marks: Marks {
+                            bold: true,
+                            ..Marks::default()
+                        },
+                    },
+                    Span::plain(&format!(
+                        "members practised the skill of the week and described line {line}; several \
+                         reported using it between sessions, and the group discussed obstacles."
+                    )),
+                ],
+            });
+        }
+        blocks.push(Block::new(BlockKind::Numbered, "Follow-up for next week"));
+    }
+    Document { blocks }
+}
+
+/// A new session with every member attended and the note written, ready to lock.
+async fn ready_session(db: &Db, f: &Fixture, day: i64) -> AppointmentId {
+    let id = match gather::calendar::server::schedule(
+        db,
+        &f.who,
+        NewAppointment {
+            case_id: f.case,
+            day: (f.who.today() - chrono::Duration::days(day)).to_string(),
+            start_time: "07:00".into(),
+            minutes: 90,
+            service_id: Some(f.service),
+            location: String::new(),
+            video_link: String::new(),
+            provider_ids: vec![f.who.account_id],
+            repeat: Repeat::Never,
+            ends: Ends::After(1),
+            confirmed: true,
+        },
+    )
+    .await
+    .expect("schedule")
+    {
+        Scheduled::Done { first, .. } => first,
+        Scheduled::NeedsConfirmation(w) => panic!("{w:?}"),
+    };
+    let changes: Vec<ChangeRequest> = f
+        .members
+        .iter()
+        .map(|p| ChangeRequest {
+            person_id: *p,
+            choice: Some(Choice::Attended(f.service)),
+            base_version: 0,
+            made_at: now_ms(),
+            fill_only: false,
+        })
+        .collect();
+    gather::attendance::server::record_changes(db, &f.live, &f.who, id, &changes, now_ms())
+        .await
+        .expect("attendance");
+    let notes = gather::notes::server::start(db, &f.who, id, None).await;
+    notes.expect("start");
+    gather::notes::server::save(db, &f.who, id, NotePart::Group, 1, group_note())
+        .await
+        .expect("group");
+    for (i, p) in f.members.iter().take(WITH_OWN_NOTE).enumerate() {
+        gather::notes::server::save(
+            db,
+            &f.who,
+            id,
+            NotePart::Participant(*p),
+            0,
+            Document::paragraph(&format!(
+                "Own note {i}: engaged, practised twice this week."
+            )),
+        )
+        .await
+        .expect("own");
+    }
+    id
+}
+
+async fn measure(engine: &str, db: &Db) {
+    let f = setup(db).await;
+    let mut times = Vec::new();
+    for run in 0..RUNS {
+        let id = ready_session(db, &f, run as i64 + 1).await;
+        let start = Instant::now();
+        let n = gather::notes::server::lock(db, &f.who, id)
+            .await
+            .expect("lock");
+        times.push(start.elapsed());
+        assert_eq!(n, ATTENDEES);
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "  {engine:<9} lock of a {ATTENDEES}-attendee note: median {:.1} ms, worst {:.1} ms over {RUNS} runs (target under 1,000 ms)",
+        ms(times[RUNS / 2]),
+        ms(times[RUNS - 1]),
+    );
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let dir = std::env::temp_dir().join(format!("gather-notes-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display()))
+            .await
+            .expect("sqlite");
+        measure("SQLite", &db).await;
+        db.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let admin_url = std::env::var("GATHER_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(mut admin) => {
+                let name = format!("gather_notes_bench_{}", std::process::id());
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create");
+                let url = match admin_url.rsplit_once('/') {
+                    Some((base, _)) => format!("{base}/{name}"),
+                    None => panic!("GATHER_TEST_POSTGRES_URL must name a database"),
+                };
+                let db = Db::connect(&url).await.expect("postgres");
+                measure("Postgres", &db).await;
+                db.close().await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await;
+            }
+            Err(e) => println!("  Postgres  skipped: {admin_url} unreachable ({e})"),
+        }
+    });
+}

@@ -1,0 +1,245 @@
+import { expect, test, type Page } from "@playwright/test";
+import { hydrated, newSession, otherScreen, signIn, unique } from "./helpers";
+
+const PROVIDER = "provider@riverside.example";
+const ASSOCIATE = "associate@riverside.example";
+const SUPERVISOR = "supervisor@riverside.example";
+
+/** A new session of the Tuesday Anxiety Group with everyone marked attended; opens its
+ * note screen and starts a blank note. Returns the note's address. */
+async function startedNote(page: Page): Promise<string> {
+  await newSession(page, "TAG", "Tuesday Anxiety Group");
+  await page.getByTestId("mark-all").click();
+  await expect(page.getByTestId("attendance-counts")).toContainText("4 attended");
+  await expect(page.getByTestId("live-status")).toContainText("Live");
+  await page.getByTestId("open-note").click();
+  await expect(page).toHaveURL(/\/app\/sessions\/\d+\/note$/);
+  await hydrated(page);
+  await page.getByLabel("Template").selectOption({ label: "Blank note" });
+  await page.getByRole("button", { name: "Start the group note" }).click();
+  await expect(page.getByTestId("group-note")).toBeVisible();
+  await hydrated(page);
+  return page.url();
+}
+
+function groupEditor(page: Page) {
+  return page.getByTestId("group-note");
+}
+
+function toolbar(page: Page) {
+  return page.getByRole("toolbar", { name: "Formatting: Group note" });
+}
+
+async function saved(page: Page, testid = "group-note") {
+  await expect(page.getByTestId(`${testid}-state`)).toContainText("Saved");
+}
+
+test.describe("group notes", () => {
+  test("a formatted note survives a reload and locks into each attendee's chart", async ({ page }) => {
+    const token = unique();
+    await signIn(page, PROVIDER);
+    const noteUrl = await startedNote(page);
+
+    // A heading, bold text and a numbered list, through the toolbar.
+    const editor = groupEditor(page);
+    await editor.click();
+    await toolbar(page).getByLabel("Text style").selectOption({ label: "Heading 1" });
+    await page.keyboard.type(`Check-in ${token}`);
+    await page.keyboard.press("Enter");
+    await toolbar(page).getByLabel("Text style").selectOption({ label: "Normal text" });
+    await toolbar(page).getByRole("button", { name: "Bold", exact: true }).click();
+    await page.keyboard.type("Grounding");
+    await toolbar(page).getByRole("button", { name: "Bold", exact: true }).click();
+    await page.keyboard.type(" practice together.");
+    await page.keyboard.press("Enter");
+    await toolbar(page).getByRole("button", { name: "Numbered list" }).click();
+    await page.keyboard.type("Breathe");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("Notice");
+    await saved(page);
+
+    await page.reload();
+    await hydrated(page);
+    await expect(editor.locator("h1")).toHaveText(`Check-in ${token}`);
+    await expect(editor.locator("strong")).toHaveText("Grounding");
+    await expect(editor.locator("ol > li")).toHaveText(["Breathe", "Notice"]);
+
+    // Each of two attendees gets a note of their own.
+    await page.getByRole("button", { name: "Add a note for Alex Rivera" }).click();
+    const alex = page.getByRole("textbox", { name: "Note for Alex Rivera" });
+    await alex.click();
+    await page.keyboard.type(`Alex shared a win ${token}.`);
+    await page.getByRole("button", { name: "Add a note for Taylor Morgan" }).click();
+    const taylor = page.getByRole("textbox", { name: "Note for Taylor Morgan" });
+    await taylor.click();
+    await page.keyboard.type(`Taylor practised at home ${token}.`);
+    for (const state of await page.locator("[data-testid$='-state']").all()) {
+      await expect(state).toContainText("Saved");
+    }
+
+    // Review, then lock and watch the server's progress.
+    await page.getByRole("link", { name: "Review and lock" }).first().click();
+    await expect(page).toHaveURL(/\/note\/review$/);
+    await hydrated(page);
+    await expect(page.getByTestId("review-summary")).toContainText("4 chart notes");
+    await expect(page.locator("article.chart-note")).toHaveCount(4);
+    await page.getByTestId("lock-button").click();
+    const bar = page.getByTestId("lock-progress");
+    await expect(bar).toBeVisible();
+    await expect(bar).toHaveAttribute("aria-valuemax", "4");
+    await expect(bar).toHaveAttribute("aria-valuenow", "4");
+    await expect(page.getByTestId("locked")).toContainText("4 chart notes created");
+
+    // The locked note reads the same and offers only addenda.
+    await page.goto(noteUrl);
+    await hydrated(page);
+    await expect(page.getByTestId("note-status")).toHaveText("Signed and locked");
+    await expect(page.getByTestId("group-note")).toHaveCount(0);
+    await expect(page.getByTestId("group-note-view").locator("h1")).toHaveText(`Check-in ${token}`);
+
+    // Two attendees' charts: the group note plus each one's own note, and not the other's.
+    for (const [name, own, other] of [
+      ["Alex Rivera", `Alex shared a win ${token}.`, "Taylor practised"],
+      ["Taylor Morgan", `Taylor practised at home ${token}.`, "Alex shared"],
+    ]) {
+      await page.getByRole("link", { name }).first().click();
+      await expect(page.getByTestId("chart-title")).toHaveText(`Chart: ${name}`);
+      const entry = page.locator("article.chart-note").filter({ hasText: `Check-in ${token}` });
+      await expect(entry).toHaveCount(1);
+      await expect(entry.getByTestId("chart-group-note").locator("h1")).toHaveText(`Check-in ${token}`);
+      await expect(entry.getByTestId("chart-group-note").locator("strong")).toHaveText("Grounding");
+      await expect(entry.getByTestId("chart-group-note").locator("ol > li")).toHaveCount(2);
+      await expect(entry.getByTestId("chart-own-note")).toHaveText(own);
+      await expect(entry).not.toContainText(other);
+      await expect(entry).toContainText("Attended (90853)");
+      await page.goBack();
+      await hydrated(page);
+    }
+  });
+
+  test("going offline mid-typing loses nothing, and a draft survives a reload", async ({ page, context }) => {
+    await signIn(page, PROVIDER);
+    await startedNote(page);
+    const editor = groupEditor(page);
+    await editor.click();
+    await page.keyboard.type("Typed online.");
+    await saved(page);
+
+    await context.setOffline(true);
+    await page.keyboard.type(" Typed offline.");
+    await expect(page.getByTestId("group-note-state")).toContainText("Offline");
+    await context.setOffline(false);
+    await saved(page);
+    await page.reload();
+    await hydrated(page);
+    await expect(editor).toHaveText("Typed online. Typed offline.");
+
+    // Reloading before the pause that saves: the device's draft comes back and is saved.
+    await editor.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Kept on the device.");
+    await page.reload();
+    await hydrated(page);
+    await expect(editor).toHaveText("Typed online. Typed offline. Kept on the device.");
+    await saved(page);
+    await page.reload();
+    await hydrated(page);
+    await expect(editor).toHaveText("Typed online. Typed offline. Kept on the device.");
+  });
+
+  test("a pasted script stays inert in another user's browser", async ({ page, browser }, info) => {
+    await signIn(page, PROVIDER);
+    const noteUrl = await startedNote(page);
+    const editor = groupEditor(page);
+    await editor.click();
+    await page.keyboard.type("Before the paste. ");
+    // What a hostile web page might put on the clipboard.
+    await editor.evaluate((el) => {
+      const data = new DataTransfer();
+      data.setData(
+        "text/html",
+        `<b onmouseover="window.__xss='b'">Pasted bold</b><img src=x onerror="window.__xss='img'">` +
+          `<script>window.__xss='script'</script><svg onload="window.__xss='svg'"><text>svg</text></svg>` +
+          `<a href="javascript:window.__xss='link'">a link</a><p style="color:red">styled</p>`,
+      );
+      data.setData("text/plain", "Pasted bold");
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.keyboard.type(" <script>window.__xss='typed'</script>");
+    await saved(page);
+
+    // Another clinician of the group opens the note in their own browser.
+    const other = await otherScreen(browser, info, false);
+    const dialogs: string[] = [];
+    other.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await signIn(other, ASSOCIATE);
+    await other.goto(noteUrl);
+    await hydrated(other);
+    const shown = other.getByTestId("group-note");
+    await expect(shown).toContainText("Pasted bold");
+    await expect(shown).toContainText("<script>window.__xss='typed'</script>");
+    await expect(shown.locator("strong, b")).toHaveText(["Pasted bold"]);
+    await expect(shown.locator("script, img, svg, a, [onmouseover], [style], [href]")).toHaveCount(0);
+    await shown.locator("strong, b").hover();
+    expect(await other.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    await other.context().close();
+  });
+
+  test("an associate's note goes to the supervisor, comes back, and is co-signed", async ({ page, browser }, info) => {
+    const token = unique();
+    await signIn(page, ASSOCIATE);
+    const noteUrl = await startedNote(page);
+    const editor = groupEditor(page);
+    await editor.click();
+    await page.keyboard.type(`Associate's note ${token}.`);
+    await saved(page);
+    await page.getByRole("button", { name: "Send for review" }).click();
+    await expect(page.getByTestId("note-status")).toHaveText("With the supervisor for review");
+
+    const supervisor = await otherScreen(browser, info, false);
+    await signIn(supervisor, SUPERVISOR);
+    await supervisor.goto("/app");
+    await hydrated(supervisor);
+    const queued = supervisor.getByTestId("review-queue").getByRole("link").first();
+    await expect(queued).toBeVisible();
+    await supervisor.goto(noteUrl);
+    await hydrated(supervisor);
+    await supervisor.getByRole("button", { name: "Return with comments" }).click();
+    await expect(supervisor.getByRole("alert")).toContainText("Say what should change");
+    await supervisor.getByLabel("Comments for the author").fill("Add the plan for next week.");
+    await supervisor.getByRole("button", { name: "Return with comments" }).click();
+    await expect(supervisor.getByTestId("note-status")).toHaveText("Returned by the supervisor");
+
+    await page.reload();
+    await hydrated(page);
+    await expect(page.getByTestId("review-comments")).toContainText("Add the plan for next week.");
+    await editor.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Plan: continue exposure practice.");
+    await saved(page);
+    await page.getByRole("button", { name: "Send for review" }).click();
+    await expect(page.getByTestId("note-status")).toHaveText("With the supervisor for review");
+
+    await supervisor.reload();
+    await hydrated(supervisor);
+    await supervisor.getByRole("button", { name: "Co-sign" }).click();
+    await expect(supervisor.getByTestId("note-status")).toHaveText("Co-signed; ready to lock");
+    await supervisor.context().close();
+
+    await page.reload();
+    await hydrated(page);
+    await page.getByRole("link", { name: "Review and lock" }).first().click();
+    await hydrated(page);
+    await page.getByTestId("lock-button").click();
+    await expect(page.getByTestId("locked")).toContainText("4 chart notes created");
+    await page.getByRole("link", { name: "Jamie Chen" }).first().click();
+    const entry = page.locator("article.chart-note").filter({ hasText: token });
+    await expect(entry).toContainText("Co-signed by Dr. Elena Brooks");
+    await expect(entry).toContainText("Signed by Chris Nguyen");
+  });
+});
