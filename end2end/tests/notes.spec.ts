@@ -242,4 +242,56 @@ test.describe("group notes", () => {
     await expect(entry).toContainText("Co-signed by Dr. Elena Brooks");
     await expect(entry).toContainText("Signed by Chris Nguyen");
   });
+
+  test("two clinicians editing the same note see both texts, and nothing is overwritten", async ({ page, browser }, info) => {
+    const token = unique();
+    await signIn(page, PROVIDER);
+    const noteUrl = await startedNote(page);
+    const colleague = await otherScreen(browser, info, false);
+    await signIn(colleague, ASSOCIATE);
+    await colleague.goto(noteUrl);
+    await hydrated(colleague);
+
+    await groupEditor(page).click();
+    await page.keyboard.type(`Lee's text ${token}.`);
+    await saved(page);
+
+    // The colleague's screen still builds on the empty note.
+    await groupEditor(colleague).click();
+    await colleague.keyboard.type(`Nguyen's text ${token}.`);
+    const conflict = colleague.getByTestId("conflict");
+    await expect(conflict).toBeVisible();
+    await expect(colleague.getByTestId("group-note-state")).toContainText("someone else changed");
+    await expect(conflict.getByTestId("their-version")).toHaveText(`Lee's text ${token}.`);
+    await expect(groupEditor(colleague)).toHaveText(`Nguyen's text ${token}.`);
+    await conflict.getByRole("button", { name: "Keep my version" }).click();
+    await saved(colleague, "group-note");
+    await colleague.context().close();
+
+    await page.reload();
+    await hydrated(page);
+    await expect(groupEditor(page)).toHaveText(`Nguyen's text ${token}.`);
+  });
+
+  test("a workshop note starts from the workshop template, with no clinical language", async ({ page }) => {
+    await signIn(page, "provider2@riverside.example");
+    await newSession(page, "PTA", "Parenting Through Adolescence");
+    await page.getByTestId("open-note").click();
+    await hydrated(page);
+    await expect(page.getByLabel("Template").locator("option")).toHaveText(["Workshop session note", "Blank note"]);
+    await page.getByRole("button", { name: "Start the session note" }).click();
+    const editor = page.getByTestId("group-note");
+    await expect(editor.locator("h2")).toHaveText([
+      "Topic or module",
+      "Attendance notes",
+      "Group themes",
+      "Resources shared",
+      "Participant follow-ups",
+      "Administrative notes",
+    ]);
+    const text = (await page.locator("main").innerText()).toLowerCase();
+    for (const clinical of ["diagnos", "treatment plan", "progress note", "psychotherapy", "90853"]) {
+      expect(text).not.toContain(clinical);
+    }
+  });
 });
