@@ -1633,6 +1633,112 @@ mod tests {
         assert_eq!(NoteStatus::parse("signed"), None);
     }
 
+    /// HTML parsed by html5ever (the HTML5 parsing algorithm browsers use) into markup, as
+    /// the browser's parser hands pasted HTML to the editor.
+    fn parse_html(html: &str) -> Vec<Markup> {
+        fn convert(el: scraper::ElementRef<'_>) -> Vec<Markup> {
+            el.children()
+                .filter_map(|child| {
+                    if let Some(e) = scraper::ElementRef::wrap(child) {
+                        Some(Markup::Element {
+                            name: e.value().name().to_ascii_lowercase(),
+                            attrs: e
+                                .value()
+                                .attrs()
+                                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                                .collect(),
+                            children: convert(e),
+                        })
+                    } else {
+                        child.value().as_text().map(|t| Markup::Text(t.to_string()))
+                    }
+                })
+                .collect()
+        }
+        convert(scraper::Html::parse_fragment(html).root_element())
+    }
+
+    /// Every element of parsed HTML: (name, attribute count).
+    fn elements_of(html: &str) -> Vec<(String, usize)> {
+        let doc = scraper::Html::parse_fragment(html);
+        doc.root_element()
+            .descendants()
+            .filter_map(scraper::ElementRef::wrap)
+            .skip(1)
+            .map(|e| (e.value().name().to_string(), e.value().attrs().count()))
+            .collect()
+    }
+
+    #[test]
+    fn xss_payloads_parsed_like_a_browser_come_out_inert() {
+        let payloads = [
+            "<script>alert(1)</script>hi",
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"javascript:alert(1)\">click</a>",
+            "<a href=\"  JaVaScRiPt:alert(1)\">click</a>",
+            "<svg><script>alert(1)</script><foreignObject><p onclick=alert(1)>x</p></foreignObject></svg>",
+            "<svg/onload=alert(1)>",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "<p>a<b>b<i>c</p>d</i>e</b>",
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+            "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+            "<div style=\"background:url(javascript:alert(1))\">bg</div>",
+            "<b>bold<script>alert(1)</script></b>",
+            "<<script>script>alert(1)<</script>/script>",
+            "<form><button formaction=javascript:alert(1)>x</button></form>",
+            "<template><script>alert(1)</script></template>",
+            "<select><style></select><img src=x onerror=alert(1)></style>",
+            "<details open ontoggle=alert(1)>",
+            "<object data=\"javascript:alert(1)\"></object><embed src=x>",
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+            "<table><tr><td>cell<img src=x onerror=alert(1)></td></tr></table>",
+        ];
+        const ALLOWED: &[&str] = &[
+            "p",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "strong",
+            "em",
+            "u",
+            "small",
+            "br",
+        ];
+        for payload in payloads {
+            let doc = from_markup(&parse_html(payload));
+            assert!(doc.validate().is_ok(), "{payload}");
+            let html = to_html(&doc);
+            // Read back by a browser's parser, the rendering holds only the renderer's own
+            // elements, none with an attribute.
+            for (name, attrs) in elements_of(&html) {
+                assert!(
+                    ALLOWED.contains(&name.as_str()),
+                    "{payload} -> <{name}> in {html}"
+                );
+                assert_eq!(attrs, 0, "{payload} -> attributes on <{name}> in {html}");
+            }
+            // And it reads back as the same document: nothing changes meaning on the way.
+            assert_eq!(from_markup(&parse_html(&html)), doc, "{payload} -> {html}");
+        }
+        // Misnested formatting keeps its text and its formatting, as the browser resolved it.
+        let doc = from_markup(&parse_html("<p>a<b>b<i>c</p>d</i>e</b>"));
+        assert_eq!(doc.plain_text(), "abc\nde");
+        assert!(doc.blocks[0]
+            .spans
+            .iter()
+            .any(|s| s.text == "c" && s.marks.bold && s.marks.italic));
+        // Escaped markup stays text.
+        let doc = from_markup(&parse_html("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"));
+        assert_eq!(doc.plain_text(), "<script>alert(1)</script>");
+    }
+
     /// A tiny parser for the renderer's own output (tags without attributes and escaped
     /// text), so a round trip can be checked without a browser.
     fn parse_simple(html: &str) -> Vec<Markup> {
