@@ -83,16 +83,33 @@ function freeSlot(): { day: string; time: string } {
 /** Schedules one session of a seeded group from a calendar slot and opens its session screen;
  * returns the screen's address. */
 export async function newSession(page: Page, initials: string, name: string): Promise<string> {
-  const { day, time } = freeSlot();
-  await page.goto(`/app/calendar?view=day&day=${day}&who=me`);
-  await hydrated(page);
-  await page.locator(`.day-column[data-day="${day}"] .slot[data-time="${time}"]`).first().click();
+  // A slot an earlier run already booked is covered by its event: try another day.
+  let slot = freeSlot();
+  for (let attempt = 0; ; attempt++) {
+    await page.goto(`/app/calendar?view=day&day=${slot.day}&who=me`);
+    await hydrated(page);
+    const target = page.locator(`.day-column[data-day="${slot.day}"] .slot[data-time="${slot.time}"]`).first();
+    try {
+      await target.click({ trial: true, timeout: 3_000 });
+      await target.click();
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      slot = freeSlot();
+    }
+  }
+  const { day, time } = slot;
   const dialog = page.getByTestId("schedule-dialog");
   await dialog.getByLabel("Group, client or case").fill(initials);
   await dialog.getByTestId("case-choices").getByRole("button", { name }).click();
   await dialog.getByTestId("save-appointment").click();
   await expect(dialog).toHaveCount(0);
-  await page.locator("[data-testid=event]:visible").filter({ hasText: initials }).first().click();
+  // The new session, not another one on the same day.
+  await page
+    .locator(`[data-testid=event][data-day="${day}"][aria-label*="${time}–"]:visible`)
+    .filter({ hasText: initials })
+    .first()
+    .click();
   await page.getByTestId("take-attendance").click();
   await expect(page).toHaveURL(/\/app\/sessions\/\d+$/);
   await hydrated(page);

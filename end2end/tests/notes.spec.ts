@@ -97,6 +97,14 @@ test.describe("group notes", () => {
     await expect(page.getByTestId("group-note")).toHaveCount(0);
     await expect(page.getByTestId("group-note-view").locator("h1")).toHaveText(`Check-in ${token}`);
 
+    // A correction is a dated, signed addendum, here for one attendee's chart.
+    await page.getByLabel("Addendum for", { exact: true }).selectOption({ label: "Alex Rivera" });
+    await page.getByRole("textbox", { name: "Addendum" }).click();
+    await page.keyboard.type(`Correction for Alex ${token}.`);
+    await page.getByRole("button", { name: "Sign and add the addendum" }).click();
+    await expect(page.getByTestId("addenda")).toContainText(`Correction for Alex ${token}.`);
+    await expect(page.getByTestId("addenda")).toContainText("signed by Dr. Jordan Lee (for Alex Rivera)");
+
     // Two attendees' charts: the group note plus each one's own note, and not the other's.
     for (const [name, own, other] of [
       ["Alex Rivera", `Alex shared a win ${token}.`, "Taylor practised"],
@@ -112,6 +120,11 @@ test.describe("group notes", () => {
       await expect(entry.getByTestId("chart-own-note")).toHaveText(own);
       await expect(entry).not.toContainText(other);
       await expect(entry).toContainText("Attended (90853)");
+      if (name === "Alex Rivera") {
+        await expect(entry.getByTestId("addenda")).toContainText(`Correction for Alex ${token}.`);
+      } else {
+        await expect(entry.getByTestId("addenda")).toHaveCount(0);
+      }
       await page.goBack();
       await hydrated(page);
     }

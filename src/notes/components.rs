@@ -778,7 +778,7 @@ fn Addenda(id: AppointmentId, note: NoteState, reload: RwSignal<u32>) -> impl In
                     view! {
                         <label>
                             "For"
-                            <select on:change=move |ev| target.set(event_target_value(&ev))>
+                            <select aria-label="Addendum for" on:change=move |ev| target.set(event_target_value(&ev))>
                                 <option value="">"Every attendee's chart"</option>
                                 {note
                                     .attendees
