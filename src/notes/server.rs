@@ -40,8 +40,13 @@ fn when_label(tz: Tz, at: i64) -> String {
 }
 
 fn session_when(tz: Tz, row: &AppointmentRow) -> String {
-    let start = local(tz, row.starts_at);
-    let end = local(tz, row.ends_at);
+    period(tz, row.starts_at, row.ends_at)
+}
+
+/// "Tuesday 24 November 2026 · 18:00–19:30".
+fn period(tz: Tz, starts_at: i64, ends_at: i64) -> String {
+    let start = local(tz, starts_at);
+    let end = local(tz, ends_at);
     format!(
         "{} · {}–{}",
         start.format("%A %-d %B %Y"),
@@ -546,29 +551,16 @@ pub async fn submit(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<()>
                     "You have no supervisor on record. Ask the practice owner to set one.",
                 )
             })?;
-        let moved = repo::set_status(
-            tx.conn(),
-            NoteId(note.id),
+        move_status(
+            &mut tx,
+            who,
+            &note,
             note.status(),
             NoteStatus::InReview,
-            who.account_id,
-            now_ms(),
             StatusExtra {
                 reviewer: Some(AccountId(supervisor)),
                 comments: None,
             },
-        )
-        .await?;
-        if moved != 1 {
-            return Err(changed_meanwhile());
-        }
-        record(
-            tx.conn(),
-            who,
-            Action::Update,
-            "group_note",
-            Some(note.id),
-            Outcome::Success,
             "sent for review",
         )
         .await?;
@@ -576,6 +568,43 @@ pub async fn submit(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<()>
         Ok(())
     })
     .await
+}
+
+/// Moves the note from `from` to `to` and audits it with `detail`, in the caller's
+/// transaction; refuses if someone moved it meanwhile.
+async fn move_status(
+    tx: &mut Tx,
+    who: &SignedIn,
+    note: &NoteRow,
+    from: NoteStatus,
+    to: NoteStatus,
+    extra: StatusExtra<'_>,
+    detail: &str,
+) -> AppResult<()> {
+    let moved = repo::set_status(
+        tx.conn(),
+        NoteId(note.id),
+        from,
+        to,
+        who.account_id,
+        now_ms(),
+        extra,
+    )
+    .await?;
+    if moved != 1 {
+        return Err(changed_meanwhile());
+    }
+    record(
+        tx.conn(),
+        who,
+        Action::Update,
+        "group_note",
+        Some(note.id),
+        Outcome::Success,
+        detail,
+    )
+    .await?;
+    Ok(())
 }
 
 fn changed_meanwhile() -> AppError {
@@ -614,29 +643,16 @@ pub async fn review_decision(
         } else {
             NoteStatus::CoSigned
         };
-        let moved = repo::set_status(
-            tx.conn(),
-            NoteId(note.id),
+        move_status(
+            &mut tx,
+            who,
+            &note,
             NoteStatus::InReview,
             to,
-            who.account_id,
-            now_ms(),
             StatusExtra {
                 reviewer: None,
                 comments: comments.as_deref(),
             },
-        )
-        .await?;
-        if moved != 1 {
-            return Err(changed_meanwhile());
-        }
-        record(
-            tx.conn(),
-            who,
-            Action::Update,
-            "group_note",
-            Some(note.id),
-            Outcome::Success,
             if comments.is_some() {
                 "returned with comments"
             } else {
@@ -961,16 +977,7 @@ pub async fn chart(db: &Db, who: &SignedIn, person: PersonId) -> AppResult<Chart
                 person_id: person,
                 person_name: p.display_name(),
                 session_title: r.session_title.clone(),
-                when: {
-                    let start = local(tz, r.session_starts_at);
-                    let end = local(tz, r.session_ends_at);
-                    format!(
-                        "{} · {}–{}",
-                        start.format("%A %-d %B %Y"),
-                        start.format("%H:%M"),
-                        end.format("%H:%M")
-                    )
-                },
+                when: period(tz, r.session_starts_at, r.session_ends_at),
                 attendance: r.attendance.clone(),
                 service: r.service.clone(),
                 group: repo::from_json(&r.group_body),
