@@ -14,21 +14,17 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use futures::StreamExt;
 use gather::attendance::{ChangeRequest, LiveEvent};
-use gather::auth::repo::{self as accounts, NewAccount};
-use gather::auth::server::{hash_token, new_session_token, SignedIn, SESSION_COOKIE};
-use gather::calendar::{NewAppointment, Scheduled};
-use gather::cases::NewCase;
+use gather::auth::server::SESSION_COOKIE;
 use gather::domain::attendance::Choice;
-use gather::domain::billing::Payer;
-use gather::domain::cases::CaseKind;
-use gather::domain::schedule::{Ends, Repeat};
-use gather::domain::{AppointmentId, PersonId, Role, ServiceId};
+use gather::domain::{AppointmentId, PersonId, ServiceId};
 use gather::server::config::Config;
 use gather::server::db::{now_ms, Db};
 use gather::server::state::AppState;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
+
+mod support;
 
 const MEMBERS: usize = 50;
 const RAW_UPDATES: usize = 10_000;
@@ -57,122 +53,17 @@ struct Fixture {
 }
 
 async fn setup(db: &Db) -> Fixture {
-    let now = now_ms();
-    let mut c = db.acquire().await.expect("conn");
-    let practice = accounts::create_practice(c.conn(), "Bench practice", "America/Chicago", now)
-        .await
-        .expect("practice");
-    gather::services::repo::seed_standard(c.conn(), practice, now)
-        .await
-        .expect("services");
-    let email = "provider@bench.example";
-    let account = accounts::create_account(
-        c.conn(),
-        NewAccount {
-            practice_id: practice,
-            email,
-            display_name: "Bench Provider",
-            role: Role::Provider,
-            supervisor_id: None,
-            password_hash: "unused",
-        },
-        now,
-    )
-    .await
-    .expect("account");
-    let token = new_session_token();
-    accounts::insert_session(c.conn(), &hash_token(&token), account, practice, now)
-        .await
-        .expect("session");
-    let service = gather::services::repo::by_code(c.conn(), practice, "90853")
-        .await
-        .expect("q")
-        .expect("90853")
-        .id;
-    drop(c);
-    let who = SignedIn {
-        token_hash: hash_token(&token),
-        account_id: account,
-        practice_id: practice,
-        role: Role::Provider,
-        display_name: "Bench Provider".into(),
-        email: email.into(),
-        practice_name: "Bench practice".into(),
-        time_zone: chrono_tz::America::Chicago,
-        created_at: now,
-        last_seen_at: now,
-    };
-    let mut members = Vec::new();
-    for n in 0..MEMBERS {
-        let input = gather::domain::people::PersonInput {
-            kind: Some(gather::domain::people::PersonKind::Person),
-            legal_name: format!("Member {n:03}"),
-            ..Default::default()
-        };
-        members.push(
-            gather::people::server::create_person(db, &who, &input)
-                .await
-                .expect("person"),
-        );
-    }
-    let case = gather::cases::server::create_case(
-        db,
-        &who,
-        NewCase {
-            kind: CaseKind::TherapyGroup,
-            name: "Bench group".into(),
-            initials: "BG".into(),
-            capacity: None,
-            provider_ids: vec![account],
-            default_service_id: Some(service),
-            participant_ids: vec![],
-            payer: Payer::SelfPay,
-        },
-    )
-    .await
-    .expect("case");
-    for m in &members {
-        gather::cases::server::add_member(
-            db,
-            &who,
-            case,
-            *m,
-            who.today() - chrono::Duration::days(7),
-        )
-        .await
-        .expect("member");
-    }
-    let session = match gather::calendar::server::schedule(
-        db,
-        &who,
-        NewAppointment {
-            case_id: case,
-            day: who.today().to_string(),
-            start_time: "07:00".into(),
-            minutes: 90,
-            service_id: Some(service),
-            location: String::new(),
-            video_link: String::new(),
-            provider_ids: vec![account],
-            repeat: Repeat::Never,
-            ends: Ends::After(1),
-            confirmed: true,
-        },
-    )
-    .await
-    .expect("schedule")
-    {
-        Scheduled::Done { first, .. } => first,
-        Scheduled::NeedsConfirmation(w) => panic!("{w:?}"),
-    };
+    let p = support::provider(db).await;
+    let (case, members) = support::group(db, &p, MEMBERS).await;
+    let session = support::session(db, &p, case, p.who.today()).await;
     let config = Config::from_parts("", &NoEnv).expect("config");
     let app = gather::server::router(AppState::new(config, db.clone()));
     Fixture {
         app,
-        cookie: format!("{SESSION_COOKIE}={token}"),
+        cookie: format!("{SESSION_COOKIE}={}", p.token),
         session,
         members,
-        service,
+        service: p.group_service,
     }
 }
 

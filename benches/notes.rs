@@ -9,118 +9,35 @@
 
 use gather::attendance::live::Live;
 use gather::attendance::ChangeRequest;
-use gather::auth::repo::{self as accounts, NewAccount};
-use gather::auth::server::SignedIn;
-use gather::calendar::{NewAppointment, Scheduled};
-use gather::cases::NewCase;
 use gather::domain::attendance::Choice;
-use gather::domain::billing::Payer;
-use gather::domain::cases::CaseKind;
 use gather::domain::notes::{Block, BlockKind, Document, Marks, Span};
-use gather::domain::schedule::{Ends, Repeat};
-use gather::domain::{AppointmentId, CaseId, PersonId, Role, ServiceId};
+use gather::domain::{AppointmentId, CaseId, PersonId};
 use gather::notes::NotePart;
 use gather::server::db::{now_ms, Db};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
+
+mod support;
 
 const ATTENDEES: usize = 200;
 const WITH_OWN_NOTE: usize = 50;
 const RUNS: usize = 5;
 
 struct Fixture {
-    who: SignedIn,
+    provider: support::Provider,
     case: CaseId,
     members: Vec<PersonId>,
-    service: ServiceId,
     live: Live,
 }
 
 async fn setup(db: &Db) -> Fixture {
-    let now = now_ms();
-    let mut c = db.acquire().await.expect("conn");
-    let practice = accounts::create_practice(c.conn(), "Bench practice", "America/Chicago", now)
-        .await
-        .expect("practice");
-    gather::services::repo::seed_standard(c.conn(), practice, now)
-        .await
-        .expect("services");
-    let email = "provider@bench.example";
-    let account = accounts::create_account(
-        c.conn(),
-        NewAccount {
-            practice_id: practice,
-            email,
-            display_name: "Bench Provider",
-            role: Role::Provider,
-            supervisor_id: None,
-            password_hash: "unused",
-        },
-        now,
-    )
-    .await
-    .expect("account");
-    let service = gather::services::repo::by_code(c.conn(), practice, "90853")
-        .await
-        .expect("q")
-        .expect("90853")
-        .id;
-    drop(c);
-    let who = SignedIn {
-        token_hash: String::new(),
-        account_id: account,
-        practice_id: practice,
-        role: Role::Provider,
-        display_name: "Bench Provider".into(),
-        email: email.into(),
-        practice_name: "Bench practice".into(),
-        time_zone: chrono_tz::America::Chicago,
-        created_at: now,
-        last_seen_at: now,
-    };
-    let case = gather::cases::server::create_case(
-        db,
-        &who,
-        NewCase {
-            kind: CaseKind::TherapyGroup,
-            name: "Bench group".into(),
-            initials: "BG".into(),
-            capacity: None,
-            provider_ids: vec![account],
-            default_service_id: Some(service),
-            participant_ids: vec![],
-            payer: Payer::SelfPay,
-        },
-    )
-    .await
-    .expect("case");
-    let mut members = Vec::new();
-    for n in 0..ATTENDEES {
-        let input = gather::domain::people::PersonInput {
-            kind: Some(gather::domain::people::PersonKind::Person),
-            legal_name: format!("Member {n:03}"),
-            ..Default::default()
-        };
-        let p = gather::people::server::create_person(db, &who, &input)
-            .await
-            .expect("person");
-        gather::cases::server::add_member(
-            db,
-            &who,
-            case,
-            p,
-            who.today() - chrono::Duration::days(7),
-        )
-        .await
-        .expect("member");
-        members.push(p);
-    }
+    let provider = support::provider(db).await;
+    let (case, members) = support::group(db, &provider, ATTENDEES).await;
     Fixture {
         live: Live::start(db),
-        who,
+        provider,
         case,
         members,
-        service,
     }
 }
 
@@ -156,53 +73,34 @@ fn group_note() -> Document {
 }
 
 /// A new session with every member attended and the note written, ready to lock.
-async fn ready_session(db: &Db, f: &Fixture, day: i64) -> AppointmentId {
-    let id = match gather::calendar::server::schedule(
-        db,
-        &f.who,
-        NewAppointment {
-            case_id: f.case,
-            day: (f.who.today() - chrono::Duration::days(day)).to_string(),
-            start_time: "07:00".into(),
-            minutes: 90,
-            service_id: Some(f.service),
-            location: String::new(),
-            video_link: String::new(),
-            provider_ids: vec![f.who.account_id],
-            repeat: Repeat::Never,
-            ends: Ends::After(1),
-            confirmed: true,
-        },
-    )
-    .await
-    .expect("schedule")
-    {
-        Scheduled::Done { first, .. } => first,
-        Scheduled::NeedsConfirmation(w) => panic!("{w:?}"),
-    };
+async fn ready_session(db: &Db, f: &Fixture, days_ago: i64) -> AppointmentId {
+    let who = &f.provider.who;
+    let service = f.provider.group_service;
+    let day = who.today() - chrono::Duration::days(days_ago);
+    let id = support::session(db, &f.provider, f.case, day).await;
     let changes: Vec<ChangeRequest> = f
         .members
         .iter()
         .map(|p| ChangeRequest {
             person_id: *p,
-            choice: Some(Choice::Attended(f.service)),
+            choice: Some(Choice::Attended(service)),
             base_version: 0,
             made_at: now_ms(),
             fill_only: false,
         })
         .collect();
-    gather::attendance::server::record_changes(db, &f.live, &f.who, id, &changes, now_ms())
+    gather::attendance::server::record_changes(db, &f.live, who, id, &changes, now_ms())
         .await
         .expect("attendance");
-    let notes = gather::notes::server::start(db, &f.who, id, None).await;
+    let notes = gather::notes::server::start(db, who, id, None).await;
     notes.expect("start");
-    gather::notes::server::save(db, &f.who, id, NotePart::Group, 1, group_note())
+    gather::notes::server::save(db, who, id, NotePart::Group, 1, group_note())
         .await
         .expect("group");
     for (i, p) in f.members.iter().take(WITH_OWN_NOTE).enumerate() {
         gather::notes::server::save(
             db,
-            &f.who,
+            who,
             id,
             NotePart::Participant(*p),
             0,
@@ -222,7 +120,7 @@ async fn measure(engine: &str, db: &Db) {
     for run in 0..RUNS {
         let id = ready_session(db, &f, run as i64 + 1).await;
         let start = Instant::now();
-        let n = gather::notes::server::lock(db, &f.who, id)
+        let n = gather::notes::server::lock(db, &Default::default(), &f.provider.who, id)
             .await
             .expect("lock");
         times.push(start.elapsed());

@@ -306,5 +306,40 @@ test.describe("group notes", () => {
     for (const clinical of ["diagnos", "treatment plan", "progress note", "psychotherapy", "90853"]) {
       expect(text).not.toContain(clinical);
     }
+    // Nobody's attendance is recorded yet, so the note cannot be locked, and the screen says why.
+    await page.getByRole("link", { name: "Review and lock" }).first().click();
+    await hydrated(page);
+    await expect(page.getByTestId("lock-blocked")).toContainText("Record attendance for everyone first");
+    await expect(page.getByTestId("lock-button")).toHaveCount(0);
+  });
+
+  test("an owner adds a template; clinical words are refused for workshops; providers only read", async ({ page }) => {
+    const name = `Skills check-in ${unique()}`;
+    await signIn(page, "owner@riverside.example");
+    await page.goto("/app/note-templates");
+    await hydrated(page);
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Template is for").selectOption({ label: "Workshops and skills groups" });
+    await page.getByLabel("Sections, one per line").fill("Topic\nDiagnosis update");
+    // Not offered for new notes, so the other tests' template menus stay as they are.
+    await page.getByLabel("Offered for new notes").uncheck();
+    await page.getByRole("button", { name: "Save the template" }).click();
+    await expect(page.locator("[data-field=sections]")).toContainText(
+      "carry no diagnosis, treatment-plan or progress-note language",
+    );
+    await expect(page.getByTestId("template").filter({ hasText: name })).toHaveCount(0);
+    await page.getByLabel("Sections, one per line").fill("Topic\nHomework review");
+    await page.getByRole("button", { name: "Save the template" }).click();
+    await expect(page.getByRole("status")).toContainText("Template saved.");
+    const card = page.getByTestId("template").filter({ hasText: name });
+    await expect(card).toContainText("(not offered)");
+    await expect(card.locator("li")).toHaveText(["Topic", "Homework review"]);
+
+    await signIn(page, PROVIDER);
+    await page.goto("/app/note-templates");
+    await hydrated(page);
+    await expect(page.getByTestId("template").filter({ hasText: "Workshop session note" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Save the template" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
   });
 });

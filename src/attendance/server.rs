@@ -12,11 +12,12 @@ use crate::audit::server::{audit_refusal, record};
 use crate::audit::{Action, Outcome};
 use crate::auth::server::SignedIn;
 use crate::calendar::repo as calendar;
-use crate::calendar::server::{local, roster_of, visible_appointment};
+use crate::calendar::server::{local, period, roster_of, visible_appointment};
 use crate::domain::attendance::{
     check_missed_fee, choice_menu, describe, offers_service, Choice, Confirmation,
     MissedSessionFees, ServiceOption,
 };
+use crate::domain::cases::case_title;
 use crate::domain::services::{format_money, parse_money};
 use crate::domain::{AppointmentId, PersonId, Role, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -128,23 +129,12 @@ async fn sheet_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Sheet
     )
     .await?;
     tx.commit().await?;
-    let start = local(tz, row.starts_at);
-    let end = local(tz, row.ends_at);
-    let title = match &case.initials {
-        Some(i) => format!("{i} · {}", case.name),
-        None => case.name.clone(),
-    };
     Ok(Sheet {
         appointment_id: id,
         case_id: crate::domain::CaseId(case.id),
-        title,
+        title: case_title(case.initials.as_deref(), &case.name),
         kind_label: case.kind().label().to_string(),
-        when: format!(
-            "{} · {}–{}",
-            start.format("%A %-d %B %Y"),
-            start.format("%H:%M"),
-            end.format("%H:%M")
-        ),
+        when: period(tz, row.starts_at, row.ends_at),
         cancelled: row.status == "cancelled",
         default_label: default_service
             .and_then(|d| options.iter().find(|o| o.id == d))

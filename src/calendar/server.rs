@@ -13,7 +13,7 @@ use crate::audit::{Action, Outcome};
 use crate::auth::server::SignedIn;
 use crate::cases::repo as cases;
 use crate::cases::server::{check_providers, staff};
-use crate::domain::cases::CaseKind;
+use crate::domain::cases::{case_title, CaseKind};
 use crate::domain::people::display_name;
 use crate::domain::schedule::{
     check_ends, check_minutes, describe, full_rule, on_roster, parse_time,
@@ -43,6 +43,18 @@ pub(crate) fn local(tz: Tz, at_ms: i64) -> chrono::DateTime<Tz> {
         .single()
         .unwrap_or_default()
         .with_timezone(&tz)
+}
+
+/// When a session is, as its screens head it: "Tuesday 24 November 2026 · 18:00–19:30".
+pub(crate) fn period(tz: Tz, starts_at: i64, ends_at: i64) -> String {
+    let start = local(tz, starts_at);
+    let end = local(tz, ends_at);
+    format!(
+        "{} · {}–{}",
+        start.format("%A %-d %B %Y"),
+        start.format("%H:%M"),
+        end.format("%H:%M")
+    )
 }
 
 /// Optional free text: trimmed, `None` when empty, bounded.
@@ -99,11 +111,7 @@ fn event_title(row: &EventRow) -> (Option<CaseKind>, String) {
         return (None, "Busy".into());
     }
     let kind = CaseKind::parse(&row.kind);
-    let title = match &row.initials {
-        Some(i) => format!("{i} · {}", row.name),
-        None => row.name.clone(),
-    };
-    (kind, title)
+    (kind, case_title(row.initials.as_deref(), &row.name))
 }
 
 fn to_event(row: &EventRow, providers: &[(i64, i64)], tz: Tz) -> CalendarEvent {

@@ -26,6 +26,15 @@ pub enum Language {
     Consultation,
 }
 
+/// How a case is titled on calendars, sessions and notes: "TAG · Tuesday Anxiety Group",
+/// or just the name when it has no initials.
+pub fn case_title(initials: Option<&str>, name: &str) -> String {
+    match initials {
+        Some(i) => format!("{i} · {name}"),
+        None => name.to_string(),
+    }
+}
+
 impl Language {
     pub const ALL: [Language; 3] = [
         Language::Therapy,

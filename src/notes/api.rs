@@ -58,13 +58,13 @@ pub async fn get_review(id: AppointmentId) -> Result<Review, AppError> {
 #[server(endpoint = "lock_note", input = Json)]
 pub async fn lock_note(id: AppointmentId) -> Result<usize, AppError> {
     let (state, who) = require(Area::Staff).await?;
-    super::server::lock(&state.db, &who, id).await
+    super::server::lock(&state.db, &state.lock_progress, &who, id).await
 }
 
 #[server(endpoint = "lock_progress", input = Json)]
 pub async fn get_lock_progress(id: AppointmentId) -> Result<Option<LockProgress>, AppError> {
     let (state, who) = require(Area::Staff).await?;
-    super::server::lock_progress(&state.db, &who, id).await
+    super::server::lock_progress(&state.db, &state.lock_progress, &who, id).await
 }
 
 #[server(endpoint = "add_addendum", input = Json)]

@@ -504,13 +504,7 @@ fn NoteBody(
 ) -> impl IntoView {
     let perms = note.permissions;
     let status = note.status;
-    let last_by = note
-        .history
-        .split("last saved by ")
-        .nth(1)
-        .and_then(|s| s.split(" at ").next())
-        .unwrap_or("Someone")
-        .to_string();
+    let last_by = note.last_saved_by.clone();
     let group = if perms.edit {
         view! {
             <PartEditor
@@ -552,7 +546,14 @@ fn NoteBody(
         <p class=format!("note-status {}", status.as_str()) data-testid="note-status">
             {status.label()}
         </p>
-        <p class="muted">{note.history.clone()}</p>
+        <p class="muted">
+            {format!(
+                "Started by {}; last saved by {} at {}",
+                note.started_by,
+                note.last_saved_by,
+                note.last_saved_at,
+            )}
+        </p>
         {note
             .review_comments
             .clone()
@@ -880,7 +881,6 @@ fn ReviewPage(review: Review) -> impl IntoView {
     let id = review.appointment_id;
     let count = review.chart_notes.len();
     let progress = RwSignal::new(None::<LockProgress>);
-    let locked = RwSignal::new(None::<usize>);
     let error = RwSignal::new(None::<String>);
     let running = RwSignal::new(false);
     let lock = move |_| {
@@ -906,14 +906,11 @@ fn ReviewPage(review: Review) -> impl IntoView {
             let result = lock_note(id).await;
             running.set(false);
             match result {
-                Ok(n) => {
-                    progress.set(Some(LockProgress {
-                        done: n as i64,
-                        total: n as i64,
-                        finished: true,
-                    }));
-                    locked.set(Some(n));
-                }
+                Ok(n) => progress.set(Some(LockProgress {
+                    done: n as i64,
+                    total: n as i64,
+                    finished: true,
+                })),
                 Err(e) => {
                     progress.set(None);
                     error.set(Some(format!("Nothing was locked: {e}")));
@@ -922,6 +919,8 @@ fn ReviewPage(review: Review) -> impl IntoView {
         });
     };
     let can_lock = review.permissions.lock && review.lock_blocked.is_none();
+    // The count of a finished lock, once the server has said so.
+    let locked = move || progress.get().filter(|p| p.finished).map(|p| p.done);
     view! {
         <div class="review-screen">
             <header class="page-header">
@@ -955,7 +954,7 @@ fn ReviewPage(review: Review) -> impl IntoView {
                 {match review.status {
                     NoteStatus::Locked => view! { <p data-testid="already-locked">"This note is signed and locked."</p> }.into_any(),
                     _ if can_lock => view! {
-                        <Show when=move || locked.get().is_none()>
+                        <Show when=move || locked().is_none()>
                             <button on:click=lock disabled=move || running.get() data-testid="lock-button">
                                 "Sign and lock"
                             </button>
@@ -990,7 +989,7 @@ fn ReviewPage(review: Review) -> impl IntoView {
                             }
                         })
                 }}
-                {move || locked.get().map(|n| view! {
+                {move || locked().map(|n| view! {
                     <p class="notice" role="status" data-testid="locked">
                         {format!("Signed and locked. {n} chart note{} created.", if n == 1 { "" } else { "s" })}
                     </p>
@@ -1127,6 +1126,8 @@ pub fn TemplatesRoute() -> impl IntoView {
                 let reload = RwSignal::new(0u32);
                 let list = Resource::new(move || reload.get(), |_| async move { get_templates().await });
                 let may_edit = viewer.role.sees_every_case();
+                // Outlives the list's reload after a save, so "Template saved." stays.
+                let saved = RwSignal::new(false);
                 view! {
                     <StaffShell viewer>
                         <h1>"Note templates"</h1>
@@ -1136,7 +1137,7 @@ pub fn TemplatesRoute() -> impl IntoView {
                         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                             {move || Suspend::new(async move {
                                 match list.await {
-                                    Ok(t) => view! { <TemplatesPage templates=t may_edit reload /> }.into_any(),
+                                    Ok(t) => view! { <TemplatesPage templates=t may_edit reload saved /> }.into_any(),
                                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                                 }
                             })}
@@ -1149,14 +1150,18 @@ pub fn TemplatesRoute() -> impl IntoView {
 }
 
 #[component]
-fn TemplatesPage(templates: Vec<Template>, may_edit: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn TemplatesPage(
+    templates: Vec<Template>,
+    may_edit: bool,
+    reload: RwSignal<u32>,
+    saved: RwSignal<bool>,
+) -> impl IntoView {
     let editing = RwSignal::new(None::<TemplateId>);
     let name = RwSignal::new(String::new());
     let language = RwSignal::new(Language::Therapy.as_str().to_string());
     let sections = RwSignal::new(String::new());
     let active = RwSignal::new(true);
     let error = RwSignal::new(None::<AppError>);
-    let saved = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = Language::parse(&language.get_untracked()).unwrap_or(Language::Therapy);
@@ -1172,11 +1177,7 @@ fn TemplatesPage(templates: Vec<Template>, may_edit: bool, reload: RwSignal<u32>
             .await
             {
                 Ok(_) => {
-                    error.set(None);
                     saved.set(true);
-                    editing.set(None);
-                    name.set(String::new());
-                    sections.set(String::new());
                     reload.update(|r| *r += 1);
                 }
                 Err(e) => error.set(Some(e)),
@@ -1219,7 +1220,7 @@ fn TemplatesPage(templates: Vec<Template>, may_edit: bool, reload: RwSignal<u32>
                         <crate::ui::FieldErrorText error=error.into() field="name" />
                         <label>
                             "For"
-                            <select prop:value=move || language.get() on:change=move |ev| language.set(event_target_value(&ev))>
+                            <select aria-label="Template is for" prop:value=move || language.get() on:change=move |ev| language.set(event_target_value(&ev))>
                                 {Language::ALL
                                     .iter()
                                     .map(|l| view! { <option value=l.as_str()>{l.label()}</option> })

@@ -247,12 +247,9 @@ mod client {
             return;
         }
         if let Ok(range) = sel.get_range_at(0) {
-            let inside = area.contains(Some(&range.common_ancestor_container().unwrap_or_else(
-                |_| {
-                    let n: &web_sys::Node = area.as_ref();
-                    n.clone()
-                },
-            )));
+            let inside = range
+                .common_ancestor_container()
+                .is_ok_and(|n| area.contains(Some(&n)));
             if inside {
                 SAVED.with(|s| *s.borrow_mut() = Some(range.clone_range()));
             }

@@ -16,7 +16,7 @@ pub mod server;
 
 use crate::domain::cases::Language;
 use crate::domain::notes::{Document, NotePermissions, NoteStatus};
-use crate::domain::{AppointmentId, CaseId, PersonId, TemplateId};
+use crate::domain::{AppointmentId, PersonId, TemplateId};
 use serde::{Deserialize, Serialize};
 
 /// A practice's note template.
@@ -88,8 +88,10 @@ pub struct NoteState {
     pub attendees: Vec<AttendeeNote>,
     pub not_attending: Vec<NotAttending>,
     pub permissions: NotePermissions,
-    /// "Started by Chris Nguyen; last saved by Dr. Jordan Lee at 19:42".
-    pub history: String,
+    pub started_by: String,
+    pub last_saved_by: String,
+    /// Practice-local "24 Nov 2026 19:42".
+    pub last_saved_at: String,
     /// The supervisor an associate's note went to.
     pub reviewer: Option<String>,
     pub review_comments: Option<String>,
@@ -104,7 +106,6 @@ pub struct NoteState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteScreen {
     pub appointment_id: AppointmentId,
-    pub case_id: CaseId,
     pub title: String,
     pub kind_label: String,
     pub language: Language,

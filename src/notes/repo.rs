@@ -50,7 +50,13 @@ pub async fn seed_templates(
 ) -> Result<(), DbError> {
     for (name, language, sections) in crate::domain::notes::default_templates() {
         let sections: Vec<String> = sections.into_iter().map(String::from).collect();
-        insert_template(c.re(), practice, name, language, &sections, now).await?;
+        let fields = TemplateFields {
+            name,
+            language,
+            sections: &sections,
+            active: true,
+        };
+        insert_template(c.re(), practice, &fields, now).await?;
     }
     Ok(())
 }
@@ -87,21 +93,20 @@ pub async fn template(
 pub async fn insert_template(
     mut c: Conn<'_>,
     practice: PracticeId,
-    name: &str,
-    language: Language,
-    sections: &[String],
+    t: &TemplateFields<'_>,
     now: i64,
 ) -> Result<TemplateId, DbError> {
-    let sections = serde_json::to_string(sections).unwrap_or_else(|_| "[]".into());
+    let sections = serde_json::to_string(t.sections).unwrap_or_else(|_| "[]".into());
     let (id,): (i64,) = on_conn!(c.re(), |c| {
         sqlx::query_as(
-            "INSERT INTO note_templates (practice_id, name, language, sections, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO note_templates (practice_id, name, language, sections, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         )
         .bind(practice.0)
-        .bind(name)
-        .bind(language.as_str())
+        .bind(t.name)
+        .bind(t.language.as_str())
         .bind(sections)
+        .bind(t.active)
         .bind(now)
         .fetch_one(&mut *c)
         .await?
@@ -109,7 +114,7 @@ pub async fn insert_template(
     Ok(TemplateId(id))
 }
 
-/// A template's fields as a change sets them.
+/// A template's fields as it is created or changed.
 pub struct TemplateFields<'a> {
     pub name: &'a str,
     pub language: Language,
@@ -146,8 +151,6 @@ pub async fn update_template(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NoteRow {
     pub id: i64,
-    pub appointment_id: i64,
-    pub case_id: i64,
     pub body: String,
     pub version: i64,
     pub status: String,
@@ -174,7 +177,7 @@ impl NoteRow {
     }
 }
 
-const NOTE_SELECT: &str = "SELECT n.id, n.appointment_id, n.case_id, n.body, n.version, n.status,
+const NOTE_SELECT: &str = "SELECT n.id, n.body, n.version, n.status,
         cb.display_name AS created_by_name, ub.display_name AS updated_by_name, n.updated_at,
         n.reviewer_id, rv.display_name AS reviewer_name, n.review_comments,
         sb.display_name AS submitted_by_name, co.display_name AS cosigned_by_name, n.cosigned_at,
@@ -448,7 +451,6 @@ pub async fn insert_chart_notes(mut c: Conn<'_>, rows: &[NewChartNote]) -> Resul
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ChartNoteRow {
-    pub id: i64,
     pub person_id: i64,
     pub group_note_id: i64,
     pub session_starts_at: i64,
@@ -464,7 +466,7 @@ pub struct ChartNoteRow {
     pub cosigned_at: Option<i64>,
 }
 
-const CHART_COLUMNS: &str = "t.id, t.person_id, t.group_note_id, t.session_starts_at, t.session_ends_at,
+const CHART_COLUMNS: &str = "t.person_id, t.group_note_id, t.session_starts_at, t.session_ends_at,
     t.session_title, t.attendance, t.service, t.group_body, t.own_body, t.signed_by_name, t.signed_at,
     t.cosigned_by_name, t.cosigned_at";
 

@@ -3,7 +3,7 @@
 //! allows it, whether a participant really attended; each change in one transaction with its
 //! audit entry. Server functions, tests and the benchmark call these. Server only.
 
-use super::progress::Tracker;
+use super::progress::Board;
 use super::repo::{self, NewAddendum, NewChartNote, NewNote, NoteRow, StatusExtra};
 use super::{
     AddendumView, AttendeeNote, Chart, ChartNoteView, LockProgress, NotAttending, NotePart,
@@ -16,10 +16,10 @@ use crate::audit::{Action, Outcome};
 use crate::auth::repo as accounts;
 use crate::auth::server::SignedIn;
 use crate::calendar::repo::AppointmentRow;
-use crate::calendar::server::{local, roster_of, visible_appointment};
+use crate::calendar::server::{local, period, roster_of, visible_appointment};
 use crate::cases::repo::CaseRow;
 use crate::domain::attendance::describe;
-use crate::domain::cases::Language;
+use crate::domain::cases::{case_title, Language};
 use crate::domain::notes::{
     check_comments, check_lock, check_template, from_sections, permissions, Document,
     NotePermissions, NoteStatus,
@@ -43,23 +43,8 @@ fn session_when(tz: Tz, row: &AppointmentRow) -> String {
     period(tz, row.starts_at, row.ends_at)
 }
 
-/// "Tuesday 24 November 2026 · 18:00–19:30".
-fn period(tz: Tz, starts_at: i64, ends_at: i64) -> String {
-    let start = local(tz, starts_at);
-    let end = local(tz, ends_at);
-    format!(
-        "{} · {}–{}",
-        start.format("%A %-d %B %Y"),
-        start.format("%H:%M"),
-        end.format("%H:%M")
-    )
-}
-
 fn session_title(case: &CaseRow) -> String {
-    match &case.initials {
-        Some(i) => format!("{i} · {}", case.name),
-        None => case.name.clone(),
-    }
+    case_title(case.initials.as_deref(), &case.name)
 }
 
 /// Whether the caller writes notes: they deliver care, on a case they can see.
@@ -225,12 +210,9 @@ async fn note_state(
         attendees,
         not_attending,
         permissions: perms_of(who, note),
-        history: format!(
-            "Started by {}; last saved by {} at {}",
-            note.created_by_name,
-            note.updated_by_name,
-            when_label(tz, note.updated_at)
-        ),
+        started_by: note.created_by_name.clone(),
+        last_saved_by: note.updated_by_name.clone(),
+        last_saved_at: when_label(tz, note.updated_at),
         reviewer: note.reviewer_name.clone(),
         review_comments: note.review_comments.clone(),
         cosigned: signature(tz, note.cosigned_by_name.as_ref(), note.cosigned_at),
@@ -272,7 +254,6 @@ pub async fn screen(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Not
         tx.commit().await?;
         Ok(NoteScreen {
             appointment_id: id,
-            case_id: CaseId(case.id),
             title: session_title(&case),
             kind_label: case.kind().label().to_string(),
             language,
@@ -415,7 +396,9 @@ pub async fn save(
         let tz = who.time_zone;
         let now = now_ms();
         let mut tx = db.begin().await?;
-        let (row, _, note) = existing_note(&mut tx, who, id, true).await?;
+        // On Postgres the note's row is held until this save ends, so a lock, a status change
+        // and a save take turns, and the status read here stands. (SQLite: the write lock.)
+        let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
         if !writes_notes(who) {
             return Err(not_a_writer());
         }
@@ -429,19 +412,19 @@ pub async fn save(
                 "group text".to_string(),
             ),
             NotePart::Participant(person) => {
-                let people = members(&mut tx, who, &row).await?;
-                let Some(m) = people.iter().find(|m| m.person == person) else {
-                    return Err(AppError::invalid(
-                        "person",
-                        "That person is not on this session's roster.",
-                    ));
-                };
-                if !m.attended {
+                // Attendance is only ever recorded for people on the session's roster, so
+                // an attended row is all this needs to read.
+                let stored = attendance::row(tx.conn(), id, person).await?;
+                let choice = stored.as_ref().and_then(|r| r.choice());
+                if !choice.is_some_and(|c| c.attended()) {
+                    let label = match (&stored, choice) {
+                        (Some(r), Some(c)) => describe(Some(c), r.service_code.as_deref()),
+                        _ => "attendance not recorded".into(),
+                    };
                     return Err(AppError::invalid(
                         "person",
                         format!(
-                            "{} did not attend this session ({}), so they get no note from it.",
-                            m.name, m.label
+                            "This participant did not attend this session ({label}), so they get no note from it."
                         ),
                     ));
                 }
@@ -471,11 +454,17 @@ pub async fn save(
                     (n.body(), n.version, n.updated_by_name, n.updated_at)
                 }
                 NotePart::Participant(person) => {
+                    // A screen that says it had a version the server never stored.
                     let p = repo::participant_notes(tx.conn(), note_id)
                         .await?
                         .into_iter()
                         .find(|p| p.person_id == person.0)
-                        .ok_or(AppError::Internal)?;
+                        .ok_or_else(|| {
+                            AppError::Conflict(
+                                "This participant's note is not at the version your screen had. Reload to see where it stands."
+                                    .into(),
+                            )
+                        })?;
                     (
                         repo::from_json(&p.body),
                         p.version,
@@ -748,11 +737,11 @@ pub async fn review(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Rev
 /// chart note (the group note, their own note, their attendance and service, signatures),
 /// each audited. Progress is reported as chart notes are written; a failure anywhere leaves
 /// nothing behind. Returns how many chart notes were created.
-pub async fn lock(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<usize> {
-    audit_refusal(db, who, "appointment", id.0, lock_now(db, who, id)).await
+pub async fn lock(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> AppResult<usize> {
+    audit_refusal(db, who, "appointment", id.0, lock_now(db, board, who, id)).await
 }
 
-async fn lock_now(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<usize> {
+async fn lock_now(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> AppResult<usize> {
     let tz = who.time_zone;
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -781,7 +770,7 @@ async fn lock_now(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<usize
         }
         _ => AppError::Conflict(e.to_string()),
     })?;
-    let tracker = Tracker::start(id, attendees as i64);
+    let tracker = board.start(id, attendees as i64);
     let note_id = NoteId(note.id);
     let moved = repo::set_status(
         tx.conn(),
@@ -878,6 +867,7 @@ async fn lock_now(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<usize
 /// How far the session's lock has got in this process. Checked like the note itself.
 pub async fn lock_progress(
     db: &Db,
+    board: &Board,
     who: &SignedIn,
     id: AppointmentId,
 ) -> AppResult<Option<LockProgress>> {
@@ -889,7 +879,7 @@ pub async fn lock_progress(
         crate::cases::repo::get(c.conn(), &who.scope(), CaseId(row.case_id))
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok(super::progress::of(id))
+        Ok(board.of(id))
     })
     .await
 }
@@ -1025,10 +1015,7 @@ pub async fn waiting_for_me(db: &Db, who: &SignedIn) -> AppResult<Vec<ReviewItem
         .into_iter()
         .map(|r| ReviewItem {
             appointment_id: AppointmentId(r.appointment_id),
-            title: match r.initials {
-                Some(i) => format!("{i} · {}", r.case_name),
-                None => r.case_name,
-            },
+            title: case_title(r.initials.as_deref(), &r.case_name),
             when: when_label(who.time_zone, r.starts_at),
             from: r.submitted_by_name.unwrap_or_default(),
         })
@@ -1065,30 +1052,20 @@ pub async fn save_template(
     let name = name.trim();
     let now = now_ms();
     let mut tx = db.begin().await?;
+    let fields = repo::TemplateFields {
+        name,
+        language,
+        sections: &sections,
+        active,
+    };
     let result = match id {
-        Some(id) => {
-            let n = repo::update_template(
-                tx.conn(),
-                who.practice_id,
-                id,
-                &repo::TemplateFields {
-                    name,
-                    language,
-                    sections: &sections,
-                    active,
-                },
-                now,
-            )
-            .await;
-            match n {
-                Ok(0) => return Err(AppError::NotFound),
-                Ok(_) => Ok(id),
-                Err(e) => Err(e),
-            }
-        }
-        None => {
-            repo::insert_template(tx.conn(), who.practice_id, name, language, &sections, now).await
-        }
+        Some(id) => match repo::update_template(tx.conn(), who.practice_id, id, &fields, now).await
+        {
+            Ok(0) => return Err(AppError::NotFound),
+            Ok(_) => Ok(id),
+            Err(e) => Err(e),
+        },
+        None => repo::insert_template(tx.conn(), who.practice_id, &fields, now).await,
     };
     let id = match result {
         Ok(id) => id,

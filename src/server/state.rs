@@ -13,6 +13,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Open sessions' live streams.
     pub live: crate::attendance::live::Live,
+    /// How far this process's note locks have got.
+    pub lock_progress: crate::notes::progress::Board,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
         AppState {
             leptos_options,
             live: crate::attendance::live::Live::start(&db),
+            lock_progress: Default::default(),
             db,
             config: Arc::new(config),
         }

@@ -20,6 +20,7 @@ use gather::domain::cases::{CaseKind, Language};
 use gather::domain::notes::{Block, BlockKind, Document, Marks, NoteStatus, Span};
 use gather::domain::{AppointmentId, NoteId, PersonId};
 use gather::error::AppError;
+use gather::notes::progress::Board;
 use gather::notes::repo as notes_repo;
 use gather::notes::server as notes;
 use gather::notes::{NotePart, SaveOutcome};
@@ -125,6 +126,7 @@ on_both_engines!(
 
 async fn only_attendees_get_chart_notes(db: Db) {
     let p = practice(&db, "n1").await;
+    let board = Board::default();
     let who = &p.provider;
     let svc = service(&db, &p, "90853").await;
     let (_, id, people) = session_with(&db, who, "NA", 4, svc).await;
@@ -196,7 +198,7 @@ async fn only_attendees_get_chart_notes(db: Db) {
     assert_eq!(review.not_attending.len(), 1);
     assert_eq!(review.chart_notes[0].own.as_ref(), Some(&own));
 
-    assert_eq!(notes::lock(&db, who, id).await.expect("lock"), 3);
+    assert_eq!(notes::lock(&db, &board, who, id).await.expect("lock"), 3);
     let first = notes::chart(&db, who, people[0]).await.expect("chart");
     assert_eq!(first.notes.len(), 1);
     assert_eq!(first.notes[0].group, rich("shared"));
@@ -240,6 +242,7 @@ async fn only_attendees_get_chart_notes(db: Db) {
 
 async fn a_lock_is_all_or_nothing(db: Db) {
     let p = practice(&db, "n2").await;
+    let board = Board::default();
     let who = &p.provider;
     let (id, people) = written_note(&db, &p, who, 40, "AN").await;
     // The 31st attendee's chart note fails: the first batches were already written.
@@ -249,7 +252,9 @@ async fn a_lock_is_all_or_nothing(db: Db) {
             .await
             .expect("inject");
     }
-    let err = notes::lock(&db, who, id).await.expect_err("the lock fails");
+    let err = notes::lock(&db, &board, who, id)
+        .await
+        .expect_err("the lock fails");
     assert_eq!(err, AppError::Internal);
     for person in [people[0], people[29], people[39]] {
         assert_eq!(chart_len(&db, who, person).await, 0, "nothing was charted");
@@ -258,11 +263,7 @@ async fn a_lock_is_all_or_nothing(db: Db) {
     let note = screen.note.expect("note");
     assert_eq!(note.status, NoteStatus::Draft, "the note is not locked");
     assert!(note.permissions.edit);
-    assert_eq!(
-        gather::notes::progress::of(id),
-        None,
-        "no progress is left for a failed lock"
-    );
+    assert_eq!(board.of(id), None, "no progress is left for a failed lock");
     // Once the fault is gone the same lock goes through whole.
     {
         let mut c = db.acquire().await.expect("conn");
@@ -270,18 +271,18 @@ async fn a_lock_is_all_or_nothing(db: Db) {
             .await
             .expect("remove");
     }
-    assert_eq!(notes::lock(&db, who, id).await.expect("lock"), 40);
+    assert_eq!(notes::lock(&db, &board, who, id).await.expect("lock"), 40);
     for person in &people {
         assert_eq!(chart_len(&db, who, *person).await, 1);
     }
-    let progress = gather::notes::progress::of(id).expect("progress");
+    let progress = board.of(id).expect("progress");
     assert!(
         progress.finished && progress.done == 40 && progress.total == 40,
         "{progress:?}"
     );
     // A second lock is refused, and charts nobody twice.
     assert!(matches!(
-        notes::lock(&db, who, id).await,
+        notes::lock(&db, &board, who, id).await,
         Err(AppError::Conflict(_))
     ));
     assert_eq!(chart_len(&db, who, people[0]).await, 1);
@@ -289,6 +290,7 @@ async fn a_lock_is_all_or_nothing(db: Db) {
 
 async fn the_database_refuses_changes_to_a_locked_note(db: Db) {
     let p = practice(&db, "n3").await;
+    let board = Board::default();
     let who = &p.provider;
     let (id, people) = written_note(&db, &p, who, 2, "DB").await;
     notes::save(
@@ -319,7 +321,7 @@ async fn the_database_refuses_changes_to_a_locked_note(db: Db) {
         matches!(saved, SaveOutcome::Saved { version: 3, .. }),
         "{saved:?}"
     );
-    notes::lock(&db, who, id).await.expect("lock");
+    notes::lock(&db, &board, who, id).await.expect("lock");
     notes::add_addendum(&db, who, id, None, Document::paragraph("late correction"))
         .await
         .expect("addendum");
@@ -348,11 +350,12 @@ async fn the_database_refuses_changes_to_a_locked_note(db: Db) {
 
 async fn addenda_are_dated_signed_and_reach_the_right_charts(db: Db) {
     let p = practice(&db, "n4").await;
+    let board = Board::default();
     let who = &p.provider;
     let (id, people) = written_note(&db, &p, who, 3, "AD").await;
     let early = notes::add_addendum(&db, who, id, None, Document::paragraph("too early")).await;
     assert!(matches!(early, Err(AppError::Conflict(_))), "{early:?}");
-    notes::lock(&db, who, id).await.expect("lock");
+    notes::lock(&db, &board, who, id).await.expect("lock");
     let blank = notes::add_addendum(&db, who, id, None, Document::default()).await;
     assert!(matches!(blank, Err(AppError::InvalidInput { .. })));
     let stranger = person(&db, who, "Not in the group").await;
@@ -456,6 +459,7 @@ async fn two_writers_never_overwrite_each_other(db: Db) {
 
 async fn an_associates_note_is_cosigned_before_it_locks(db: Db) {
     let p = practice(&db, "n6").await;
+    let board = Board::default();
     let svc = service(&db, &p, "90853").await;
     let draft = NewCase {
         provider_ids: vec![p.associate.account_id, p.provider.account_id],
@@ -482,7 +486,7 @@ async fn an_associates_note_is_cosigned_before_it_locks(db: Db) {
     notes::save(&db, me, id, NotePart::Group, 1, rich("draft"))
         .await
         .expect("save");
-    let lock = notes::lock(&db, me, id).await;
+    let lock = notes::lock(&db, &board, me, id).await;
     match lock {
         Err(AppError::Conflict(m)) => assert!(m.contains("co-signature"), "{m}"),
         other => panic!("{other:?}"),
@@ -532,7 +536,7 @@ async fn an_associates_note_is_cosigned_before_it_locks(db: Db) {
         .await
         .expect("queue")
         .is_empty());
-    assert_eq!(notes::lock(&db, me, id).await.expect("lock"), 1);
+    assert_eq!(notes::lock(&db, &board, me, id).await.expect("lock"), 1);
     let chart = notes::chart(&db, me, a).await.expect("chart");
     assert!(chart.notes[0]
         .cosigned
@@ -637,6 +641,23 @@ async fn templates_keep_clinical_language_to_therapy(db: Db) {
     )
     .await
     .expect("retired");
+    let quiet = notes::save_template(
+        &db,
+        &p.owner,
+        None,
+        "Not yet offered",
+        Language::Workshop,
+        "Topic",
+        false,
+    )
+    .await
+    .expect("quiet");
+    assert!(!quiet.active);
+    let stored = notes::templates(&db, who).await.expect("templates");
+    assert!(
+        stored.iter().any(|t| t.id == quiet.id && !t.active),
+        "a new template can start not offered"
+    );
     let offered = notes::screen(&db, who, id).await.expect("screen").templates;
     assert_eq!(
         offered.len(),

@@ -1,0 +1,147 @@
+//! What the benchmarks set up alike: a practice with the standard services, one signed-in
+//! provider, and a therapy group of members. Each benchmark is its own crate and includes
+//! this module.
+
+use gather::auth::repo::{self as accounts, NewAccount};
+use gather::auth::server::{hash_token, new_session_token, SignedIn};
+use gather::calendar::{NewAppointment, Scheduled};
+use gather::cases::NewCase;
+use gather::domain::billing::Payer;
+use gather::domain::cases::CaseKind;
+use gather::domain::schedule::{Ends, Repeat};
+use gather::domain::{AppointmentId, CaseId, PersonId, Role, ServiceId};
+use gather::server::db::{now_ms, Db};
+
+/// A practice's provider, signed in.
+pub struct Provider {
+    pub who: SignedIn,
+    /// The session token of the provider's cookie.
+    #[allow(
+        dead_code,
+        reason = "only the benchmarks that go through HTTP send a cookie"
+    )]
+    pub token: String,
+    /// The practice's 90853 group psychotherapy.
+    pub group_service: ServiceId,
+}
+
+pub async fn provider(db: &Db) -> Provider {
+    let now = now_ms();
+    let mut c = db.acquire().await.expect("conn");
+    let practice = accounts::create_practice(c.conn(), "Bench practice", "America/Chicago", now)
+        .await
+        .expect("practice");
+    gather::services::repo::seed_standard(c.conn(), practice, now)
+        .await
+        .expect("services");
+    let email = "provider@bench.example";
+    let account = accounts::create_account(
+        c.conn(),
+        NewAccount {
+            practice_id: practice,
+            email,
+            display_name: "Bench Provider",
+            role: Role::Provider,
+            supervisor_id: None,
+            password_hash: "unused",
+        },
+        now,
+    )
+    .await
+    .expect("account");
+    let token = new_session_token();
+    accounts::insert_session(c.conn(), &hash_token(&token), account, practice, now)
+        .await
+        .expect("session");
+    let group_service = gather::services::repo::by_code(c.conn(), practice, "90853")
+        .await
+        .expect("q")
+        .expect("90853")
+        .id;
+    Provider {
+        who: SignedIn {
+            token_hash: hash_token(&token),
+            account_id: account,
+            practice_id: practice,
+            role: Role::Provider,
+            display_name: "Bench Provider".into(),
+            email: email.into(),
+            practice_name: "Bench practice".into(),
+            time_zone: chrono_tz::America::Chicago,
+            created_at: now,
+            last_seen_at: now,
+        },
+        token,
+        group_service,
+    }
+}
+
+/// A therapy group run by `p` with `n` members who joined a week ago.
+pub async fn group(db: &Db, p: &Provider, n: usize) -> (CaseId, Vec<PersonId>) {
+    let who = &p.who;
+    let case = gather::cases::server::create_case(
+        db,
+        who,
+        NewCase {
+            kind: CaseKind::TherapyGroup,
+            name: "Bench group".into(),
+            initials: "BG".into(),
+            capacity: None,
+            provider_ids: vec![who.account_id],
+            default_service_id: Some(p.group_service),
+            participant_ids: vec![],
+            payer: Payer::SelfPay,
+        },
+    )
+    .await
+    .expect("case");
+    let mut members = Vec::with_capacity(n);
+    for i in 0..n {
+        let input = gather::domain::people::PersonInput {
+            kind: Some(gather::domain::people::PersonKind::Person),
+            legal_name: format!("Member {i:03}"),
+            ..Default::default()
+        };
+        let person = gather::people::server::create_person(db, who, &input)
+            .await
+            .expect("person");
+        gather::cases::server::add_member(
+            db,
+            who,
+            case,
+            person,
+            who.today() - chrono::Duration::days(7),
+        )
+        .await
+        .expect("member");
+        members.push(person);
+    }
+    (case, members)
+}
+
+/// One 90-minute session of the group at 07:00 on `day`, run by `p`.
+pub async fn session(db: &Db, p: &Provider, case: CaseId, day: chrono::NaiveDate) -> AppointmentId {
+    let scheduled = gather::calendar::server::schedule(
+        db,
+        &p.who,
+        NewAppointment {
+            case_id: case,
+            day: day.to_string(),
+            start_time: "07:00".into(),
+            minutes: 90,
+            service_id: Some(p.group_service),
+            location: String::new(),
+            video_link: String::new(),
+            provider_ids: vec![p.who.account_id],
+            repeat: Repeat::Never,
+            ends: Ends::After(1),
+            confirmed: true,
+        },
+    )
+    .await
+    .expect("schedule");
+    match scheduled {
+        Scheduled::Done { first, .. } => first,
+        Scheduled::NeedsConfirmation(w) => panic!("{w:?}"),
+    }
+}
