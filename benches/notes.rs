@@ -89,7 +89,7 @@ async fn ready_session(db: &Db, f: &Fixture, days_ago: i64) -> AppointmentId {
             fill_only: false,
         })
         .collect();
-    gather::attendance::server::record_changes(db, &f.live, who, id, &changes, now_ms())
+    gather::attendance::server::record_changes(&f.live, who, id, &changes, now_ms())
         .await
         .expect("attendance");
     let notes = gather::notes::server::start(db, who, id, None).await;

@@ -5,8 +5,8 @@
 //! `cargo bench --features ssr --bench week_view`.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use gather::access::SignedIn;
 use gather::auth::repo::{self as accounts, NewAccount};
-use gather::auth::server::SignedIn;
 use gather::calendar::recurrence::local_to_utc;
 use gather::calendar::repo::{insert_appointment, AppointmentFields};
 use gather::calendar::server::calendar_page;
@@ -73,6 +73,7 @@ async fn setup(db: &Db) -> Vec<Provider> {
             time_zone: tz(),
             created_at: now,
             last_seen_at: now,
+            refused: Default::default(),
         });
     }
     drop(c);

@@ -68,15 +68,37 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // Arguments that do not even parse are bad input, not a server fault.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::invalid(
-                "form",
-                "Some of the form's fields are missing or malformed.",
-            ),
-            ServerFnErrorErr::Request(e) => AppError::Transport(e),
-            ServerFnErrorErr::Deserialization(e) => AppError::Transport(e),
+            // Arguments that do not even parse are bad input, not a server fault. On the
+            // server, a body that does not decode is the caller's input too; in the browser,
+            // a response that does not decode is a transport failure.
+            ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => malformed(&e),
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(e) | ServerFnErrorErr::Request(e) => malformed(&e),
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Deserialization(e) => {
+                AppError::Transport(e)
+            }
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+/// Input that does not decode, as a field error naming the field when the decoder does
+/// ("missing field `id`"), never echoing the decoder's text.
+fn malformed(decoder_message: &str) -> AppError {
+    let field = ["missing field `", "unknown field `", "duplicate field `"]
+        .iter()
+        .find_map(|marker| {
+            let rest = decoder_message.split_once(marker)?.1;
+            rest.split_once('`').map(|(name, _)| name)
+        })
+        .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    match field {
+        Some(name) => AppError::invalid(name, format!("The {name} field is missing or malformed.")),
+        None => AppError::invalid(
+            "form",
+            "Some of the form's fields are missing or malformed.",
+        ),
     }
 }
 

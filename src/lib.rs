@@ -8,6 +8,8 @@
 // Leptos views are deeply nested types; the wizard and case page exceed the default.
 #![recursion_limit = "512"]
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod app;
 pub mod attendance;
 pub mod audit;

@@ -2,8 +2,9 @@
 //! provider, and a therapy group of members. Each benchmark is its own crate and includes
 //! this module.
 
+use gather::access::SignedIn;
 use gather::auth::repo::{self as accounts, NewAccount};
-use gather::auth::server::{hash_token, new_session_token, SignedIn};
+use gather::auth::server::{hash_token, new_session_token};
 use gather::calendar::{NewAppointment, Scheduled};
 use gather::cases::NewCase;
 use gather::domain::billing::Payer;
@@ -70,6 +71,7 @@ pub async fn provider(db: &Db) -> Provider {
             time_zone: chrono_tz::America::Chicago,
             created_at: now,
             last_seen_at: now,
+            refused: Default::default(),
         },
         token,
         group_service,

@@ -9,12 +9,14 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::{auth::server::require, domain::Area};
+use crate::{access::serve, domain::Area};
 
 #[server(endpoint = "attendance", input = Json)]
 pub async fn get_attendance(id: AppointmentId) -> Result<Sheet, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::sheet(&state.db, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::sheet(&state.db, &who, id).await
+    })
+    .await
 }
 
 /// Records changes made on a device; `sent_at` is the device's clock at sending, so the
@@ -25,8 +27,10 @@ pub async fn record_attendance(
     changes: Vec<ChangeRequest>,
     sent_at: i64,
 ) -> Result<Vec<ChangeOutcome>, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::record_changes(&state.db, &state.live, &who, id, &changes, sent_at).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::record_changes(&state.live, &who, id, &changes, sent_at).await
+    })
+    .await
 }
 
 #[server(endpoint = "set_confirmation", input = Json)]
@@ -35,8 +39,11 @@ pub async fn set_confirmation(
     person: PersonId,
     confirmation: Confirmation,
 ) -> Result<RowState, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::set_confirmation(&state.db, &state.live, &who, id, person, confirmation).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::set_confirmation(&state.db, &state.live, &who, id, person, confirmation)
+            .await
+    })
+    .await
 }
 
 #[server(endpoint = "attendance_history", input = Json)]
@@ -44,14 +51,18 @@ pub async fn attendance_history(
     id: AppointmentId,
     person: PersonId,
 ) -> Result<Vec<HistoryEntry>, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::history(&state.db, &who, id, person).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::history(&state.db, &who, id, person).await
+    })
+    .await
 }
 
 #[server(endpoint = "missed_fees", input = Json)]
 pub async fn get_missed_fees() -> Result<MissedSessionFees, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::missed_fees(&state.db, &who).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::missed_fees(&state.db, &who).await
+    })
+    .await
 }
 
 /// Fees typed as dollars; empty means none.
@@ -60,6 +71,8 @@ pub async fn save_missed_fees(
     no_show: String,
     late_cancel: String,
 ) -> Result<MissedSessionFees, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::save_missed_fees(&state.db, &who, &no_show, &late_cancel).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::save_missed_fees(&state.db, &who, &no_show, &late_cancel).await
+    })
+    .await
 }

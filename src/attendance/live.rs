@@ -9,7 +9,7 @@
 
 use super::writer::{self, Job};
 use super::{ChangeOutcome, ChangeRequest, LiveEvent, RowState};
-use crate::auth::server::SignedIn;
+use crate::access::SignedIn;
 use crate::domain::{AppointmentId, Area};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{Db, DbError, Tx};
@@ -245,7 +245,14 @@ pub async fn stream(State(state): State<AppState>, Path(id): Path<i64>, req: Req
     let id = AppointmentId(id);
     // Subscribe before reading the snapshot, so no change falls between the two.
     let rx = state.live.subscribe(id);
-    let first = match super::server::snapshot(&state.db, &who, id).await {
+    // Answered like a server function, so a refusal is audited the same way.
+    let first = match crate::access::answer(
+        &state.db,
+        &who,
+        super::server::snapshot(&state.db, &who, id),
+    )
+    .await
+    {
         Ok(rows) => rows,
         Err(e) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND);

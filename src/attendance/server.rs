@@ -8,9 +8,9 @@ use super::repo::{self, AttendanceRow};
 use super::{
     ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet, SheetRow, MAX_CHANGES_PER_REQUEST,
 };
-use crate::audit::server::{audit_refusal, record};
-use crate::audit::{Action, Outcome};
-use crate::auth::server::SignedIn;
+use crate::access::SignedIn;
+use crate::audit::server::record;
+use crate::audit::{Event, ObjectKind};
 use crate::calendar::repo as calendar;
 use crate::calendar::server::{local, period, roster_of, visible_appointment};
 use crate::domain::attendance::{
@@ -19,7 +19,7 @@ use crate::domain::attendance::{
 };
 use crate::domain::cases::case_title;
 use crate::domain::services::{format_money, parse_money};
-use crate::domain::{AppointmentId, PersonId, Role, ServiceId};
+use crate::domain::{AppointmentId, PersonId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{Db, Tx};
 use crate::services::repo as services;
@@ -96,10 +96,6 @@ async fn offered_services(
 
 /// The session screen, audited as a read (it shows the roster and attendance).
 pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Sheet> {
-    audit_refusal(db, who, "appointment", id.0, sheet_in(db, who, id)).await
-}
-
-async fn sheet_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Sheet> {
     let tz = who.time_zone;
     let mut tx = db.begin().await?;
     let (rows, row, case) = roster_states(&mut tx, who, id).await?;
@@ -118,16 +114,7 @@ async fn sheet_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Sheet
         .map(ServiceId)
         .filter(|d| options.iter().any(|o| o.id == *d));
     let (attended_options, absent_options) = choice_menu(default_service, &options, fees);
-    record(
-        tx.conn(),
-        who,
-        Action::Read,
-        "attendance",
-        Some(id.0),
-        Outcome::Success,
-        "",
-    )
-    .await?;
+    record(tx.conn(), who, Event::read(ObjectKind::Attendance, id.0)).await?;
     tx.commit().await?;
     Ok(Sheet {
         appointment_id: id,
@@ -149,23 +136,16 @@ async fn sheet_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Sheet
 /// Every row of a session, for a live stream (re)connecting. Checked like the sheet, and
 /// audited as a read like it: the stream shows the same attendance.
 pub async fn snapshot(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Vec<RowState>> {
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let (rows, _, _) = roster_states(&mut tx, who, id).await?;
-        record(
-            tx.conn(),
-            who,
-            Action::Read,
-            "attendance",
-            Some(id.0),
-            Outcome::Success,
-            "live stream",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(rows.into_iter().map(|r| r.state).collect())
-    })
-    .await
+    let mut tx = db.begin().await?;
+    let (rows, _, _) = roster_states(&mut tx, who, id).await?;
+    record(
+        tx.conn(),
+        who,
+        Event::read(ObjectKind::Attendance, id.0).detail("live stream"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rows.into_iter().map(|r| r.state).collect())
 }
 
 /// Records a request's changes (one tap, "Mark all attended", or a queue sent after being
@@ -173,7 +153,6 @@ pub async fn snapshot(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<V
 /// their history and audit entries in one transaction, and sends the changed rows to every
 /// open screen. A refused request changes nothing.
 pub async fn record_changes(
-    db: &Db,
     live: &Live,
     who: &SignedIn,
     id: AppointmentId,
@@ -189,14 +168,7 @@ pub async fn record_changes(
             format!("Send at most {MAX_CHANGES_PER_REQUEST} changes at once."),
         ));
     }
-    audit_refusal(
-        db,
-        who,
-        "appointment",
-        id.0,
-        live.write(who, id, changes, sent_at),
-    )
-    .await
+    live.write(who, id, changes, sent_at).await
 }
 
 pub(super) fn not_on_roster() -> AppError {
@@ -215,7 +187,7 @@ pub async fn set_confirmation(
     person: PersonId,
     confirmation: Confirmation,
 ) -> AppResult<RowState> {
-    let state = audit_refusal(db, who, "appointment", id.0, async {
+    let state = async {
         let mut tx = db.begin().await?;
         let (row, _) = visible_appointment(&mut tx, who, id).await?;
         let roster = roster_of(tx.conn(), &row).await?;
@@ -226,11 +198,10 @@ pub async fn set_confirmation(
         record(
             tx.conn(),
             who,
-            Action::Update,
-            "attendance",
-            Some(id.0),
-            Outcome::Success,
-            &format!("person {person}: confirmation {}", confirmation.as_str()),
+            Event::update(ObjectKind::Attendance, id.0).detail(format!(
+                "person {person}: confirmation {}",
+                confirmation.as_str()
+            )),
         )
         .await?;
         let stored = repo::row(tx.conn(), id, person)
@@ -241,7 +212,7 @@ pub async fn set_confirmation(
             .await?;
         tx.commit().await?;
         Ok(state)
-    })
+    }
     .await?;
     live.committed(id, vec![state.clone()]);
     Ok(state)
@@ -254,47 +225,40 @@ pub async fn history(
     id: AppointmentId,
     person: PersonId,
 ) -> AppResult<Vec<HistoryEntry>> {
-    audit_refusal(db, who, "appointment", id.0, async {
-        let tz = who.time_zone;
-        let mut tx = db.begin().await?;
-        visible_appointment(&mut tx, who, id).await?;
-        let rows = repo::history(tx.conn(), id, person).await?;
-        record(
-            tx.conn(),
-            who,
-            Action::Read,
-            "attendance_history",
-            Some(id.0),
-            Outcome::Success,
-            &format!("person {person}"),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(rows
-            .into_iter()
-            .map(|h| {
-                let from = h
-                    .from_choice
-                    .as_deref()
-                    .and_then(|c| Choice::from_parts(c, h.from_service_id));
-                let to = h
-                    .to_choice
-                    .as_deref()
-                    .and_then(|c| Choice::from_parts(c, h.to_service_id));
-                HistoryEntry {
-                    when: local(tz, h.made_at).format("%-d %b %H:%M").to_string(),
-                    who: h.changed_by_name,
-                    from: describe(from, h.from_code.as_deref()),
-                    to: describe(to, h.to_code.as_deref()),
-                    charge_cents: h.charge_cents,
-                    superseded: h.outcome == "superseded",
-                    // Sent more than a minute after it was made: it waited on the device.
-                    queued: h.recorded_at - h.made_at > 60_000,
-                }
-            })
-            .collect())
-    })
-    .await
+    let tz = who.time_zone;
+    let mut tx = db.begin().await?;
+    visible_appointment(&mut tx, who, id).await?;
+    let rows = repo::history(tx.conn(), id, person).await?;
+    record(
+        tx.conn(),
+        who,
+        Event::read(ObjectKind::AttendanceHistory, id.0).detail(format!("person {person}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|h| {
+            let from = h
+                .from_choice
+                .as_deref()
+                .and_then(|c| Choice::from_parts(c, h.from_service_id));
+            let to = h
+                .to_choice
+                .as_deref()
+                .and_then(|c| Choice::from_parts(c, h.to_service_id));
+            HistoryEntry {
+                when: local(tz, h.made_at).format("%-d %b %H:%M").to_string(),
+                who: h.changed_by_name,
+                from: describe(from, h.from_code.as_deref()),
+                to: describe(to, h.to_code.as_deref()),
+                charge_cents: h.charge_cents,
+                superseded: h.outcome == "superseded",
+                // Sent more than a minute after it was made: it waited on the device.
+                queued: h.recorded_at - h.made_at > 60_000,
+            }
+        })
+        .collect())
 }
 
 /// The practice's missed-session fees.
@@ -310,11 +274,10 @@ pub async fn save_missed_fees(
     no_show: &str,
     late_cancel: &str,
 ) -> AppResult<MissedSessionFees> {
-    if !matches!(who.role, Role::Owner | Role::Admin) {
-        return Err(AppError::Forbidden(
-            "Only the practice owner or an admin can change fees.".into(),
-        ));
-    }
+    who.permit(
+        who.role.manages_practice(),
+        "Only the practice owner or an admin can change fees.",
+    )?;
     let fee = |field: &str, text: &str| {
         let text = if text.trim().is_empty() { "0" } else { text };
         parse_money(text)
@@ -330,15 +293,11 @@ pub async fn save_missed_fees(
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "practice_fees",
-        Some(who.practice_id.0),
-        Outcome::Success,
-        &format!(
+        Event::update(ObjectKind::PracticeFees, who.practice_id.0).detail(format!(
             "no-show {}, late cancel {}",
             format_money(fees.no_show_cents),
             format_money(fees.late_cancel_cents)
-        ),
+        )),
     )
     .await?;
     tx.commit().await?;

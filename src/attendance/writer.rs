@@ -14,9 +14,9 @@ use super::live::Hub;
 use super::repo::{self, AttendanceRow, FinalChoice, NewHistory};
 use super::server::{blank, not_on_roster, state_of};
 use super::{ChangeOutcome, ChangeRequest, RowState};
+use crate::access::SignedIn;
 use crate::audit::repo::{append_many, NewEntry};
-use crate::audit::{Action, Outcome};
-use crate::auth::server::SignedIn;
+use crate::audit::{Action, ObjectKind, Outcome};
 use crate::calendar::repo::{self as calendar, AppointmentRow};
 use crate::calendar::server::{roster_of, visible_appointment};
 use crate::cases::repo::CaseRow;
@@ -327,7 +327,11 @@ impl Batch {
     ) -> AppResult<()> {
         let key = (who.account_id, id);
         if let Some(known) = self.visible.get(&key) {
-            return known.clone();
+            // This request is refused too: name the session for its own audit entry.
+            return match known {
+                Err(AppError::NotFound) => Err(who.not_found(ObjectKind::Appointment, id.0)),
+                other => other.clone(),
+            };
         }
         let seen = match visible_appointment(tx, who, id).await {
             Ok((appointment, case)) => {
@@ -441,7 +445,7 @@ impl Batch {
                 actor: Some(who.account_id),
                 actor_label: &who.email,
                 action: Action::Update,
-                object_kind: "attendance",
+                object_kind: ObjectKind::Attendance,
                 object_id: Some(id.0),
                 outcome: Outcome::Success,
                 detail,

@@ -58,6 +58,135 @@ impl Action {
     }
 }
 
+/// What kind of object an entry is about. Stored by [`ObjectKind::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObjectKind {
+    Account,
+    /// A whole side of the product (staff app or portal), for refused entries.
+    Area,
+    Appointment,
+    Attendance,
+    AttendanceHistory,
+    Calendar,
+    CalendarFeed,
+    Case,
+    Membership,
+    Chart,
+    Diagnosis,
+    GroupNote,
+    NoteTemplate,
+    Person,
+    PracticeFees,
+    Series,
+    Service,
+    /// A server function refused without naming an object (the boundary's fallback).
+    ServerFunction,
+}
+
+impl ObjectKind {
+    pub const ALL: [ObjectKind; 18] = [
+        ObjectKind::Account,
+        ObjectKind::Area,
+        ObjectKind::Appointment,
+        ObjectKind::Attendance,
+        ObjectKind::AttendanceHistory,
+        ObjectKind::Calendar,
+        ObjectKind::CalendarFeed,
+        ObjectKind::Case,
+        ObjectKind::Membership,
+        ObjectKind::Chart,
+        ObjectKind::Diagnosis,
+        ObjectKind::GroupNote,
+        ObjectKind::NoteTemplate,
+        ObjectKind::Person,
+        ObjectKind::PracticeFees,
+        ObjectKind::Series,
+        ObjectKind::Service,
+        ObjectKind::ServerFunction,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Account => "account",
+            ObjectKind::Area => "area",
+            ObjectKind::Appointment => "appointment",
+            ObjectKind::Attendance => "attendance",
+            ObjectKind::AttendanceHistory => "attendance_history",
+            ObjectKind::Calendar => "calendar",
+            ObjectKind::CalendarFeed => "calendar_feed",
+            ObjectKind::Case => "case",
+            ObjectKind::Membership => "membership",
+            ObjectKind::Chart => "chart",
+            ObjectKind::Diagnosis => "diagnosis",
+            ObjectKind::GroupNote => "group_note",
+            ObjectKind::NoteTemplate => "note_template",
+            ObjectKind::Person => "person",
+            ObjectKind::PracticeFees => "practice_fees",
+            ObjectKind::Series => "series",
+            ObjectKind::Service => "service",
+            ObjectKind::ServerFunction => "server_function",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ObjectKind> {
+        ObjectKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// What happened to which object, as one value: `Event::update(ObjectKind::Case, id)`,
+/// optionally `.detail(...)` and `.outcome(...)`. Recorded by `audit::server::record`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event<'a> {
+    pub action: Action,
+    pub kind: ObjectKind,
+    pub id: Option<i64>,
+    pub outcome: Outcome,
+    pub detail: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(action: Action, kind: ObjectKind, id: Option<i64>) -> Event<'a> {
+        Event {
+            action,
+            kind,
+            id,
+            outcome: Outcome::Success,
+            detail: std::borrow::Cow::Borrowed(""),
+        }
+    }
+
+    pub fn read(kind: ObjectKind, id: i64) -> Event<'a> {
+        Event::new(Action::Read, kind, Some(id))
+    }
+
+    pub fn create(kind: ObjectKind, id: i64) -> Event<'a> {
+        Event::new(Action::Create, kind, Some(id))
+    }
+
+    pub fn update(kind: ObjectKind, id: i64) -> Event<'a> {
+        Event::new(Action::Update, kind, Some(id))
+    }
+
+    pub fn delete(kind: ObjectKind, id: i64) -> Event<'a> {
+        Event::new(Action::Delete, kind, Some(id))
+    }
+
+    /// A refused access (outcome `denied`).
+    pub fn access(kind: ObjectKind, id: Option<i64>) -> Event<'a> {
+        Event::new(Action::Access, kind, id).outcome(Outcome::Denied)
+    }
+
+    pub fn detail(mut self, detail: impl Into<std::borrow::Cow<'a, str>>) -> Event<'a> {
+        self.detail = detail.into();
+        self
+    }
+
+    pub fn outcome(mut self, outcome: Outcome) -> Event<'a> {
+        self.outcome = outcome;
+        self
+    }
+}
+
 /// One audit entry as read back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -1,7 +1,7 @@
 //! Audit log storage. Server only. There is no update or delete here, and the database
 //! refuses both (see the migrations).
 
-use super::{Action, AuditEntry, Outcome};
+use super::{Action, AuditEntry, ObjectKind, Outcome};
 use crate::domain::{AccountId, PracticeId};
 use crate::on_conn;
 use crate::server::db::{statement_chunks, Conn, DbError};
@@ -14,7 +14,7 @@ pub struct NewEntry<'a> {
     /// Who, in words, also for actors without an account (an email that failed to sign in).
     pub actor_label: &'a str,
     pub action: Action,
-    pub object_kind: &'a str,
+    pub object_kind: ObjectKind,
     pub object_id: Option<i64>,
     pub outcome: Outcome,
     pub detail: &'a str,
@@ -41,7 +41,7 @@ pub async fn append_many(
                     .push_bind(e.actor.map(|a| a.0))
                     .push_bind(e.actor_label)
                     .push_bind(e.action.as_str())
-                    .push_bind(e.object_kind)
+                    .push_bind(e.object_kind.as_str())
                     .push_bind(e.object_id)
                     .push_bind(e.outcome.as_str())
                     .push_bind(e.detail)

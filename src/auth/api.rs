@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::domain::Area;
+use crate::{access::serve, domain::Area};
 
 /// Signs in and lands the account on its side of the product. Any session this browser
 /// already had is ended first, so every sign-in gets a new session id.
@@ -15,8 +15,8 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
     use super::server as auth;
     use crate::domain::sign_in::ThrottlePolicy;
 
-    let state = auth::state()?;
-    if let Some(previous) = auth::signed_in() {
+    let state = crate::access::state()?;
+    if let Some(previous) = crate::access::signed_in() {
         let mut pooled = state.db.acquire().await?;
         super::repo::delete_session(pooled.conn(), &previous.token_hash).await?;
     }
@@ -35,8 +35,8 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use super::server as auth;
-    let state = auth::state()?;
-    if let Some(who) = auth::signed_in() {
+    let state = crate::access::state()?;
+    if let Some(who) = crate::access::signed_in() {
         auth::sign_out(&state.db, &who).await?;
     }
     set_cookie(&auth::clear_session_cookie(state.config.cookie_secure));
@@ -47,31 +47,35 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// Who is signed in, whichever side they belong to.
 #[server(endpoint = "viewer")]
 pub async fn current_viewer() -> Result<Viewer, AppError> {
-    let state = super::server::state()?;
-    let who = super::server::signed_in().ok_or(AppError::NotSignedIn)?;
+    let state = crate::access::state()?;
+    let who = crate::access::signed_in().ok_or(AppError::NotSignedIn)?;
     Ok(viewer_of(&state, &who))
 }
 
 /// The signed-in staff member; participants are refused.
 #[server(endpoint = "staff_viewer")]
 pub async fn staff_viewer() -> Result<Viewer, AppError> {
-    let (state, who) = super::server::require(Area::Staff).await?;
-    Ok(viewer_of(&state, &who))
+    serve(Area::Staff, move |state, who| async move {
+        Ok(viewer_of(&state, &who))
+    })
+    .await
 }
 
 /// The signed-in participant; staff are refused.
 #[server(endpoint = "portal_viewer")]
 pub async fn portal_viewer() -> Result<Viewer, AppError> {
-    let (state, who) = super::server::require(Area::Portal).await?;
-    Ok(viewer_of(&state, &who))
+    serve(Area::Portal, move |state, who| async move {
+        Ok(viewer_of(&state, &who))
+    })
+    .await
 }
 
 /// Marks the session active now, for someone about to step away from a long note.
 #[server(endpoint = "extend_session")]
 pub async fn extend_session() -> Result<Viewer, AppError> {
     use crate::server::db::now_ms;
-    let state = super::server::state()?;
-    let mut who = super::server::signed_in().ok_or(AppError::NotSignedIn)?;
+    let state = crate::access::state()?;
+    let mut who = crate::access::signed_in().ok_or(AppError::NotSignedIn)?;
     let now = now_ms();
     let mut pooled = state.db.acquire().await?;
     super::repo::touch_session(pooled.conn(), &who.token_hash, now).await?;
@@ -91,7 +95,7 @@ fn set_cookie(value: &str) {
 }
 
 #[cfg(feature = "ssr")]
-fn viewer_of(state: &crate::server::state::AppState, who: &super::server::SignedIn) -> Viewer {
+fn viewer_of(state: &crate::server::state::AppState, who: &crate::access::SignedIn) -> Viewer {
     let ends = state
         .config
         .sessions

@@ -2,14 +2,14 @@
 //! Server only.
 
 use super::repo;
+use crate::access::SignedIn;
 use crate::audit::repo::{append, NewEntry};
-use crate::audit::{Action, Outcome};
+use crate::audit::{Action, Event, ObjectKind, Outcome};
 use crate::domain::sessions::{SessionPolicy, SessionStatus};
 use crate::domain::sign_in::{minutes_to_wait, normalize_email, ThrottlePolicy};
-use crate::domain::{AccountId, Area, PracticeId, Role};
+use crate::domain::{AccountId, PracticeId, Role};
 use crate::error::AppError;
 use crate::server::db::{now_ms, Db};
-use crate::server::state::AppState;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -18,22 +18,6 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "gather_session";
-
-/// Who is calling, resolved from the session cookie by the session middleware and put in
-/// the request's extensions. Holds no secret but the token's hash.
-#[derive(Clone, Debug)]
-pub struct SignedIn {
-    pub token_hash: String,
-    pub account_id: AccountId,
-    pub practice_id: PracticeId,
-    pub role: Role,
-    pub display_name: String,
-    pub email: String,
-    pub practice_name: String,
-    pub time_zone: chrono_tz::Tz,
-    pub created_at: i64,
-    pub last_seen_at: i64,
-}
 
 /// At most this many argon2 computations (19 MiB each) run at once; more wait their turn.
 /// Without a bound, a flood of sign-ins to made-up addresses could exhaust memory.
@@ -218,7 +202,7 @@ pub async fn sign_in(
             actor: Some(account_id),
             actor_label: &email,
             action: Action::SignIn,
-            object_kind: "account",
+            object_kind: ObjectKind::Account,
             object_id: Some(account_id.0),
             outcome: Outcome::Success,
             detail: role.as_str(),
@@ -238,7 +222,7 @@ fn refused_attempt<'a>(email: &'a str, outcome: Outcome, detail: &'a str) -> New
         actor: None,
         actor_label: email,
         action: Action::SignIn,
-        object_kind: "account",
+        object_kind: ObjectKind::Account,
         object_id: None,
         outcome,
         detail,
@@ -280,6 +264,7 @@ pub async fn resolve_session(
         time_zone: s.time_zone.parse().unwrap_or(chrono_tz::UTC),
         created_at: s.created_at,
         last_seen_at,
+        refused: Default::default(),
     }))
 }
 
@@ -290,49 +275,9 @@ pub async fn sign_out(db: &Db, who: &SignedIn) -> Result<(), AppError> {
     crate::audit::server::record(
         tx.conn(),
         who,
-        Action::SignOut,
-        "account",
-        Some(who.account_id.0),
-        Outcome::Success,
-        "",
+        Event::new(Action::SignOut, ObjectKind::Account, Some(who.account_id.0)),
     )
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The application state, from the server function's context.
-pub fn state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the server function context");
-        AppError::Internal
-    })
-}
-
-/// Who is calling, if anyone: what the session middleware resolved for this request.
-pub fn signed_in() -> Option<SignedIn> {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
-}
-
-/// The first line of every server function of `area`: refuses the anonymous and the
-/// other side's accounts, auditing the latter.
-pub async fn require(area: Area) -> Result<(AppState, SignedIn), AppError> {
-    let state = state()?;
-    let who = signed_in().ok_or(AppError::NotSignedIn)?;
-    if !who.role.may_enter(area) {
-        crate::audit::server::denied(
-            &state.db,
-            &who,
-            "area",
-            None,
-            match area {
-                Area::Staff => "participant tried a staff page or function",
-                Area::Portal => "staff account tried a portal page or function",
-            },
-        )
-        .await;
-        return Err(AppError::WrongArea);
-    }
-    Ok((state, who))
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::{auth::server::require, domain::Area};
+use crate::{access::serve, domain::Area};
 
 /// A day, week or month view. `view` is `day`, `week` or `month`; `day` is any day in it
 /// (today when empty); `who` is `me`, `all` or comma-separated provider ids.
@@ -22,33 +22,42 @@ pub async fn get_calendar(
     who: String,
 ) -> Result<CalendarPage, AppError> {
     use crate::domain::schedule::CalendarView;
-    let (state, caller) = require(Area::Staff).await?;
-    let view = CalendarView::parse(&view).unwrap_or(CalendarView::Week);
-    let on = if day.trim().is_empty() {
-        caller.today()
-    } else {
-        crate::domain::membership::parse_day("day", &day)
-            .map_err(|m| AppError::invalid("day", m))?
-    };
-    super::server::calendar_page(&state.db, &caller, view, on, &super::Showing::parse(&who)).await
+    serve(Area::Staff, move |state, caller| async move {
+        let view = CalendarView::parse(&view).unwrap_or(CalendarView::Week);
+        let on = if day.trim().is_empty() {
+            caller.today()
+        } else {
+            crate::domain::membership::parse_day("day", &day)
+                .map_err(|m| AppError::invalid("day", m))?
+        };
+        super::server::calendar_page(&state.db, &caller, view, on, &super::Showing::parse(&who))
+            .await
+    })
+    .await
 }
 
 #[server(endpoint = "schedulable_cases", input = Json)]
 pub async fn find_schedulable_cases(query: String) -> Result<Vec<CaseChoice>, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::schedulable_cases(&state.db, &who, &query).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::schedulable_cases(&state.db, &who, &query).await
+    })
+    .await
 }
 
 #[server(endpoint = "schedule", input = Json)]
 pub async fn schedule(draft: NewAppointment) -> Result<Scheduled, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::schedule(&state.db, &who, draft).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::schedule(&state.db, &who, draft).await
+    })
+    .await
 }
 
 #[server(endpoint = "appointment", input = Json)]
 pub async fn get_appointment(id: AppointmentId) -> Result<AppointmentDetails, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::appointment_details(&state.db, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::appointment_details(&state.db, &who, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "change_appointment", input = Json)]
@@ -57,14 +66,18 @@ pub async fn change_appointment(
     span: Span,
     change: AppointmentChange,
 ) -> Result<Scheduled, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::change_appointment(&state.db, &who, id, span, change).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::change_appointment(&state.db, &who, id, span, change).await
+    })
+    .await
 }
 
 #[server(endpoint = "end_series", input = Json)]
 pub async fn end_series(id: AppointmentId, last_day: String) -> Result<i64, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::end_series(&state.db, &who, id, &last_day).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::end_series(&state.db, &who, id, &last_day).await
+    })
+    .await
 }
 
 #[server(endpoint = "cancel_appointment", input = Json)]
@@ -73,26 +86,34 @@ pub async fn cancel_appointment(
     span: Span,
     reason: String,
 ) -> Result<i64, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::cancel_appointment(&state.db, &who, id, span, &reason).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::cancel_appointment(&state.db, &who, id, span, &reason).await
+    })
+    .await
 }
 
 #[server(endpoint = "feed_status", input = Json)]
 pub async fn get_feed_status() -> Result<FeedStatus, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::feed_status(&state.db, &who).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::feed_status(&state.db, &who).await
+    })
+    .await
 }
 
 /// Turns the caller's feed on (or gives it a new address) and returns the address once.
 #[server(endpoint = "enable_feed", input = Json)]
 pub async fn enable_feed() -> Result<FeedStatus, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    let (status, _token) = super::server::enable_feed(&state.db, &who).await?;
-    Ok(status)
+    serve(Area::Staff, move |state, who| async move {
+        let (status, _token) = super::server::enable_feed(&state.db, &who).await?;
+        Ok(status)
+    })
+    .await
 }
 
 #[server(endpoint = "revoke_feed", input = Json)]
 pub async fn revoke_feed() -> Result<FeedStatus, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::revoke_feed(&state.db, &who).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::revoke_feed(&state.db, &who).await
+    })
+    .await
 }

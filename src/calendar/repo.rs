@@ -1,7 +1,7 @@
 //! Series, appointments, their providers, frozen rosters and calendar feeds in the
 //! database. Server only.
 
-use crate::cases::repo::VISIBLE_CASE;
+use crate::access::visibility::{BindScope, VISIBLE_CASE};
 use crate::domain::schedule::{Ends, MAX_MINUTES};
 use crate::domain::{AccountId, AppointmentId, CaseId, PracticeId, Scope, SeriesId, ServiceId};
 use crate::on_conn;
@@ -47,9 +47,7 @@ pub async fn schedulable_cases(
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, CaseChoiceRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(crate::people::repo::like_pattern(query))
             .bind(limit)
             .fetch_all(&mut *c)
@@ -612,9 +610,7 @@ pub async fn events(
     let ids: Vec<i64> = providers.unwrap_or(&[]).iter().map(|a| a.0).collect();
     let mut rows = on_conn!(c.re(), |c| {
         let mut q = sqlx::query_as::<_, EventRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(from - LONGEST_MS)
             .bind(to)
             .bind(from);
@@ -640,9 +636,7 @@ pub async fn event(
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, EventRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(id.0)
             .fetch_optional(&mut *c)
             .await?
@@ -678,9 +672,7 @@ pub async fn busy(
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, BusyRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(provider.0)
             .bind(from - LONGEST_MS)
             .bind(to)

@@ -8,9 +8,9 @@ use super::{
     AppointmentChange, AppointmentDetails, CalendarEvent, CalendarPage, CaseChoice, FeedStatus,
     NewAppointment, RosterEntry, Scheduled, SeriesInfo, ServiceChoice, Showing, Span, Warning,
 };
-use crate::audit::server::{audit_refusal, record};
-use crate::audit::{Action, Outcome};
-use crate::auth::server::SignedIn;
+use crate::access::SignedIn;
+use crate::audit::server::record;
+use crate::audit::{Action, Event, ObjectKind};
 use crate::cases::repo as cases;
 use crate::cases::server::{check_providers, staff};
 use crate::domain::cases::{case_title, CaseKind};
@@ -86,23 +86,19 @@ fn video_link(text: &str) -> AppResult<Option<String>> {
     }
 }
 
-/// The case, if the caller may see it.
-async fn visible_case(c: Conn<'_>, who: &SignedIn, id: CaseId) -> AppResult<cases::CaseRow> {
-    cases::get(c, &who.scope(), id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// The appointment and its case, if the caller may see the case.
 pub(crate) async fn visible_appointment(
     c: &mut Tx,
     who: &SignedIn,
     id: AppointmentId,
 ) -> AppResult<(AppointmentRow, cases::CaseRow)> {
+    let not_found = || who.not_found(ObjectKind::Appointment, id.0);
     let row = repo::appointment(c.conn(), who.practice_id, id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let case = visible_case(c.conn(), who, CaseId(row.case_id)).await?;
+        .ok_or_else(not_found)?;
+    let case = cases::get(c.conn(), &who.scope(), CaseId(row.case_id))
+        .await?
+        .ok_or_else(not_found)?;
     Ok((row, case))
 }
 
@@ -224,14 +220,10 @@ pub async fn calendar_page(
         record(
             c.conn(),
             who,
-            Action::Read,
-            "calendar",
-            None,
-            Outcome::Success,
-            &format!(
+            Event::new(Action::Read, ObjectKind::Calendar, None).detail(format!(
                 "{} view {first} to {last}: {named} session(s)",
                 view.as_str()
-            ),
+            )),
         )
         .await?;
     }
@@ -400,11 +392,8 @@ async fn share_with(
         record(
             tx.conn(),
             who,
-            Action::Update,
-            "case",
-            Some(case.0),
-            Outcome::Success,
-            &format!("shared with account {} by scheduling", p.0),
+            Event::update(ObjectKind::Case, case.0)
+                .detail(format!("shared with account {} by scheduling", p.0)),
         )
         .await?;
     }
@@ -434,17 +423,6 @@ fn rule_sessions(
 /// Schedules a single session or a series. With warnings and no confirmation, nothing is
 /// saved and the warnings come back.
 pub async fn schedule(db: &Db, who: &SignedIn, draft: NewAppointment) -> AppResult<Scheduled> {
-    audit_refusal(
-        db,
-        who,
-        "case",
-        draft.case_id.0,
-        schedule_in(db, who, draft),
-    )
-    .await
-}
-
-async fn schedule_in(db: &Db, who: &SignedIn, draft: NewAppointment) -> AppResult<Scheduled> {
     let tz = who.time_zone;
     let first = day("day", &draft.day)?;
     let at = time("start_time", &draft.start_time)?;
@@ -455,7 +433,7 @@ async fn schedule_in(db: &Db, who: &SignedIn, draft: NewAppointment) -> AppResul
     let sessions = rule_sessions(rule.as_deref(), first, at, tz, &draft.ends)?;
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let case = visible_case(tx.conn(), who, draft.case_id).await?;
+    let case = crate::cases::server::visible_case(tx.conn(), who, draft.case_id).await?;
     let providers = check_providers(tx.conn(), who, &draft.provider_ids, &[]).await?;
     let service = check_service(tx.conn(), who, draft.service_id).await?;
     let spans: Vec<(i64, i64)> = sessions
@@ -513,17 +491,13 @@ async fn schedule_in(db: &Db, who: &SignedIn, draft: NewAppointment) -> AppResul
     record(
         tx.conn(),
         who,
-        Action::Create,
-        "appointment",
-        Some(first_id.0),
-        Outcome::Success,
-        &format!(
+        Event::create(ObjectKind::Appointment, first_id.0).detail(format!(
             "case {} ({}), {} session(s){}",
             case.id,
             case.kind().label(),
             sessions.len(),
             series.map(|s| format!(", series {s}")).unwrap_or_default()
-        ),
+        )),
     )
     .await?;
     tx.commit().await?;
@@ -573,16 +547,12 @@ pub async fn appointment_details(
     who: &SignedIn,
     id: AppointmentId,
 ) -> AppResult<AppointmentDetails> {
-    audit_refusal(db, who, "appointment", id.0, details_in(db, who, id)).await
-}
-
-async fn details_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<AppointmentDetails> {
     let tz = who.time_zone;
     let mut tx = db.begin().await?;
     let (row, case) = visible_appointment(&mut tx, who, id).await?;
     let event_row = repo::event(tx.conn(), &who.scope(), id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or_else(|| who.not_found(ObjectKind::Appointment, id.0))?;
     let providers = repo::providers_of(tx.conn(), &[row.id]).await?;
     let event = to_event(&event_row, &providers, tz);
     let names = staff(cases::care_staff(tx.conn(), &who.scope()).await?);
@@ -599,16 +569,7 @@ async fn details_in(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<App
             .map(|s| series_info(&s)),
         None => None,
     };
-    record(
-        tx.conn(),
-        who,
-        Action::Read,
-        "appointment",
-        Some(id.0),
-        Outcome::Success,
-        "",
-    )
-    .await?;
+    record(tx.conn(), who, Event::read(ObjectKind::Appointment, id.0)).await?;
     tx.commit().await?;
     Ok(AppointmentDetails {
         case_name: case.name.clone(),
@@ -671,23 +632,6 @@ pub async fn change_appointment(
     span: Span,
     change: AppointmentChange,
 ) -> AppResult<Scheduled> {
-    audit_refusal(
-        db,
-        who,
-        "appointment",
-        id.0,
-        change_in(db, who, id, span, change),
-    )
-    .await
-}
-
-async fn change_in(
-    db: &Db,
-    who: &SignedIn,
-    id: AppointmentId,
-    span: Span,
-    change: AppointmentChange,
-) -> AppResult<Scheduled> {
     let tz = who.time_zone;
     let new_day = day("day", &change.day)?;
     let at = time("start_time", &change.start_time)?;
@@ -712,7 +656,7 @@ async fn change_in(
         (_, Some(s)) => Some(
             repo::series(tx.conn(), who.practice_id, SeriesId(s))
                 .await?
-                .ok_or(AppError::NotFound)?,
+                .ok_or_else(|| who.not_found(ObjectKind::Series, s))?,
         ),
     };
     let Some(series) = series_row else {
@@ -761,11 +705,8 @@ async fn change_in(
         record(
             tx.conn(),
             who,
-            Action::Update,
-            "appointment",
-            Some(id.0),
-            Outcome::Success,
-            &format!("moved to {new_day} {}", at.format("%H:%M")),
+            Event::update(ObjectKind::Appointment, id.0)
+                .detail(format!("moved to {new_day} {}", at.format("%H:%M"))),
         )
         .await?;
         tx.commit().await?;
@@ -922,11 +863,7 @@ async fn change_in(
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "appointment",
-        Some(id.0),
-        Outcome::Success,
-        &format!(
+        Event::update(ObjectKind::Appointment, id.0).detail(format!(
             "series {} {} changed to {} {} ({count} planned sessions rewritten)",
             series.id,
             if span == Span::WholeSeries {
@@ -936,7 +873,7 @@ async fn change_in(
             },
             first_day,
             start_text
-        ),
+        )),
     )
     .await?;
     tx.commit().await?;
@@ -956,10 +893,6 @@ pub async fn end_series(
     id: AppointmentId,
     last_day: &str,
 ) -> AppResult<i64> {
-    audit_refusal(db, who, "appointment", id.0, end_in(db, who, id, last_day)).await
-}
-
-async fn end_in(db: &Db, who: &SignedIn, id: AppointmentId, last_day: &str) -> AppResult<i64> {
     let last = day("last_day", last_day)?;
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -970,7 +903,7 @@ async fn end_in(db: &Db, who: &SignedIn, id: AppointmentId, last_day: &str) -> A
         })?);
     let series = repo::series(tx.conn(), who.practice_id, series_id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or_else(|| who.not_found(ObjectKind::Series, series_id.0))?;
     let first = day("day", &series.first_day)?;
     if last < first {
         return Err(AppError::invalid(
@@ -996,11 +929,9 @@ async fn end_in(db: &Db, who: &SignedIn, id: AppointmentId, last_day: &str) -> A
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "series",
-        Some(series_id.0),
-        Outcome::Success,
-        &format!("ended after {last}; {removed} planned session(s) removed"),
+        Event::update(ObjectKind::Series, series_id.0).detail(format!(
+            "ended after {last}; {removed} planned session(s) removed"
+        )),
     )
     .await?;
     tx.commit().await?;
@@ -1010,23 +941,6 @@ async fn end_in(db: &Db, who: &SignedIn, id: AppointmentId, last_day: &str) -> A
 /// Cancels one session, this and the following ones, or a whole series, keeping them on
 /// record with the reason. Returns how many were cancelled.
 pub async fn cancel_appointment(
-    db: &Db,
-    who: &SignedIn,
-    id: AppointmentId,
-    span: Span,
-    reason: &str,
-) -> AppResult<i64> {
-    audit_refusal(
-        db,
-        who,
-        "appointment",
-        id.0,
-        cancel_in(db, who, id, span, reason),
-    )
-    .await
-}
-
-async fn cancel_in(
     db: &Db,
     who: &SignedIn,
     id: AppointmentId,
@@ -1083,11 +997,8 @@ async fn cancel_in(
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "appointment",
-        Some(id.0),
-        Outcome::Success,
-        &format!("cancelled {} session(s): {reason}", targets.len()),
+        Event::update(ObjectKind::Appointment, id.0)
+            .detail(format!("cancelled {} session(s): {reason}", targets.len())),
     )
     .await?;
     tx.commit().await?;
@@ -1126,11 +1037,7 @@ pub async fn enable_feed(db: &Db, who: &SignedIn) -> AppResult<(FeedStatus, Stri
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "calendar_feed",
-        Some(who.account_id.0),
-        Outcome::Success,
-        "turned on",
+        Event::update(ObjectKind::CalendarFeed, who.account_id.0).detail("turned on"),
     )
     .await?;
     tx.commit().await?;
@@ -1156,11 +1063,7 @@ pub async fn revoke_feed(db: &Db, who: &SignedIn) -> AppResult<FeedStatus> {
         record(
             tx.conn(),
             who,
-            Action::Update,
-            "calendar_feed",
-            Some(who.account_id.0),
-            Outcome::Success,
-            "revoked",
+            Event::update(ObjectKind::CalendarFeed, who.account_id.0).detail("revoked"),
         )
         .await?;
     }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::{auth::server::require, domain::Area};
+use crate::{access::serve, domain::Area};
 
 #[cfg(feature = "ssr")]
 fn day(field: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
@@ -20,32 +20,42 @@ fn day(field: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
 /// The contacts list: groups first, then other cases, then people.
 #[server(endpoint = "contacts", input = Json)]
 pub async fn contacts(query: String) -> Result<(Vec<CaseSummary>, Vec<PersonSummary>), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::contacts(&state.db, &who, &query).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::contacts(&state.db, &who, &query).await
+    })
+    .await
 }
 
 #[server(endpoint = "care_staff", input = Json)]
 pub async fn care_staff() -> Result<Vec<StaffMember>, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::care_staff(&state.db, &who).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::care_staff(&state.db, &who).await
+    })
+    .await
 }
 
 #[server(endpoint = "create_case", input = Json)]
 pub async fn create_case(draft: NewCase) -> Result<CaseId, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::create_case(&state.db, &who, draft).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::create_case(&state.db, &who, draft).await
+    })
+    .await
 }
 
 #[server(endpoint = "case_details", input = Json)]
 pub async fn get_case_details(id: CaseId) -> Result<CaseDetails, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::case_details(&state.db, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::case_details(&state.db, &who, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "update_case", input = Json)]
 pub async fn update_case(id: CaseId, edit: CaseEdit) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::update_case(&state.db, &who, id, edit).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::update_case(&state.db, &who, id, edit).await
+    })
+    .await
 }
 
 #[server(endpoint = "add_member", input = Json)]
@@ -54,29 +64,37 @@ pub async fn add_member(
     person: PersonId,
     joined_on: String,
 ) -> Result<Added, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    let on = day("joined_on", &joined_on)?;
-    super::server::add_member(&state.db, &who, case, person, on).await
+    serve(Area::Staff, move |state, who| async move {
+        let on = day("joined_on", &joined_on)?;
+        super::server::add_member(&state.db, &who, case, person, on).await
+    })
+    .await
 }
 
 #[server(endpoint = "end_membership", input = Json)]
 pub async fn end_membership(membership: MembershipId, left_on: String) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    let on = day("left_on", &left_on)?;
-    super::server::end_membership(&state.db, &who, membership, on).await
+    serve(Area::Staff, move |state, who| async move {
+        let on = day("left_on", &left_on)?;
+        super::server::end_membership(&state.db, &who, membership, on).await
+    })
+    .await
 }
 
 #[server(endpoint = "promote_member", input = Json)]
 pub async fn promote_member(membership: MembershipId, joined_on: String) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    let on = day("joined_on", &joined_on)?;
-    super::server::promote(&state.db, &who, membership, on).await
+    serve(Area::Staff, move |state, who| async move {
+        let on = day("joined_on", &joined_on)?;
+        super::server::promote(&state.db, &who, membership, on).await
+    })
+    .await
 }
 
 #[server(endpoint = "set_case_payer", input = Json)]
 pub async fn set_case_payer(case: CaseId, payer: Payer) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::set_case_payer(&state.db, &who, case, payer).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::set_case_payer(&state.db, &who, case, payer).await
+    })
+    .await
 }
 
 /// Sets (or, with `None`, clears) one participant's own payer.
@@ -85,8 +103,10 @@ pub async fn set_member_payer(
     membership: MembershipId,
     payer: Option<Payer>,
 ) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::set_member_payer(&state.db, &who, membership, payer).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::set_member_payer(&state.db, &who, membership, payer).await
+    })
+    .await
 }
 
 #[server(endpoint = "add_diagnosis", input = Json)]
@@ -97,13 +117,17 @@ pub async fn add_diagnosis(
     description: String,
     noted_on: String,
 ) -> Result<i64, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    let on = day("noted_on", &noted_on)?;
-    super::server::add_diagnosis(&state.db, &who, case, person, &code, &description, on).await
+    serve(Area::Staff, move |state, who| async move {
+        let on = day("noted_on", &noted_on)?;
+        super::server::add_diagnosis(&state.db, &who, case, person, &code, &description, on).await
+    })
+    .await
 }
 
 #[server(endpoint = "share_case", input = Json)]
 pub async fn share_case(case: CaseId, with: AccountId) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::share_case(&state.db, &who, case, with).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::share_case(&state.db, &who, case, with).await
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 //! Cases, providers, sharing, memberships and diagnoses in the database. Server only.
 
 use super::CaseSummary;
+use crate::access::visibility::{BindScope, VISIBLE_CASE};
 use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
 use crate::domain::{AccountId, CaseId, MembershipId, PersonId, Scope, ServiceId};
@@ -8,18 +9,11 @@ use crate::on_conn;
 use crate::server::db::{Conn, DbError};
 use chrono::NaiveDate;
 
-/// A case the scope may see, for a query aliasing cases as `c` and binding $1 practice,
-/// $2 account and $3 sees-every-case: every case for owners and admins; otherwise cases
-/// the account provides, supervises (through an associate who provides it) or was shared.
-pub const VISIBLE_CASE: &str = "(c.practice_id = $1 AND ($3
-    OR EXISTS (SELECT 1 FROM case_providers cp JOIN accounts pa ON pa.id = cp.account_id
-               WHERE cp.case_id = c.id AND (cp.account_id = $2 OR pa.supervisor_id = $2))
-    OR EXISTS (SELECT 1 FROM case_shares cs WHERE cs.case_id = c.id AND cs.account_id = $2)))";
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CaseRow {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: CaseKind,
     pub name: String,
     pub initials: Option<String>,
     pub capacity: Option<i64>,
@@ -30,7 +24,7 @@ pub struct CaseRow {
 
 impl CaseRow {
     pub fn kind(&self) -> CaseKind {
-        CaseKind::parse(&self.kind).unwrap_or(CaseKind::Individual)
+        self.kind
     }
 
     pub fn payer(&self) -> Payer {
@@ -135,9 +129,7 @@ pub async fn get(mut c: Conn<'_>, scope: &Scope, id: CaseId) -> Result<Option<Ca
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, CaseRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(id.0)
             .fetch_optional(&mut *c)
             .await?
@@ -174,9 +166,7 @@ pub async fn search(
     );
     let rows: Vec<SummaryRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(crate::people::repo::like_pattern(query))
             .bind(groups_only)
             .bind(limit)
@@ -374,9 +364,7 @@ pub async fn membership(
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, MemberRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(id.0)
             .fetch_optional(&mut *c)
             .await?

@@ -7,51 +7,33 @@ use super::{
     Added, CaseDetails, CaseEdit, CaseSummary, Diagnosis, Member, NewCase, PayerView, ServiceLabel,
     StaffMember,
 };
-use crate::audit::server::{audit_refusal, record};
-use crate::audit::{Action, Outcome};
-use crate::auth::server::SignedIn;
+use crate::access::SignedIn;
+use crate::audit::server::record;
+use crate::audit::{Event, ObjectKind};
 use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
 use crate::domain::groups::{check_capacity, has_seat, normalize_initials};
 use crate::domain::membership::{check_end, check_new_period, Ending, Period};
 use crate::domain::people::{display_name, PersonKind};
-use crate::domain::{AccountId, CaseId, MembershipId, PersonId, Role, Scope, ServiceId};
+use crate::domain::{AccountId, CaseId, MembershipId, PersonId, Role, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::people::repo as people;
 use crate::server::db::{now_ms, Conn, Db, Tx};
 use crate::services::repo as services;
 use chrono::NaiveDate;
 
-impl SignedIn {
-    pub fn scope(&self) -> Scope {
-        Scope {
-            practice_id: self.practice_id,
-            account_id: self.account_id,
-            sees_every_case: self.role.sees_every_case(),
-        }
-    }
-
-    /// Today in the practice's time zone: the date a membership change made now is on.
-    pub fn today(&self) -> NaiveDate {
-        chrono::Utc::now()
-            .with_timezone(&self.time_zone)
-            .date_naive()
-    }
-}
-
-/// The case, if the caller may see it; otherwise `NotFound`. The refusal is audited by
-/// [`audit_refusal`] once the transaction is over (on SQLite a second connection could not
-/// write while this one holds the lock).
-async fn visible_case(c: Conn<'_>, who: &SignedIn, id: CaseId) -> AppResult<CaseRow> {
+/// The case, if the caller may see it; otherwise `NotFound`, naming the case for the
+/// refusal's audit entry (written by the access boundary once the transaction is over).
+pub(crate) async fn visible_case(c: Conn<'_>, who: &SignedIn, id: CaseId) -> AppResult<CaseRow> {
     repo::get(c, &who.scope(), id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or_else(|| who.not_found(ObjectKind::Case, id.0))
 }
 
 async fn visible_membership(c: Conn<'_>, who: &SignedIn, id: MembershipId) -> AppResult<MemberRow> {
     repo::membership(c, &who.scope(), id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or_else(|| who.not_found(ObjectKind::Membership, id.0))
 }
 
 /// Audits a successful change to a case inside the change's own transaction.
@@ -59,11 +41,7 @@ async fn case_changed(tx: &mut Tx, who: &SignedIn, case: i64, detail: &str) -> A
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "case",
-        Some(case),
-        Outcome::Success,
-        detail,
+        Event::update(ObjectKind::Case, case).detail(detail),
     )
     .await?;
     Ok(())
@@ -279,15 +257,11 @@ async fn add_member_in(
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "case",
-        Some(case.id),
-        Outcome::Success,
-        &format!(
+        Event::update(ObjectKind::Case, case.id).detail(format!(
             "{} person {} from {on}",
             if waitlisted { "waitlisted" } else { "added" },
             person.0
-        ),
+        )),
     )
     .await?;
     Ok(if waitlisted {
@@ -357,11 +331,7 @@ pub async fn create_case(db: &Db, who: &SignedIn, draft: NewCase) -> AppResult<C
     record(
         tx.conn(),
         who,
-        Action::Create,
-        "case",
-        Some(id.0),
-        Outcome::Success,
-        kind.as_str(),
+        Event::create(ObjectKind::Case, id.0).detail(kind.as_str()),
     )
     .await?;
     for person in participants {
@@ -372,51 +342,71 @@ pub async fn create_case(db: &Db, who: &SignedIn, draft: NewCase) -> AppResult<C
 }
 
 pub async fn update_case(db: &Db, who: &SignedIn, id: CaseId, edit: CaseEdit) -> AppResult<()> {
-    audit_refusal(db, who, "case", id.0, async {
-        let now = now_ms();
-        let mut tx = db.begin().await?;
-        let case = visible_case(tx.conn(), who, id).await?;
-        let kind = case.kind();
-        let name = check_name(&edit.name)?;
-        let (initials, capacity) =
-            group_fields(tx.conn(), who, kind, &edit.initials, edit.capacity, Some(id)).await?;
-        let current: Vec<AccountId> = repo::staff_of_case(tx.conn(), id, false)
-            .await?
-            .iter()
-            .map(|s| AccountId(s.id))
-            .collect();
-        let providers = check_providers(tx.conn(), who, &edit.provider_ids, &current).await?;
-        let changed = providers.len() != current.len() || providers.iter().any(|p| !current.contains(p));
-        // Seeing a case (shared, supervising) is not owning it: only its providers and
-        // administrators decide who provides it.
-        if changed && !who.role.sees_every_case() && !current.contains(&who.account_id) {
-            return Err(AppError::Forbidden(
-                "Only the case's providers or an administrator can change who provides it.".into(),
-            ));
-        }
-        let default_service_id = check_default_service(
-            tx.conn(),
-            who,
-            kind,
-            edit.default_service_id,
-            case.default_service_id.map(ServiceId),
-        )
-        .await?;
-        repo::update_details(tx.conn(), id, &name, initials.as_deref(), capacity, default_service_id, now)
-            .await
-            .map_err(unique_violation)?;
-        repo::set_providers(tx.conn(), id, &providers).await?;
-        if repo::get(tx.conn(), &who.scope(), id).await?.is_none() {
-            return Err(AppError::invalid(
-                "providers",
-                "You would lose access to this case: keep yourself (or your associate) as a provider.",
-            ));
-        }
-        record(tx.conn(), who, Action::Update, "case", Some(id.0), Outcome::Success, "details").await?;
-        tx.commit().await?;
-        Ok(())
-    })
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let case = visible_case(tx.conn(), who, id).await?;
+    let kind = case.kind();
+    let name = check_name(&edit.name)?;
+    let (initials, capacity) = group_fields(
+        tx.conn(),
+        who,
+        kind,
+        &edit.initials,
+        edit.capacity,
+        Some(id),
+    )
+    .await?;
+    let current: Vec<AccountId> = repo::staff_of_case(tx.conn(), id, false)
+        .await?
+        .iter()
+        .map(|s| AccountId(s.id))
+        .collect();
+    let providers = check_providers(tx.conn(), who, &edit.provider_ids, &current).await?;
+    let changed =
+        providers.len() != current.len() || providers.iter().any(|p| !current.contains(p));
+    // Seeing a case (shared, supervising) is not owning it: only its providers and
+    // administrators decide who provides it.
+    if changed && !who.role.sees_every_case() && !current.contains(&who.account_id) {
+        return Err(who.forbidden(
+            ObjectKind::Case,
+            id.0,
+            "Only the case's providers or an administrator can change who provides it.",
+        ));
+    }
+    let default_service_id = check_default_service(
+        tx.conn(),
+        who,
+        kind,
+        edit.default_service_id,
+        case.default_service_id.map(ServiceId),
+    )
+    .await?;
+    repo::update_details(
+        tx.conn(),
+        id,
+        &name,
+        initials.as_deref(),
+        capacity,
+        default_service_id,
+        now,
+    )
     .await
+    .map_err(unique_violation)?;
+    repo::set_providers(tx.conn(), id, &providers).await?;
+    if repo::get(tx.conn(), &who.scope(), id).await?.is_none() {
+        return Err(AppError::invalid(
+            "providers",
+            "You would lose access to this case: keep yourself (or your associate) as a provider.",
+        ));
+    }
+    record(
+        tx.conn(),
+        who,
+        Event::update(ObjectKind::Case, id.0).detail("details"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub(crate) fn staff(rows: Vec<StaffRow>) -> Vec<StaffMember> {
@@ -454,10 +444,6 @@ fn payer_view(payer: Payer, contacts: &[crate::people::PersonSummary]) -> PayerV
 
 /// The case page, audited as a read of the case.
 pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<CaseDetails> {
-    audit_refusal(db, who, "case", id.0, details_of(db, who, id)).await
-}
-
-async fn details_of(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<CaseDetails> {
     let mut c = db.acquire().await?;
     let case = visible_case(c.conn(), who, id).await?;
     let kind = case.kind();
@@ -523,16 +509,7 @@ async fn details_of(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<CaseDetail
         diagnoses,
         today: who.today().to_string(),
     };
-    record(
-        c.conn(),
-        who,
-        Action::Read,
-        "case",
-        Some(id.0),
-        Outcome::Success,
-        "",
-    )
-    .await?;
+    record(c.conn(), who, Event::read(ObjectKind::Case, id.0)).await?;
     Ok(details)
 }
 
@@ -582,30 +559,23 @@ pub async fn end_membership(
     id: MembershipId,
     left_on: NaiveDate,
 ) -> AppResult<()> {
-    audit_refusal(db, who, "membership", id.0, async {
-        let now = now_ms();
-        let mut tx = db.begin().await?;
-        let m = visible_membership(tx.conn(), who, id).await?;
-        end_in(&mut tx, &m, left_on, who.today(), now).await?;
-        case_changed(
-            &mut tx,
-            who,
-            m.case_id,
-            &format!("ended membership of person {} on {left_on}", m.person_id),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let m = visible_membership(tx.conn(), who, id).await?;
+    end_in(&mut tx, &m, left_on, who.today(), now).await?;
+    case_changed(
+        &mut tx,
+        who,
+        m.case_id,
+        &format!("ended membership of person {} on {left_on}", m.person_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Moves someone off the waitlist into the group from `on`, if a seat is free.
 pub async fn promote(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) -> AppResult<()> {
-    audit_refusal(db, who, "membership", id.0, promote_in(db, who, id, on)).await
-}
-
-async fn promote_in(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) -> AppResult<()> {
     let now = now_ms();
     let mut tx = db.begin().await?;
     let m = visible_membership(tx.conn(), who, id).await?;
@@ -659,66 +629,63 @@ pub async fn set_person_groups(
     person: PersonId,
     ticked: Vec<CaseId>,
 ) -> AppResult<()> {
-    audit_refusal(db, who, "person", person.0, async {
-        let now = now_ms();
-        let today = who.today();
-        let mut tx = db.begin().await?;
-        if people::get(tx.conn(), &who.scope(), person)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::NotFound);
+    let now = now_ms();
+    let today = who.today();
+    let mut tx = db.begin().await?;
+    if people::get(tx.conn(), &who.scope(), person)
+        .await?
+        .is_none()
+    {
+        return Err(who.not_found(ObjectKind::Person, person.0));
+    }
+    // Every ticked group is checked before anything is written.
+    let mut groups = Vec::new();
+    for case_id in &ticked {
+        let case = visible_case(tx.conn(), who, *case_id).await?;
+        if !case.kind().is_group() {
+            return Err(AppError::invalid(
+                "groups",
+                "Only groups can be ticked here.",
+            ));
         }
-        // Every ticked group is checked before anything is written.
-        let mut groups = Vec::new();
-        for case_id in &ticked {
-            let case = visible_case(tx.conn(), who, *case_id).await?;
-            if !case.kind().is_group() {
-                return Err(AppError::invalid(
-                    "groups",
-                    "Only groups can be ticked here.",
-                ));
-            }
-            groups.push(case);
+        groups.push(case);
+    }
+    let memberships = people::memberships(tx.conn(), &who.scope(), person).await?;
+    let today_text = today.to_string();
+    for m in memberships
+        .iter()
+        .filter(|m| m.left_on.is_none() && m.case_kind.is_group())
+    {
+        if !ticked.contains(&m.case_id) {
+            let row = visible_membership(tx.conn(), who, m.membership_id).await?;
+            end_in(&mut tx, &row, today, today, now)
+                .await
+                .map_err(|e| match e {
+                    AppError::InvalidInput { message, .. } => {
+                        AppError::invalid("groups", format!("{}: {message}", m.case_name))
+                    }
+                    other => other,
+                })?;
+            case_changed(
+                &mut tx,
+                who,
+                m.case_id.0,
+                &format!("ended membership of person {} on {today}", person.0),
+            )
+            .await?;
         }
-        let memberships = people::memberships(tx.conn(), &who.scope(), person).await?;
-        let today_text = today.to_string();
-        for m in memberships
+    }
+    for case in groups {
+        if memberships
             .iter()
-            .filter(|m| m.left_on.is_none() && m.case_kind.is_group())
+            .any(|m| m.is_current(&today_text) && m.case_id.0 == case.id)
         {
-            if !ticked.contains(&m.case_id) {
-                let row = visible_membership(tx.conn(), who, m.membership_id).await?;
-                end_in(&mut tx, &row, today, today, now)
-                    .await
-                    .map_err(|e| match e {
-                        AppError::InvalidInput { message, .. } => {
-                            AppError::invalid("groups", format!("{}: {message}", m.case_name))
-                        }
-                        other => other,
-                    })?;
-                case_changed(
-                    &mut tx,
-                    who,
-                    m.case_id.0,
-                    &format!("ended membership of person {} on {today}", person.0),
-                )
-                .await?;
-            }
+            continue;
         }
-        for case in groups {
-            if memberships
-                .iter()
-                .any(|m| m.is_current(&today_text) && m.case_id.0 == case.id)
-            {
-                continue;
-            }
-            add_member_in(&mut tx, who, &case, person, today, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+        add_member_in(&mut tx, who, &case, person, today, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn set_case_payer(db: &Db, who: &SignedIn, case: CaseId, payer: Payer) -> AppResult<()> {
@@ -785,7 +752,7 @@ pub async fn add_diagnosis(
     let mut tx = db.begin().await?;
     let row = visible_case(tx.conn(), who, case).await?;
     if !row.kind().workflows().diagnoses {
-        return Err(AppError::NotFound);
+        return Err(who.not_found(ObjectKind::Case, case.0));
     }
     let is_member = repo::periods_of(tx.conn(), case, person)
         .await?
@@ -811,11 +778,7 @@ pub async fn add_diagnosis(
     record(
         tx.conn(),
         who,
-        Action::Create,
-        "diagnosis",
-        Some(id),
-        Outcome::Success,
-        &format!("case {}", case.0),
+        Event::create(ObjectKind::Diagnosis, id).detail(format!("case {}", case.0)),
     )
     .await?;
     tx.commit().await?;
@@ -848,10 +811,6 @@ pub async fn contacts(
 
 /// Shares a case with another provider (scheduling it on their calendar does this).
 pub async fn share_case(db: &Db, who: &SignedIn, case: CaseId, with: AccountId) -> AppResult<()> {
-    audit_refusal(db, who, "case", case.0, share_in(db, who, case, with)).await
-}
-
-async fn share_in(db: &Db, who: &SignedIn, case: CaseId, with: AccountId) -> AppResult<()> {
     let mut tx = db.begin().await?;
     visible_case(tx.conn(), who, case).await?;
     check_providers(tx.conn(), who, &[with], &[]).await?;

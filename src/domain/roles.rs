@@ -93,6 +93,13 @@ impl Role {
         matches!(self, Role::Owner | Role::Admin)
     }
 
+    /// Owners and admins run the practice itself: its service catalogue, note templates,
+    /// missed-session fees and (later) billing settings. Not the same question as
+    /// [`Role::sees_every_case`], though today the same roles answer yes to both.
+    pub fn manages_practice(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
     /// Roles that deliver care and so can be a case's provider or write chart notes.
     pub fn provides_care(self) -> bool {
         matches!(

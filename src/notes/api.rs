@@ -10,18 +10,22 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::{auth::server::require, domain::Area};
+use crate::{access::serve, domain::Area};
 
 #[server(endpoint = "note", input = Json)]
 pub async fn get_note(id: AppointmentId) -> Result<NoteScreen, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::screen(&state.db, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::screen(&state.db, &who, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "start_note", input = Json)]
 pub async fn start_note(id: AppointmentId, template: Option<TemplateId>) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::start(&state.db, &who, id, template).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::start(&state.db, &who, id, template).await
+    })
+    .await
 }
 
 /// Saves one part of the note, if nobody saved it since `base`.
@@ -32,39 +36,51 @@ pub async fn save_note(
     base: i64,
     doc: Document,
 ) -> Result<SaveOutcome, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::save(&state.db, &who, id, part, base, doc).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::save(&state.db, &who, id, part, base, doc).await
+    })
+    .await
 }
 
 #[server(endpoint = "submit_note", input = Json)]
 pub async fn submit_note(id: AppointmentId) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::submit(&state.db, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::submit(&state.db, &who, id).await
+    })
+    .await
 }
 
 /// The supervisor's decision: `comments` returns the note, none co-signs it.
 #[server(endpoint = "review_note", input = Json)]
 pub async fn review_note(id: AppointmentId, comments: Option<String>) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::review_decision(&state.db, &who, id, comments.as_deref()).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::review_decision(&state.db, &who, id, comments.as_deref()).await
+    })
+    .await
 }
 
 #[server(endpoint = "note_review", input = Json)]
 pub async fn get_review(id: AppointmentId) -> Result<Review, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::review(&state.db, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::review(&state.db, &who, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "lock_note", input = Json)]
 pub async fn lock_note(id: AppointmentId) -> Result<usize, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::lock(&state.db, &state.lock_progress, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::lock(&state.db, &state.lock_progress, &who, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "lock_progress", input = Json)]
 pub async fn get_lock_progress(id: AppointmentId) -> Result<Option<LockProgress>, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::lock_progress(&state.db, &state.lock_progress, &who, id).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::lock_progress(&state.db, &state.lock_progress, &who, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "add_addendum", input = Json)]
@@ -73,26 +89,34 @@ pub async fn add_addendum(
     person: Option<PersonId>,
     doc: Document,
 ) -> Result<(), AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::add_addendum(&state.db, &who, id, person, doc).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::add_addendum(&state.db, &who, id, person, doc).await
+    })
+    .await
 }
 
 #[server(endpoint = "chart", input = Json)]
 pub async fn get_chart(person: PersonId) -> Result<Chart, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::chart(&state.db, &who, person).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::chart(&state.db, &who, person).await
+    })
+    .await
 }
 
 #[server(endpoint = "notes_to_review", input = Json)]
 pub async fn notes_to_review() -> Result<Vec<ReviewItem>, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::waiting_for_me(&state.db, &who).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::waiting_for_me(&state.db, &who).await
+    })
+    .await
 }
 
 #[server(endpoint = "note_templates", input = Json)]
 pub async fn get_templates() -> Result<Vec<Template>, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::templates(&state.db, &who).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::templates(&state.db, &who).await
+    })
+    .await
 }
 
 /// Creates (`id` none) or changes a template; sections one per line.
@@ -104,6 +128,8 @@ pub async fn save_template(
     sections: String,
     active: bool,
 ) -> Result<Template, AppError> {
-    let (state, who) = require(Area::Staff).await?;
-    super::server::save_template(&state.db, &who, id, &name, language, &sections, active).await
+    serve(Area::Staff, move |state, who| async move {
+        super::server::save_template(&state.db, &who, id, &name, language, &sections, active).await
+    })
+    .await
 }

@@ -1125,7 +1125,7 @@ pub fn TemplatesRoute() -> impl IntoView {
             render=move |viewer: Viewer| {
                 let reload = RwSignal::new(0u32);
                 let list = Resource::new(move || reload.get(), |_| async move { get_templates().await });
-                let may_edit = viewer.role.sees_every_case();
+                let may_edit = viewer.role.manages_practice();
                 // Outlives the list's reload after a save, so "Template saved." stays.
                 let saved = RwSignal::new(false);
                 view! {

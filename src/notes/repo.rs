@@ -3,7 +3,7 @@
 //! Documents are stored as JSON. A locked note, its participant notes, chart notes and
 //! addenda are refused any change by the database's own triggers (migration 0005).
 
-use crate::cases::repo::VISIBLE_CASE;
+use crate::access::visibility::{BindScope, VISIBLE_CASE};
 use crate::domain::cases::Language;
 use crate::domain::notes::{Document, NoteStatus};
 use crate::domain::{
@@ -27,14 +27,15 @@ pub fn from_json(json: &str) -> Document {
 pub struct TemplateRow {
     pub id: i64,
     pub name: String,
-    pub language: String,
+    #[sqlx(try_from = "String")]
+    pub language: Language,
     pub sections: String,
     pub active: bool,
 }
 
 impl TemplateRow {
     pub fn language(&self) -> Language {
-        Language::parse(&self.language).unwrap_or(Language::Therapy)
+        self.language
     }
 
     pub fn sections(&self) -> Vec<String> {
@@ -153,7 +154,8 @@ pub struct NoteRow {
     pub id: i64,
     pub body: String,
     pub version: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: NoteStatus,
     pub created_by_name: String,
     pub updated_by_name: String,
     pub updated_at: i64,
@@ -169,7 +171,7 @@ pub struct NoteRow {
 
 impl NoteRow {
     pub fn status(&self) -> NoteStatus {
-        NoteStatus::parse(&self.status).unwrap_or(NoteStatus::Draft)
+        self.status
     }
 
     pub fn body(&self) -> Document {
@@ -483,9 +485,7 @@ pub async fn chart(
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(person.0)
             .fetch_all(&mut *c)
             .await?

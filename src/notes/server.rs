@@ -9,12 +9,12 @@ use super::{
     AddendumView, AttendeeNote, Chart, ChartNoteView, LockProgress, NotAttending, NotePart,
     NoteScreen, NoteState, Review, ReviewItem, SaveOutcome, Template,
 };
+use crate::access::SignedIn;
 use crate::attendance::repo as attendance;
 use crate::audit::repo::{append_many, NewEntry};
-use crate::audit::server::{audit_refusal, record};
-use crate::audit::{Action, Outcome};
+use crate::audit::server::record;
+use crate::audit::{Action, Event, ObjectKind, Outcome};
 use crate::auth::repo as accounts;
-use crate::auth::server::SignedIn;
 use crate::calendar::repo::AppointmentRow;
 use crate::calendar::server::{local, period, roster_of, visible_appointment};
 use crate::cases::repo::CaseRow;
@@ -224,47 +224,35 @@ async fn note_state(
 
 /// The note screen of a session, audited as a read.
 pub async fn screen(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<NoteScreen> {
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let (row, case) = visible_appointment(&mut tx, who, id).await?;
-        let language = case.kind().workflows().language;
-        let note = repo::note_for(tx.conn(), who.practice_id, id, false).await?;
-        let state = match &note {
-            Some(n) => Some(note_state(&mut tx, who, &row, n).await?),
-            None => None,
-        };
-        let templates = repo::templates(tx.conn(), who.practice_id)
-            .await?
-            .iter()
-            .filter(|t| t.active && t.language() == language)
-            .map(template_of)
-            .collect();
-        if let Some(n) = &note {
-            record(
-                tx.conn(),
-                who,
-                Action::Read,
-                "group_note",
-                Some(n.id),
-                Outcome::Success,
-                "",
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(NoteScreen {
-            appointment_id: id,
-            title: session_title(&case),
-            kind_label: case.kind().label().to_string(),
-            language,
-            when: session_when(who.time_zone, &row),
-            cancelled: row.status == "cancelled",
-            writes_notes: writes_notes(who),
-            note: state,
-            templates,
-        })
+    let mut tx = db.begin().await?;
+    let (row, case) = visible_appointment(&mut tx, who, id).await?;
+    let language = case.kind().workflows().language;
+    let note = repo::note_for(tx.conn(), who.practice_id, id, false).await?;
+    let state = match &note {
+        Some(n) => Some(note_state(&mut tx, who, &row, n).await?),
+        None => None,
+    };
+    let templates = repo::templates(tx.conn(), who.practice_id)
+        .await?
+        .iter()
+        .filter(|t| t.active && t.language() == language)
+        .map(template_of)
+        .collect();
+    if let Some(n) = &note {
+        record(tx.conn(), who, Event::read(ObjectKind::GroupNote, n.id)).await?;
+    }
+    tx.commit().await?;
+    Ok(NoteScreen {
+        appointment_id: id,
+        title: session_title(&case),
+        kind_label: case.kind().label().to_string(),
+        language,
+        when: session_when(who.time_zone, &row),
+        cancelled: row.status == "cancelled",
+        writes_notes: writes_notes(who),
+        note: state,
+        templates,
     })
-    .await
 }
 
 fn not_a_writer() -> AppError {
@@ -281,64 +269,57 @@ pub async fn start(
     id: AppointmentId,
     template: Option<TemplateId>,
 ) -> AppResult<()> {
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let (row, case) = visible_appointment(&mut tx, who, id).await?;
-        if !writes_notes(who) {
-            return Err(not_a_writer());
-        }
-        if row.status == "cancelled" {
-            return Err(AppError::Conflict(
-                "This session was cancelled; there is no session to write a note about.".into(),
-            ));
-        }
-        let body = match template {
-            Some(t) => {
-                let t = repo::template(tx.conn(), who.practice_id, t)
-                    .await?
-                    .filter(|t| t.active)
-                    .ok_or_else(|| {
-                        AppError::invalid("template", "Choose one of the listed templates.")
-                    })?;
-                if t.language() != case.kind().workflows().language {
-                    return Err(AppError::invalid(
-                        "template",
-                        "That template is for another kind of case; choose one of the listed templates.",
-                    ));
-                }
-                from_sections(&t.sections())
+    let mut tx = db.begin().await?;
+    let (row, case) = visible_appointment(&mut tx, who, id).await?;
+    if !writes_notes(who) {
+        return Err(not_a_writer());
+    }
+    if row.status == "cancelled" {
+        return Err(AppError::Conflict(
+            "This session was cancelled; there is no session to write a note about.".into(),
+        ));
+    }
+    let body = match template {
+        Some(t) => {
+            let t = repo::template(tx.conn(), who.practice_id, t)
+                .await?
+                .filter(|t| t.active)
+                .ok_or_else(|| {
+                    AppError::invalid("template", "Choose one of the listed templates.")
+                })?;
+            if t.language() != case.kind().workflows().language {
+                return Err(AppError::invalid(
+                    "template",
+                    "That template is for another kind of case; choose one of the listed templates.",
+                ));
             }
-            None => Document::default(),
-        };
-        let created = repo::insert_note(
+            from_sections(&t.sections())
+        }
+        None => Document::default(),
+    };
+    let created = repo::insert_note(
+        tx.conn(),
+        &NewNote {
+            practice: who.practice_id,
+            appointment: id,
+            case: CaseId(case.id),
+            template,
+            body: &body,
+            by: who.account_id,
+            at: now_ms(),
+        },
+    )
+    .await?;
+    if created {
+        record(
             tx.conn(),
-            &NewNote {
-                practice: who.practice_id,
-                appointment: id,
-                case: CaseId(case.id),
-                template,
-                body: &body,
-                by: who.account_id,
-                at: now_ms(),
-            },
+            who,
+            Event::create(ObjectKind::GroupNote, id.0).detail("started for this session"),
         )
         .await?;
-        if created {
-            record(
-                tx.conn(),
-                who,
-                Action::Create,
-                "group_note",
-                Some(id.0),
-                Outcome::Success,
-                "started for this session",
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The note of a session the caller may see, or a clear error if it was never started.
@@ -392,171 +373,152 @@ pub async fn save(
     doc: Document,
 ) -> AppResult<SaveOutcome> {
     let doc = checked(doc)?;
-    audit_refusal(db, who, "appointment", id.0, async {
-        let tz = who.time_zone;
-        let now = now_ms();
-        let mut tx = db.begin().await?;
-        // On Postgres the note's row is held until this save ends, so a lock, a status change
-        // and a save take turns, and the status read here stands. (SQLite: the write lock.)
-        let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
-        if !writes_notes(who) {
-            return Err(not_a_writer());
-        }
-        if !note.status().editable() {
-            return Err(not_editable(note.status()));
-        }
-        let note_id = NoteId(note.id);
-        let (stored, detail) = match part {
-            NotePart::Group => (
-                repo::save_group(tx.conn(), note_id, base, &doc, who.account_id, now).await?,
-                "group text".to_string(),
-            ),
-            NotePart::Participant(person) => {
-                // Attendance is only ever recorded for people on the session's roster, so
-                // an attended row is all this needs to read.
-                let stored = attendance::row(tx.conn(), id, person).await?;
-                let choice = stored.as_ref().and_then(|r| r.choice());
-                if !choice.is_some_and(|c| c.attended()) {
-                    let label = match (&stored, choice) {
-                        (Some(r), Some(c)) => describe(Some(c), r.service_code.as_deref()),
-                        _ => "attendance not recorded".into(),
-                    };
-                    return Err(AppError::invalid(
-                        "person",
-                        format!(
-                            "This participant did not attend this session ({label}), so they get no note from it."
-                        ),
-                    ));
-                }
-                (
-                    repo::save_participant(
-                        tx.conn(),
-                        note_id,
-                        person,
-                        base,
-                        &doc,
-                        who.account_id,
-                        now,
-                    )
+    let tz = who.time_zone;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    // On Postgres the note's row is held until this save ends, so a lock, a status change
+    // and a save take turns, and the status read here stands. (SQLite: the write lock.)
+    let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
+    if !writes_notes(who) {
+        return Err(not_a_writer());
+    }
+    if !note.status().editable() {
+        return Err(not_editable(note.status()));
+    }
+    let note_id = NoteId(note.id);
+    let (stored, detail) = match part {
+        NotePart::Group => (
+            repo::save_group(tx.conn(), note_id, base, &doc, who.account_id, now).await?,
+            "group text".to_string(),
+        ),
+        NotePart::Participant(person) => {
+            // Attendance is only ever recorded for people on the session's roster, so
+            // an attended row is all this needs to read.
+            let stored = attendance::row(tx.conn(), id, person).await?;
+            let choice = stored.as_ref().and_then(|r| r.choice());
+            if !choice.is_some_and(|c| c.attended()) {
+                let label = match (&stored, choice) {
+                    (Some(r), Some(c)) => describe(Some(c), r.service_code.as_deref()),
+                    _ => "attendance not recorded".into(),
+                };
+                return Err(AppError::invalid(
+                    "person",
+                    format!(
+                        "This participant did not attend this session ({label}), so they get no note from it."
+                    ),
+                ));
+            }
+            (
+                repo::save_participant(tx.conn(), note_id, person, base, &doc, who.account_id, now)
                     .await?,
-                    format!("note for person {person}"),
+                format!("note for person {person}"),
+            )
+        }
+    };
+    if stored == 0 {
+        // Someone saved first. If what they saved is what this save says (a retry of a
+        // save whose answer was lost), it is saved; otherwise both texts go back.
+        let (theirs, version, by, at) = match part {
+            NotePart::Group => {
+                let n = repo::note_for(tx.conn(), who.practice_id, id, false)
+                    .await?
+                    .ok_or_else(|| who.not_found(ObjectKind::Appointment, id.0))?;
+                (n.body(), n.version, n.updated_by_name, n.updated_at)
+            }
+            NotePart::Participant(person) => {
+                // A screen that says it had a version the server never stored.
+                let p = repo::participant_notes(tx.conn(), note_id)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.person_id == person.0)
+                    .ok_or_else(|| {
+                        AppError::Conflict(
+                            "This participant's note is not at the version your screen had. Reload to see where it stands."
+                                .into(),
+                        )
+                    })?;
+                (
+                    repo::from_json(&p.body),
+                    p.version,
+                    p.updated_by_name,
+                    p.updated_at,
                 )
             }
         };
-        if stored == 0 {
-            // Someone saved first. If what they saved is what this save says (a retry of a
-            // save whose answer was lost), it is saved; otherwise both texts go back.
-            let (theirs, version, by, at) = match part {
-                NotePart::Group => {
-                    let n = repo::note_for(tx.conn(), who.practice_id, id, false)
-                        .await?
-                        .ok_or(AppError::NotFound)?;
-                    (n.body(), n.version, n.updated_by_name, n.updated_at)
-                }
-                NotePart::Participant(person) => {
-                    // A screen that says it had a version the server never stored.
-                    let p = repo::participant_notes(tx.conn(), note_id)
-                        .await?
-                        .into_iter()
-                        .find(|p| p.person_id == person.0)
-                        .ok_or_else(|| {
-                            AppError::Conflict(
-                                "This participant's note is not at the version your screen had. Reload to see where it stands."
-                                    .into(),
-                            )
-                        })?;
-                    (
-                        repo::from_json(&p.body),
-                        p.version,
-                        p.updated_by_name,
-                        p.updated_at,
-                    )
-                }
-            };
-            tx.commit().await?;
-            return Ok(if theirs == doc {
-                SaveOutcome::Saved {
-                    version,
-                    at: local(tz, at).format("%H:%M").to_string(),
-                }
-            } else {
-                SaveOutcome::Conflict {
-                    theirs,
-                    version,
-                    by,
-                    at: local(tz, at).format("%H:%M").to_string(),
-                }
-            });
-        }
-        record(
-            tx.conn(),
-            who,
-            Action::Update,
-            "group_note",
-            Some(note.id),
-            Outcome::Success,
-            &detail,
-        )
-        .await?;
-        // Both parts start from the version the writer saw (0: a participant note not yet
-        // written) and a stored save moves them on by one.
-        let version = base + 1;
         tx.commit().await?;
-        Ok(SaveOutcome::Saved {
-            version,
-            at: local(tz, now).format("%H:%M").to_string(),
-        })
+        return Ok(if theirs == doc {
+            SaveOutcome::Saved {
+                version,
+                at: local(tz, at).format("%H:%M").to_string(),
+            }
+        } else {
+            SaveOutcome::Conflict {
+                theirs,
+                version,
+                by,
+                at: local(tz, at).format("%H:%M").to_string(),
+            }
+        });
+    }
+    record(
+        tx.conn(),
+        who,
+        Event::update(ObjectKind::GroupNote, note.id).detail(&detail),
+    )
+    .await?;
+    // Both parts start from the version the writer saw (0: a participant note not yet
+    // written) and a stored save moves them on by one.
+    let version = base + 1;
+    tx.commit().await?;
+    Ok(SaveOutcome::Saved {
+        version,
+        at: local(tz, now).format("%H:%M").to_string(),
     })
-    .await
 }
 
 /// An associate sends the note to their supervisor.
 pub async fn submit(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<()> {
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
-        if !perms_of(who, &note).submit {
-            return Err(if who.role.needs_supervisor() {
-                not_editable(note.status())
-            } else {
-                AppError::Forbidden(
-                    "Only associates send notes for review; you can sign and lock it yourself."
-                        .into(),
-                )
-            });
-        }
-        if note.body().is_blank() {
-            return Err(AppError::invalid(
-                "note",
-                "Write the group note before sending it for review.",
-            ));
-        }
-        let supervisor = accounts::account_in_practice(tx.conn(), who.practice_id, who.account_id)
-            .await?
-            .and_then(|a| a.supervisor_id)
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "supervisor",
-                    "You have no supervisor on record. Ask the practice owner to set one.",
-                )
-            })?;
-        move_status(
-            &mut tx,
-            who,
-            &note,
-            note.status(),
-            NoteStatus::InReview,
-            StatusExtra {
-                reviewer: Some(AccountId(supervisor)),
-                comments: None,
-            },
-            "sent for review",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    let mut tx = db.begin().await?;
+    let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
+    if !perms_of(who, &note).submit {
+        return Err(if who.role.needs_supervisor() {
+            not_editable(note.status())
+        } else {
+            AppError::Forbidden(
+                "Only associates send notes for review; you can sign and lock it yourself.".into(),
+            )
+        });
+    }
+    if note.body().is_blank() {
+        return Err(AppError::invalid(
+            "note",
+            "Write the group note before sending it for review.",
+        ));
+    }
+    let supervisor = accounts::account_in_practice(tx.conn(), who.practice_id, who.account_id)
+        .await?
+        .and_then(|a| a.supervisor_id)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "supervisor",
+                "You have no supervisor on record. Ask the practice owner to set one.",
+            )
+        })?;
+    move_status(
+        &mut tx,
+        who,
+        &note,
+        note.status(),
+        NoteStatus::InReview,
+        StatusExtra {
+            reviewer: Some(AccountId(supervisor)),
+            comments: None,
+        },
+        "sent for review",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Moves the note from `from` to `to` and audits it with `detail`, in the caller's
@@ -586,11 +548,7 @@ async fn move_status(
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "group_note",
-        Some(note.id),
-        Outcome::Success,
-        detail,
+        Event::update(ObjectKind::GroupNote, note.id).detail(detail),
     )
     .await?;
     Ok(())
@@ -617,42 +575,39 @@ pub async fn review_decision(
         Some(c) => Some(check_comments(c).map_err(|m| AppError::invalid("comments", m))?),
         None => None,
     };
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
-        if !perms_of(who, &note).review {
-            return Err(if note.reviewer_id == Some(who.account_id.0) {
-                AppError::Conflict("This note is not waiting for your review.".into())
-            } else {
-                not_the_reviewer()
-            });
-        }
-        let to = if comments.is_some() {
-            NoteStatus::Returned
+    let mut tx = db.begin().await?;
+    let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
+    if !perms_of(who, &note).review {
+        return Err(if note.reviewer_id == Some(who.account_id.0) {
+            AppError::Conflict("This note is not waiting for your review.".into())
         } else {
-            NoteStatus::CoSigned
-        };
-        move_status(
-            &mut tx,
-            who,
-            &note,
-            NoteStatus::InReview,
-            to,
-            StatusExtra {
-                reviewer: None,
-                comments: comments.as_deref(),
-            },
-            if comments.is_some() {
-                "returned with comments"
-            } else {
-                "co-signed"
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+            not_the_reviewer()
+        });
+    }
+    let to = if comments.is_some() {
+        NoteStatus::Returned
+    } else {
+        NoteStatus::CoSigned
+    };
+    move_status(
+        &mut tx,
+        who,
+        &note,
+        NoteStatus::InReview,
+        to,
+        StatusExtra {
+            reviewer: None,
+            comments: comments.as_deref(),
+        },
+        if comments.is_some() {
+            "returned with comments"
+        } else {
+            "co-signed"
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What the chart notes of a lock will say, from the note as it stands.
@@ -690,47 +645,40 @@ fn chart_previews(
 
 /// The review screen: each attendee's chart note as a lock would write it. Audited as a read.
 pub async fn review(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Review> {
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let (row, case, note) = existing_note(&mut tx, who, id, false).await?;
-        let people = members(&mut tx, who, &row).await?;
-        let own: HashMap<i64, repo::ParticipantNoteRow> =
-            repo::participant_notes(tx.conn(), NoteId(note.id))
-                .await?
-                .into_iter()
-                .map(|p| (p.person_id, p))
-                .collect();
-        let chart_notes = chart_previews(who, &row, &case, &note, &people, &own);
-        record(
-            tx.conn(),
-            who,
-            Action::Read,
-            "group_note",
-            Some(note.id),
-            Outcome::Success,
-            "review before lock",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Review {
-            appointment_id: id,
-            title: session_title(&case),
-            when: session_when(who.time_zone, &row),
-            status: note.status(),
-            permissions: perms_of(who, &note),
-            lock_blocked: lock_blocked(who, &note, &people),
-            not_attending: people
-                .iter()
-                .filter(|m| !m.attended)
-                .map(|m| NotAttending {
-                    name: m.name.clone(),
-                    attendance: m.label.clone(),
-                })
-                .collect(),
-            chart_notes,
-        })
+    let mut tx = db.begin().await?;
+    let (row, case, note) = existing_note(&mut tx, who, id, false).await?;
+    let people = members(&mut tx, who, &row).await?;
+    let own: HashMap<i64, repo::ParticipantNoteRow> =
+        repo::participant_notes(tx.conn(), NoteId(note.id))
+            .await?
+            .into_iter()
+            .map(|p| (p.person_id, p))
+            .collect();
+    let chart_notes = chart_previews(who, &row, &case, &note, &people, &own);
+    record(
+        tx.conn(),
+        who,
+        Event::read(ObjectKind::GroupNote, note.id).detail("review before lock"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Review {
+        appointment_id: id,
+        title: session_title(&case),
+        when: session_when(who.time_zone, &row),
+        status: note.status(),
+        permissions: perms_of(who, &note),
+        lock_blocked: lock_blocked(who, &note, &people),
+        not_attending: people
+            .iter()
+            .filter(|m| !m.attended)
+            .map(|m| NotAttending {
+                name: m.name.clone(),
+                attendance: m.label.clone(),
+            })
+            .collect(),
+        chart_notes,
     })
-    .await
 }
 
 /// Signs and locks the note: in one transaction the note is locked and every attendee gets a
@@ -738,10 +686,6 @@ pub async fn review(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Rev
 /// each audited. Progress is reported as chart notes are written; a failure anywhere leaves
 /// nothing behind. Returns how many chart notes were created.
 pub async fn lock(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> AppResult<usize> {
-    audit_refusal(db, who, "appointment", id.0, lock_now(db, board, who, id)).await
-}
-
-async fn lock_now(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> AppResult<usize> {
     let tz = who.time_zone;
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -835,7 +779,7 @@ async fn lock_now(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> 
                 actor: Some(who.account_id),
                 actor_label: &who.email,
                 action: Action::Create,
-                object_kind: "chart",
+                object_kind: ObjectKind::Chart,
                 object_id: Some(c.person.0),
                 outcome: Outcome::Success,
                 detail: d,
@@ -848,15 +792,11 @@ async fn lock_now(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> 
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "group_note",
-        Some(note.id),
-        Outcome::Success,
-        &format!(
+        Event::update(ObjectKind::GroupNote, note.id).detail(format!(
             "signed and locked into {} chart(s), {}",
             chart_notes.len(),
             when_label(tz, now)
-        ),
+        )),
     )
     .await?;
     tx.commit().await?;
@@ -871,17 +811,15 @@ pub async fn lock_progress(
     who: &SignedIn,
     id: AppointmentId,
 ) -> AppResult<Option<LockProgress>> {
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut c = db.acquire().await?;
-        let row = crate::calendar::repo::appointment(c.conn(), who.practice_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        crate::cases::repo::get(c.conn(), &who.scope(), CaseId(row.case_id))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(board.of(id))
-    })
-    .await
+    let mut c = db.acquire().await?;
+    let not_found = || who.not_found(ObjectKind::Appointment, id.0);
+    let row = crate::calendar::repo::appointment(c.conn(), who.practice_id, id)
+        .await?
+        .ok_or_else(not_found)?;
+    crate::cases::repo::get(c.conn(), &who.scope(), CaseId(row.case_id))
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(board.of(id))
 }
 
 /// Adds a dated, signed addendum to a locked note, for every attendee's chart or one's.
@@ -896,115 +834,95 @@ pub async fn add_addendum(
     if doc.is_blank() {
         return Err(AppError::invalid("addendum", "Write the addendum first."));
     }
-    audit_refusal(db, who, "appointment", id.0, async {
-        let mut tx = db.begin().await?;
-        let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
-        if !writes_notes(who) {
-            return Err(not_a_writer());
-        }
-        if note.status() != NoteStatus::Locked {
-            return Err(AppError::Conflict(
-                "Addenda are for locked notes; this one can still be edited.".into(),
+    let mut tx = db.begin().await?;
+    let (_, _, note) = existing_note(&mut tx, who, id, true).await?;
+    if !writes_notes(who) {
+        return Err(not_a_writer());
+    }
+    if note.status() != NoteStatus::Locked {
+        return Err(AppError::Conflict(
+            "Addenda are for locked notes; this one can still be edited.".into(),
+        ));
+    }
+    let charted = repo::chart_notes_of(tx.conn(), NoteId(note.id)).await?;
+    if let Some(p) = person {
+        if !charted.iter().any(|c| c.person_id == p.0) {
+            return Err(AppError::invalid(
+                "person",
+                "That person has no chart note from this session.",
             ));
         }
-        let charted = repo::chart_notes_of(tx.conn(), NoteId(note.id)).await?;
-        if let Some(p) = person {
-            if !charted.iter().any(|c| c.person_id == p.0) {
-                return Err(AppError::invalid(
-                    "person",
-                    "That person has no chart note from this session.",
-                ));
-            }
-        }
-        repo::insert_addendum(
-            tx.conn(),
-            &NewAddendum {
-                practice: who.practice_id,
-                note: NoteId(note.id),
-                person,
-                body: &doc,
-                by: who.account_id,
-                by_name: &who.display_name,
-                at: now_ms(),
-            },
-        )
-        .await?;
-        record(
-            tx.conn(),
-            who,
-            Action::Create,
-            "group_note",
-            Some(note.id),
-            Outcome::Success,
-            &match person {
-                Some(p) => format!("addendum for person {p}"),
-                None => "addendum for every attendee".into(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    }
+    repo::insert_addendum(
+        tx.conn(),
+        &NewAddendum {
+            practice: who.practice_id,
+            note: NoteId(note.id),
+            person,
+            body: &doc,
+            by: who.account_id,
+            by_name: &who.display_name,
+            at: now_ms(),
+        },
+    )
+    .await?;
+    record(
+        tx.conn(),
+        who,
+        Event::create(ObjectKind::GroupNote, note.id).detail(&match person {
+            Some(p) => format!("addendum for person {p}"),
+            None => "addendum for every attendee".into(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A participant's chart: their chart notes from cases the caller may see, newest first,
 /// each with its addenda. Audited as a read.
 pub async fn chart(db: &Db, who: &SignedIn, person: PersonId) -> AppResult<Chart> {
-    audit_refusal(db, who, "person", person.0, async {
-        let tz = who.time_zone;
-        let mut c = db.acquire().await?;
-        let p = crate::people::repo::get(c.conn(), &who.scope(), person)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let rows = repo::chart(c.conn(), &who.scope(), person).await?;
-        let mut note_ids: Vec<NoteId> = rows.iter().map(|r| NoteId(r.group_note_id)).collect();
-        note_ids.dedup();
-        let addenda = repo::addenda(c.conn(), &note_ids).await?;
-        let notes = rows
-            .iter()
-            .map(|r| ChartNoteView {
-                person_id: person,
-                person_name: p.display_name(),
-                session_title: r.session_title.clone(),
-                when: period(tz, r.session_starts_at, r.session_ends_at),
-                attendance: r.attendance.clone(),
-                service: r.service.clone(),
-                group: repo::from_json(&r.group_body),
-                own: r.own_body.as_deref().map(repo::from_json),
-                signed: Some(format!(
-                    "{}, {}",
-                    r.signed_by_name,
-                    when_label(tz, r.signed_at)
-                )),
-                cosigned: signature(tz, r.cosigned_by_name.as_ref(), r.cosigned_at),
-                addenda: addenda
-                    .iter()
-                    .filter(|a| {
-                        a.group_note_id == r.group_note_id
-                            && a.person_id.is_none_or(|x| x == person.0)
-                    })
-                    .map(|a| addendum_view(tz, a))
-                    .collect(),
-            })
-            .collect();
-        record(
-            c.conn(),
-            who,
-            Action::Read,
-            "chart",
-            Some(person.0),
-            Outcome::Success,
-            "",
-        )
-        .await?;
-        Ok(Chart {
+    let tz = who.time_zone;
+    let mut c = db.acquire().await?;
+    let p = crate::people::repo::get(c.conn(), &who.scope(), person)
+        .await?
+        .ok_or_else(|| who.not_found(ObjectKind::Person, person.0))?;
+    let rows = repo::chart(c.conn(), &who.scope(), person).await?;
+    let mut note_ids: Vec<NoteId> = rows.iter().map(|r| NoteId(r.group_note_id)).collect();
+    note_ids.dedup();
+    let addenda = repo::addenda(c.conn(), &note_ids).await?;
+    let notes = rows
+        .iter()
+        .map(|r| ChartNoteView {
             person_id: person,
-            name: p.display_name(),
-            notes,
+            person_name: p.display_name(),
+            session_title: r.session_title.clone(),
+            when: period(tz, r.session_starts_at, r.session_ends_at),
+            attendance: r.attendance.clone(),
+            service: r.service.clone(),
+            group: repo::from_json(&r.group_body),
+            own: r.own_body.as_deref().map(repo::from_json),
+            signed: Some(format!(
+                "{}, {}",
+                r.signed_by_name,
+                when_label(tz, r.signed_at)
+            )),
+            cosigned: signature(tz, r.cosigned_by_name.as_ref(), r.cosigned_at),
+            addenda: addenda
+                .iter()
+                .filter(|a| {
+                    a.group_note_id == r.group_note_id && a.person_id.is_none_or(|x| x == person.0)
+                })
+                .map(|a| addendum_view(tz, a))
+                .collect(),
         })
+        .collect();
+    record(c.conn(), who, Event::read(ObjectKind::Chart, person.0)).await?;
+    Ok(Chart {
+        person_id: person,
+        name: p.display_name(),
+        notes,
     })
-    .await
 }
 
 /// Notes waiting for the caller's review.
@@ -1042,11 +960,10 @@ pub async fn save_template(
     sections: &str,
     active: bool,
 ) -> AppResult<Template> {
-    if !who.role.sees_every_case() {
-        return Err(AppError::Forbidden(
-            "Only the practice owner or an administrator can change note templates.".into(),
-        ));
-    }
+    who.permit(
+        who.role.manages_practice(),
+        "Only the practice owner or an administrator can change note templates.",
+    )?;
     let sections =
         check_template(name, language, sections).map_err(|(f, m)| AppError::invalid(f, m))?;
     let name = name.trim();
@@ -1061,7 +978,7 @@ pub async fn save_template(
     let result = match id {
         Some(id) => match repo::update_template(tx.conn(), who.practice_id, id, &fields, now).await
         {
-            Ok(0) => return Err(AppError::NotFound),
+            Ok(0) => return Err(who.not_found(ObjectKind::NoteTemplate, id.0)),
             Ok(_) => Ok(id),
             Err(e) => Err(e),
         },
@@ -1080,11 +997,7 @@ pub async fn save_template(
     record(
         tx.conn(),
         who,
-        Action::Update,
-        "note_template",
-        Some(id.0),
-        Outcome::Success,
-        name,
+        Event::update(ObjectKind::NoteTemplate, id.0).detail(name),
     )
     .await?;
     tx.commit().await?;

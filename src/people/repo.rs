@@ -1,7 +1,7 @@
 //! People in the database. Server only.
 
 use super::{PersonMembership, PersonSummary};
-use crate::cases::repo::VISIBLE_CASE;
+use crate::access::visibility::{visible_person, BindScope, VISIBLE_CASE};
 use crate::domain::cases::CaseKind;
 use crate::domain::people::{display_name, PersonFields, PersonInput, PersonKind};
 use crate::domain::{CaseId, MembershipId, PersonId, Scope};
@@ -11,7 +11,8 @@ use crate::server::db::{Conn, DbError};
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonRow {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: PersonKind,
     pub legal_name: String,
     pub preferred_name: Option<String>,
     pub pronouns: Option<String>,
@@ -25,7 +26,7 @@ pub struct PersonRow {
 
 impl PersonRow {
     pub fn kind(&self) -> PersonKind {
-        PersonKind::parse(&self.kind).unwrap_or(PersonKind::Person)
+        self.kind
     }
 
     pub fn display_name(&self) -> String {
@@ -61,19 +62,6 @@ impl PersonRow {
 }
 
 const COLUMNS: &str = "p.id, p.kind, p.legal_name, p.preferred_name, p.pronouns, p.date_of_birth, p.email, p.phone, p.address, p.emergency_contact, p.admin_notes";
-
-/// A person the scope may see: anyone for owners and admins; for others, people they
-/// created or who belong (now or before) to a case they see, or pay for one; and every
-/// organization (sponsors are picked practice-wide and say nothing about anyone's care).
-/// Binds $1 practice, $2 account, $3 sees-every-case.
-pub fn visible_person() -> String {
-    format!(
-        "p.practice_id = $1 AND ($3 OR p.created_by = $2 OR p.kind = 'organization'
-           OR EXISTS (SELECT 1 FROM memberships m JOIN cases c ON c.id = m.case_id
-                      WHERE m.person_id = p.id AND {VISIBLE_CASE})
-           OR EXISTS (SELECT 1 FROM cases c WHERE c.payer_contact_id = p.id AND {VISIBLE_CASE}))"
-    )
-}
 
 fn search_key(fields: &PersonFields) -> String {
     format!(
@@ -154,9 +142,7 @@ pub async fn update(
     );
     let n = on_conn!(c.re(), |c| {
         sqlx::query(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(id.0)
             .bind(&f.legal_name)
             .bind(&f.preferred_name)
@@ -188,9 +174,7 @@ pub async fn get(
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, PersonRow>(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(id.0)
             .fetch_optional(&mut *c)
             .await?
@@ -215,9 +199,7 @@ pub async fn search(
     );
     let rows: Vec<PersonRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(like_pattern(query))
             .bind(limit)
             .fetch_all(&mut *c)
@@ -252,9 +234,7 @@ pub async fn memberships(
     );
     let rows: Vec<MembershipRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
-            .bind(scope.practice_id.0)
-            .bind(scope.account_id.0)
-            .bind(scope.sees_every_case)
+            .bind_scope(scope)
             .bind(person.0)
             .fetch_all(&mut *c)
             .await?

@@ -2,9 +2,9 @@
 
 use super::repo;
 use super::{GroupChoice, PersonProfile};
-use crate::audit::server::{audit_refusal, record};
-use crate::audit::{Action, Outcome};
-use crate::auth::server::SignedIn;
+use crate::access::SignedIn;
+use crate::audit::server::record;
+use crate::audit::{Event, ObjectKind};
 use crate::domain::people::PersonInput;
 use crate::domain::PersonId;
 use crate::error::{AppError, AppResult};
@@ -21,11 +21,7 @@ pub async fn create_person(db: &Db, who: &SignedIn, input: &PersonInput) -> AppR
     record(
         tx.conn(),
         who,
-        Action::Create,
-        "person",
-        Some(id.0),
-        Outcome::Success,
-        fields.kind.as_str(),
+        Event::create(ObjectKind::Person, id.0).detail(fields.kind.as_str()),
     )
     .await?;
     tx.commit().await?;
@@ -41,45 +37,29 @@ pub async fn update_person(
     id: PersonId,
     input: &PersonInput,
 ) -> AppResult<()> {
-    audit_refusal(db, who, "person", id.0, async {
-        let mut tx = db.begin().await?;
-        let existing = repo::get(tx.conn(), &who.scope(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let input = PersonInput {
-            kind: Some(existing.kind()),
-            ..input.clone()
-        };
-        let fields = input.clean(who.today()).map_err(field_error)?;
-        if !repo::update(tx.conn(), &who.scope(), id, &fields, now_ms()).await? {
-            return Err(AppError::NotFound);
-        }
-        record(
-            tx.conn(),
-            who,
-            Action::Update,
-            "person",
-            Some(id.0),
-            Outcome::Success,
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    let mut tx = db.begin().await?;
+    let existing = repo::get(tx.conn(), &who.scope(), id)
+        .await?
+        .ok_or_else(|| who.not_found(ObjectKind::Person, id.0))?;
+    let input = PersonInput {
+        kind: Some(existing.kind()),
+        ..input.clone()
+    };
+    let fields = input.clean(who.today()).map_err(field_error)?;
+    if !repo::update(tx.conn(), &who.scope(), id, &fields, now_ms()).await? {
+        return Err(who.not_found(ObjectKind::Person, id.0));
+    }
+    record(tx.conn(), who, Event::update(ObjectKind::Person, id.0)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A person's profile with every case they belong to, audited as a read.
 pub async fn profile(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonProfile> {
-    audit_refusal(db, who, "person", id.0, profile_of(db, who, id)).await
-}
-
-async fn profile_of(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonProfile> {
     let mut c = db.acquire().await?;
     let row = repo::get(c.conn(), &who.scope(), id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or_else(|| who.not_found(ObjectKind::Person, id.0))?;
     let memberships = repo::memberships(c.conn(), &who.scope(), id).await?;
     let groups_available = crate::cases::repo::search(c.conn(), &who.scope(), "", true, 500)
         .await?
@@ -91,16 +71,7 @@ async fn profile_of(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonPr
             kind: g.kind,
         })
         .collect();
-    record(
-        c.conn(),
-        who,
-        Action::Read,
-        "person",
-        Some(id.0),
-        Outcome::Success,
-        "",
-    )
-    .await?;
+    record(c.conn(), who, Event::read(ObjectKind::Person, id.0)).await?;
     Ok(PersonProfile {
         id,
         display_name: row.display_name(),

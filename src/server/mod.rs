@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod db;
+pub mod errors;
 pub mod security;
 pub mod seed;
 pub mod state;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(errors::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::session_layer,

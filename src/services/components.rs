@@ -16,7 +16,7 @@ pub fn ServicesPage() -> impl IntoView {
         <RequireArea
             area=Area::Staff
             render=|viewer: Viewer| {
-                let manages = viewer.role.sees_every_case();
+                let manages = viewer.role.manages_practice();
                 let list = Resource::new(|| (), |_| list_services(true));
                 let reload = Callback::new(move |_| list.refetch());
                 view! {

@@ -5,6 +5,8 @@ pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use crate::domain::cases::ServiceCategory;
 use crate::domain::ServiceId;

@@ -6,11 +6,11 @@
 use crate::cases_repo::{group, person, practice, service};
 use crate::on_both_engines;
 use chrono::Duration;
+use gather::access::{answer, SignedIn};
 use gather::attendance::live::{Live, Message};
 use gather::attendance::server as attendance;
 use gather::attendance::{ChangeOutcome, ChangeRequest, LiveEvent, RowState};
 use gather::audit::repo as audit;
-use gather::auth::server::SignedIn;
 use gather::calendar::server as calendar;
 use gather::calendar::{NewAppointment, Scheduled, Span};
 use gather::cases::server as cases;
@@ -174,14 +174,14 @@ async fn concurrent_changes_lose_nothing(db: Db) {
         } else {
             (&colleague, &elsewhere)
         };
-        let (db, live, who) = (db.clone(), live.clone(), who.clone());
+        let (live, who) = (live.clone(), who.clone());
         let person = people[i % people.len()];
         let choice = choices[(i * 7 + i / people.len()) % choices.len()];
         tasks.push(tokio::spawn(async move {
             // Every device starts from version 0: most of these conflict, as offline
             // phones coming back at once would.
             let request = change(person, choice, 0);
-            let out = attendance::record_changes(&db, &live, &who, id, &[request], now_ms())
+            let out = attendance::record_changes(&live, &who, id, &[request], now_ms())
                 .await
                 .expect("record");
             (person, out.into_iter().next().expect("one outcome"))
@@ -242,7 +242,6 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
 
     // Someone not on the roster: refused, with the batch's other change not written.
     let err = attendance::record_changes(
-        &db,
         &live,
         &who,
         id,
@@ -265,14 +264,14 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
     // transaction): each refused one leaves nothing, each good one is stored.
     let mut tasks = Vec::new();
     for i in 0..12usize {
-        let (db, live, who) = (db.clone(), live.clone(), who.clone());
+        let (live, who) = (live.clone(), who.clone());
         let member = people[i % people.len()];
         let mut batch = vec![change(member, Some(Choice::LateCancel), 0)];
         if i % 3 == 0 {
             batch.push(change(stranger, Some(Choice::NoShow), 0));
         }
         tasks.push(tokio::spawn(async move {
-            let result = attendance::record_changes(&db, &live, &who, id, &batch, now_ms()).await;
+            let result = attendance::record_changes(&live, &who, id, &batch, now_ms()).await;
             (i, result)
         }));
     }
@@ -317,7 +316,6 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
         .await
         .expect("end");
     let err = attendance::record_changes(
-        &db,
         &live,
         &who,
         id,
@@ -332,31 +330,39 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
     // and audited as refused.
     let q = practice(&db, "elsewhere").await;
     for outsider in [&q.provider, &p.other_provider] {
-        let err = attendance::record_changes(
+        // Answered as the server functions answer, so refusals are audited.
+        let err = answer(
             &db,
-            &live,
             outsider,
-            id,
-            &[change(people[0], Some(Choice::NoShow), 0)],
-            now_ms(),
+            attendance::record_changes(
+                &live,
+                outsider,
+                id,
+                &[change(people[0], Some(Choice::NoShow), 0)],
+                now_ms(),
+            ),
         )
         .await
         .expect_err("outsider");
         assert_eq!(err, AppError::NotFound);
         assert_eq!(
-            attendance::sheet(&db, outsider, id)
+            answer(&db, outsider, attendance::sheet(&db, outsider, id))
                 .await
                 .expect_err("sheet"),
             AppError::NotFound
         );
         assert_eq!(
-            attendance::set_confirmation(
+            answer(
                 &db,
-                &live,
                 outsider,
-                id,
-                people[0],
-                Confirmation::Confirmed
+                attendance::set_confirmation(
+                    &db,
+                    &live,
+                    outsider,
+                    id,
+                    people[0],
+                    Confirmation::Confirmed
+                )
             )
             .await
             .expect_err("confirmation"),
@@ -385,7 +391,6 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
     .expect("member");
     let session = schedule_on(&db, &who, workshop, who.today()).await;
     let err = attendance::record_changes(
-        &db,
         &live,
         &who,
         session,
@@ -407,7 +412,6 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
         .await
         .expect("cancel");
     let err = attendance::record_changes(
-        &db,
         &live,
         &who,
         cancelled,
@@ -420,7 +424,6 @@ async fn attendance_stays_on_the_roster_and_in_the_practice(db: Db) {
 
     // Once attendance is recorded the roster is kept: someone joining later is not on it.
     attendance::record_changes(
-        &db,
         &live,
         &who,
         id,
@@ -470,9 +473,9 @@ async fn charges_history_and_conflicts(db: Db) {
     assert_eq!((fees.no_show_cents, fees.late_cancel_cents), (4_000, 2_500));
 
     let record = |who: &SignedIn, c: ChangeRequest| {
-        let (db, live, who) = (db.clone(), live.clone(), who.clone());
+        let (live, who) = (live.clone(), who.clone());
         async move {
-            attendance::record_changes(&db, &live, &who, id, &[c], now_ms())
+            attendance::record_changes(&live, &who, id, &[c], now_ms())
                 .await
                 .expect("record")
                 .remove(0)
@@ -554,7 +557,7 @@ async fn charges_history_and_conflicts(db: Db) {
         rows(&db, &who, id).await[&ana].version,
     );
     queued.made_at = now_ms() - 3 * 60_000 - slow_clock;
-    attendance::record_changes(&db, &live, &who, id, &[queued], now_ms() - slow_clock)
+    attendance::record_changes(&live, &who, id, &[queued], now_ms() - slow_clock)
         .await
         .expect("queued");
     let h = attendance::history(&db, &who, id, ana)
@@ -588,7 +591,7 @@ async fn marking_a_large_session_reaches_every_screen(db: Db) {
             ..change(*p, Some(Choice::Attended(default)), 0)
         })
         .collect();
-    let out = attendance::record_changes(&db, &live, &who, id, &all, now_ms())
+    let out = attendance::record_changes(&live, &who, id, &all, now_ms())
         .await
         .expect("mark all");
     assert_eq!(out.len(), 200);
@@ -689,7 +692,6 @@ async fn postgres_changes_reach_another_server_process() {
     // ...then a change made in this process arrives through the other one.
     let live = Live::start(&db);
     attendance::record_changes(
-        &db,
         &live,
         &who,
         id,

@@ -3,9 +3,9 @@
 
 use crate::on_both_engines;
 use chrono::{Duration, NaiveDate};
+use gather::access::{answer, SignedIn};
 use gather::audit::repo as audit;
 use gather::auth::repo::{self as accounts, NewAccount};
-use gather::auth::server::SignedIn;
 use gather::cases::repo as cases_repo;
 use gather::cases::server as cases;
 use gather::cases::{Added, NewCase};
@@ -62,6 +62,7 @@ async fn staff(
         time_zone: chrono_tz::America::Chicago,
         created_at: now_ms(),
         last_seen_at: now_ms(),
+        refused: Default::default(),
     }
 }
 
@@ -320,11 +321,15 @@ async fn providers_see_only_their_cases(db: Db) {
         "nor its client"
     );
     assert_eq!(
-        cases::case_details(&db, other, mine).await.err(),
+        answer(&db, other, cases::case_details(&db, other, mine))
+            .await
+            .err(),
         Some(AppError::NotFound)
     );
     assert_eq!(
-        people::profile(&db, other, client).await.err(),
+        answer(&db, other, people::profile(&db, other, client))
+            .await
+            .err(),
         Some(AppError::NotFound)
     );
     let mut c = db.acquire().await.expect("conn");

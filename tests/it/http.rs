@@ -15,7 +15,7 @@ use gather::server::seed::{seed_demo_if_empty, DEMO_PASSWORD};
 use gather::server::state::AppState;
 use tower::ServiceExt;
 
-fn app(db: &Db) -> axum::Router {
+pub(crate) fn app(db: &Db) -> axum::Router {
     let config = Config::from_parts("", &NoEnv).expect("default config");
     gather::server::router(AppState::new(config, db.clone()))
 }
@@ -27,18 +27,18 @@ impl gather::server::config::Env for NoEnv {
     }
 }
 
-async fn send(app: &axum::Router, req: Request<Body>) -> Response<Body> {
+pub(crate) async fn send(app: &axum::Router, req: Request<Body>) -> Response<Body> {
     app.clone().oneshot(req).await.expect("infallible router")
 }
 
-async fn body_text(res: Response<Body>) -> String {
+pub(crate) async fn body_text(res: Response<Body>) -> String {
     let bytes = axum::body::to_bytes(res.into_body(), 4 * 1024 * 1024)
         .await
         .expect("body");
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-fn post(path: &str, cookie: Option<&str>, form: &str) -> Request<Body> {
+pub(crate) fn post(path: &str, cookie: Option<&str>, form: &str) -> Request<Body> {
     let mut b = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json");
@@ -58,7 +58,7 @@ fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
 }
 
 /// Signs in through the server function and returns the `name=value` cookie it set.
-async fn sign_in(app: &axum::Router, email: &str) -> String {
+pub(crate) async fn sign_in(app: &axum::Router, email: &str) -> String {
     let form = format!(
         "email={}&password={}",
         email.replace('@', "%40"),
@@ -76,7 +76,7 @@ async fn sign_in(app: &axum::Router, email: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_string()
 }
 
-async fn seeded(db: &Db) {
+pub(crate) async fn seeded(db: &Db) {
     seed_demo_if_empty(db, "America/New_York")
         .await
         .expect("seed");

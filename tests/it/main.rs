@@ -6,6 +6,7 @@ mod common;
 mod attendance_repo;
 mod audit_repo;
 mod auth_repo;
+mod boundary;
 mod calendar_repo;
 mod cases_repo;
 mod http;

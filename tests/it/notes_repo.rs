@@ -8,11 +8,11 @@ use crate::attendance_repo::{schedule_on, session_with};
 use crate::cases_repo::{group, person, practice, service, Practice};
 use crate::on_both_engines;
 use chrono::Duration;
+use gather::access::SignedIn;
 use gather::attendance::live::Live;
 use gather::attendance::server as attendance;
 use gather::attendance::ChangeRequest;
 use gather::audit::repo as audit;
-use gather::auth::server::SignedIn;
 use gather::cases::server as cases;
 use gather::cases::NewCase;
 use gather::domain::attendance::Choice;
@@ -49,13 +49,7 @@ fn rich(text: &str) -> Document {
     }
 }
 
-async fn mark(
-    db: &Db,
-    live: &Live,
-    who: &SignedIn,
-    id: AppointmentId,
-    marks: &[(PersonId, Choice)],
-) {
+async fn mark(live: &Live, who: &SignedIn, id: AppointmentId, marks: &[(PersonId, Choice)]) {
     let changes: Vec<ChangeRequest> = marks
         .iter()
         .map(|(p, c)| ChangeRequest {
@@ -66,7 +60,7 @@ async fn mark(
             fill_only: false,
         })
         .collect();
-    attendance::record_changes(db, live, who, id, &changes, now_ms())
+    attendance::record_changes(live, who, id, &changes, now_ms())
         .await
         .expect("attendance");
 }
@@ -85,7 +79,7 @@ async fn written_note(
     let live = Live::start(db);
     let marks: Vec<(PersonId, Choice)> =
         people.iter().map(|p| (*p, Choice::Attended(svc))).collect();
-    mark(db, &live, who, id, &marks).await;
+    mark(&live, who, id, &marks).await;
     notes::start(db, who, id, None).await.expect("start");
     let out = notes::save(db, who, id, NotePart::Group, 1, rich("for everyone")).await;
     assert!(
@@ -147,7 +141,6 @@ async fn only_attendees_get_chart_notes(db: Db) {
         "{early:?}"
     );
     mark(
-        &db,
         &live,
         who,
         id,
@@ -480,7 +473,7 @@ async fn an_associates_note_is_cosigned_before_it_locks(db: Db) {
         .expect("member");
     let id = schedule_on(&db, &p.owner, case, p.owner.today()).await;
     let live = Live::start(&db);
-    mark(&db, &live, &p.owner, id, &[(a, Choice::Attended(svc))]).await;
+    mark(&live, &p.owner, id, &[(a, Choice::Attended(svc))]).await;
     let me = &p.associate;
     notes::start(&db, me, id, None).await.expect("start");
     notes::save(&db, me, id, NotePart::Group, 1, rich("draft"))

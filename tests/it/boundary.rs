@@ -1,0 +1,525 @@
+//! The server-function boundary, through the real router: every refusal of an object is in
+//! the audit log naming that object, and every error answers with the HTTP status its
+//! `AppError` names.
+
+use crate::on_both_engines;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use gather::audit::repo as audit;
+use gather::calendar::{AppointmentChange, NewAppointment, Span};
+use gather::cases::CaseEdit;
+use gather::domain::billing::Payer;
+use gather::domain::notes::Document;
+use gather::domain::people::PersonInput;
+use gather::domain::schedule::{Ends, Repeat};
+use gather::domain::{AccountId, PracticeId, Scope};
+use gather::error::AppError;
+use gather::on_conn;
+use gather::server::db::Db;
+use serde_json::{json, Value};
+
+use crate::http::{app, body_text, post, seeded, send, sign_in};
+
+fn post_json(path: &str, cookie: Option<&str>, body: &Value) -> Request<Body> {
+    let mut b = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(body.to_string())).expect("request")
+}
+
+async fn account(db: &Db, email: &str) -> (PracticeId, AccountId) {
+    let mut c = db.acquire().await.expect("conn");
+    let a = gather::auth::repo::account_by_email(c.conn(), email)
+        .await
+        .expect("account")
+        .expect("demo account");
+    (PracticeId(a.practice_id), AccountId(a.id))
+}
+
+/// One object of each kind that Dr. Lee's cases hold and Dr. Raman may not see.
+struct Hidden {
+    case: i64,
+    person: i64,
+    membership: i64,
+    appointment: i64,
+}
+
+async fn hidden_from_raman(db: &Db) -> Hidden {
+    let (practice, lee) = account(db, "provider@riverside.example").await;
+    let (_, raman) = account(db, "provider2@riverside.example").await;
+    let scope = |account_id| Scope {
+        practice_id: practice,
+        account_id,
+        sees_every_case: false,
+    };
+    let mut c = db.acquire().await.expect("conn");
+    let lees = gather::cases::repo::search(c.conn(), &scope(lee), "", false, 200)
+        .await
+        .expect("lee's cases");
+    let ramans = gather::cases::repo::search(c.conn(), &scope(raman), "", false, 200)
+        .await
+        .expect("raman's cases");
+    // A case with members and sessions, which Dr. Raman may not see.
+    let mut found = None;
+    for case in lees.iter().filter(|c| ramans.iter().all(|r| r.id != c.id)) {
+        let row: Option<(i64, i64, i64)> = on_conn!(c.conn(), |c| {
+            sqlx::query_as(
+                "SELECT m.id, m.person_id, a.id FROM memberships m
+                   JOIN appointments a ON a.case_id = m.case_id
+                  WHERE m.case_id = $1 AND m.status = 'active' ORDER BY a.starts_at LIMIT 1",
+            )
+            .bind(case.id.0)
+            .fetch_optional(&mut *c)
+            .await
+            .expect("members and sessions")
+        });
+        if let Some((membership, person, appointment)) = row {
+            found = Some(Hidden {
+                case: case.id.0,
+                person,
+                membership,
+                appointment,
+            });
+            break;
+        }
+    }
+    found.expect("the demo practice has a case of Dr. Lee's with members and sessions that Dr. Raman does not see")
+}
+
+async fn denied_entries(
+    db: &Db,
+    practice: PracticeId,
+    actor: AccountId,
+) -> Vec<(String, Option<i64>)> {
+    let mut c = db.acquire().await.expect("conn");
+    audit::recent_for_practice(c.conn(), practice, 500)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.outcome == "denied" && e.actor_account_id == Some(actor.0))
+        .map(|e| (e.object_kind, e.object_id))
+        .collect()
+}
+
+async fn every_refusal_of_an_object_is_audited(db: Db) {
+    seeded(&db).await;
+    let app = app(&db);
+    let h = hidden_from_raman(&db).await;
+    let (practice, raman) = account(&db, "provider2@riverside.example").await;
+    let cookie = sign_in(&app, "provider2@riverside.example").await;
+    let owner = sign_in(&app, "owner@riverside.example").await;
+    let (_, owner_id) = account(&db, "owner@riverside.example").await;
+
+    let edit = CaseEdit {
+        name: "Renamed".into(),
+        initials: String::new(),
+        capacity: None,
+        provider_ids: vec![raman],
+        default_service_id: None,
+    };
+    let draft = NewAppointment {
+        case_id: gather::domain::CaseId(h.case),
+        day: "2030-01-08".into(),
+        start_time: "10:00".into(),
+        minutes: 50,
+        service_id: None,
+        location: String::new(),
+        video_link: String::new(),
+        provider_ids: vec![raman],
+        repeat: Repeat::Never,
+        ends: Ends::After(1),
+        confirmed: true,
+    };
+    let change = AppointmentChange {
+        day: "2030-01-09".into(),
+        start_time: "11:00".into(),
+        minutes: 50,
+        location: String::new(),
+        video_link: String::new(),
+        confirmed: true,
+    };
+    let person_input = PersonInput {
+        legal_name: "Changed Name".into(),
+        ..PersonInput::default()
+    };
+    let doc = Document::paragraph("text");
+    let change_request = json!([{
+        "person_id": h.person, "choice": null, "base_version": 0, "made_at": 0, "fill_only": false
+    }]);
+    let (a, c, p, m) = (h.appointment, h.case, h.person, h.membership);
+
+    // (endpoint, arguments, the object the refusal must name)
+    let table: Vec<(&str, Value, &str, i64)> = vec![
+        ("attendance", json!({"id": a}), "appointment", a),
+        (
+            "record_attendance",
+            json!({"id": a, "changes": change_request, "sent_at": 0}),
+            "appointment",
+            a,
+        ),
+        (
+            "set_confirmation",
+            json!({"id": a, "person": p, "confirmation": "confirmed"}),
+            "appointment",
+            a,
+        ),
+        (
+            "attendance_history",
+            json!({"id": a, "person": p}),
+            "appointment",
+            a,
+        ),
+        ("schedule", json!({"draft": draft}), "case", c),
+        ("appointment", json!({"id": a}), "appointment", a),
+        (
+            "change_appointment",
+            json!({"id": a, "span": Span::ThisSession, "change": change}),
+            "appointment",
+            a,
+        ),
+        (
+            "end_series",
+            json!({"id": a, "last_day": "2030-01-01"}),
+            "appointment",
+            a,
+        ),
+        (
+            "cancel_appointment",
+            json!({"id": a, "span": Span::ThisSession, "reason": "ill"}),
+            "appointment",
+            a,
+        ),
+        ("case_details", json!({"id": c}), "case", c),
+        ("update_case", json!({"id": c, "edit": edit}), "case", c),
+        (
+            "add_member",
+            json!({"case": c, "person": p, "joined_on": "2030-01-01"}),
+            "case",
+            c,
+        ),
+        (
+            "end_membership",
+            json!({"membership": m, "left_on": "2030-01-01"}),
+            "membership",
+            m,
+        ),
+        (
+            "promote_member",
+            json!({"membership": m, "joined_on": "2030-01-01"}),
+            "membership",
+            m,
+        ),
+        (
+            "set_case_payer",
+            json!({"case": c, "payer": Payer::SelfPay}),
+            "case",
+            c,
+        ),
+        (
+            "set_member_payer",
+            json!({"membership": m, "payer": null}),
+            "membership",
+            m,
+        ),
+        (
+            "add_diagnosis",
+            json!({"case": c, "person": p, "code": "F41.1", "description": "Anxiety", "noted_on": "2030-01-01"}),
+            "case",
+            c,
+        ),
+        ("share_case", json!({"case": c, "with": raman}), "case", c),
+        ("note", json!({"id": a}), "appointment", a),
+        (
+            "start_note",
+            json!({"id": a, "template": null}),
+            "appointment",
+            a,
+        ),
+        (
+            "save_note",
+            json!({"id": a, "part": "Group", "base": 0, "doc": doc}),
+            "appointment",
+            a,
+        ),
+        ("submit_note", json!({"id": a}), "appointment", a),
+        (
+            "review_note",
+            json!({"id": a, "comments": null}),
+            "appointment",
+            a,
+        ),
+        ("note_review", json!({"id": a}), "appointment", a),
+        ("lock_note", json!({"id": a}), "appointment", a),
+        ("lock_progress", json!({"id": a}), "appointment", a),
+        (
+            "add_addendum",
+            json!({"id": a, "person": null, "doc": doc}),
+            "appointment",
+            a,
+        ),
+        ("chart", json!({"person": p}), "person", p),
+        ("person_profile", json!({"id": p}), "person", p),
+        (
+            "update_person",
+            json!({"id": p, "input": person_input}),
+            "person",
+            p,
+        ),
+        (
+            "set_person_groups",
+            json!({"person": p, "groups": []}),
+            "person",
+            p,
+        ),
+    ];
+    for (endpoint, args, kind, id) in &table {
+        let before = denied_entries(&db, practice, raman).await.len();
+        let res = send(
+            &app,
+            post_json(&format!("/api/{endpoint}"), Some(&cookie), args),
+        )
+        .await;
+        let status = res.status();
+        let text = body_text(res).await;
+        let err: AppError = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{endpoint}: not an AppError ({e}): {text}"));
+        assert_eq!(err, AppError::NotFound, "{endpoint}: {text}");
+        assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}");
+        let entries = denied_entries(&db, practice, raman).await;
+        assert_eq!(
+            entries.len(),
+            before + 1,
+            "{endpoint}: one refusal, one entry"
+        );
+        assert!(
+            entries.contains(&(kind.to_string(), Some(*id))),
+            "{endpoint}: the entry names {kind} {id}: {entries:?}"
+        );
+    }
+
+    // Practice-wide objects that do not exist are refused and audited the same way, naming
+    // what was asked for; a role that may not manage them is refused with a 403, also audited.
+    let missing = 987_654_i64;
+    let before = denied_entries(&db, practice, owner_id).await.len();
+    for (endpoint, args) in [
+        ("retire_service", json!({"id": missing})),
+        ("reactivate_service", json!({"id": missing})),
+    ] {
+        let res = send(
+            &app,
+            post_json(&format!("/api/{endpoint}"), Some(&owner), &args),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{endpoint}");
+    }
+    let entries = denied_entries(&db, practice, owner_id).await;
+    assert_eq!(entries.len(), before + 2);
+    assert!(entries
+        .iter()
+        .take(2)
+        .all(|e| *e == ("service".to_string(), Some(missing))));
+
+    let before = denied_entries(&db, practice, raman).await.len();
+    let res = send(
+        &app,
+        post_json(
+            "/api/retire_service",
+            Some(&cookie),
+            &json!({"id": missing}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(denied_entries(&db, practice, raman).await.len(), before + 1);
+}
+
+async fn errors_carry_their_http_status(db: Db) {
+    seeded(&db).await;
+    let app = app(&db);
+    let provider = sign_in(&app, "provider@riverside.example").await;
+    let participant = sign_in(&app, "participant@riverside.example").await;
+
+    let status_and_error = |res: axum::response::Response| async move {
+        let status = res.status();
+        let text = body_text(res).await;
+        let err: AppError =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"));
+        (status, err)
+    };
+
+    // Not signed in: 401.
+    let (status, err) = status_and_error(
+        send(
+            &app,
+            post_json("/api/case_details", None, &json!({"id": 1})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, err),
+        (StatusCode::UNAUTHORIZED, AppError::NotSignedIn)
+    );
+    // The other side's account: 403.
+    let (status, err) = status_and_error(
+        send(
+            &app,
+            post_json("/api/case_details", Some(&participant), &json!({"id": 1})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, err), (StatusCode::FORBIDDEN, AppError::WrongArea));
+    // Nothing there: 404.
+    let (status, err) = status_and_error(
+        send(
+            &app,
+            post_json(
+                "/api/case_details",
+                Some(&provider),
+                &json!({"id": 987_654}),
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, err), (StatusCode::NOT_FOUND, AppError::NotFound));
+    // Malformed input: 422, a field error, and none of the decoder's words.
+    let (status, err) = status_and_error(
+        send(
+            &app,
+            post_json("/api/case_details", Some(&provider), &json!({"id": "zz"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::InvalidInput { field, message } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(field, "form");
+    assert!(!message.contains("invalid type"), "{message}");
+    let (status, err) = status_and_error(
+        send(
+            &app,
+            post_json("/api/case_details", Some(&provider), &json!({})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        matches!(err, AppError::InvalidInput { ref field, .. } if field == "id"),
+        "{err:?}"
+    );
+    // Invalid values: 422 naming the field.
+    let (status, err) = status_and_error(
+        send(
+            &app,
+            post_json(
+                "/api/save_missed_fees",
+                Some(&sign_in(&app, "owner@riverside.example").await),
+                &json!({"no_show": "lots", "late_cancel": "1"}),
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        matches!(err, AppError::InvalidInput { ref field, .. } if field == "no_show_fee"),
+        "{err:?}"
+    );
+    // A permission the role lacks: 403.
+    let (status, err) = status_and_error(
+        send(
+            &app,
+            post_json(
+                "/api/save_missed_fees",
+                Some(&provider),
+                &json!({"no_show": "1", "late_cancel": "1"}),
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
+    // A wrong password: 401.
+    let res = send(
+        &app,
+        Request::post("/api/sign_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from("email=owner%40riverside.example&password=wrong"))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // Success is still 200.
+    let res = send(&app, post("/api/staff_viewer", Some(&provider), "")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// A stored kind that names no kind (a corrupt or newer row) fails the read loudly, as a
+/// logged internal error, instead of quietly becoming another kind: a corrupt case kind
+/// read as "individual" would gain the clinical workflow.
+async fn a_corrupt_row_fails_loudly(db: Db) {
+    seeded(&db).await;
+    let app = app(&db);
+    let owner = sign_in(&app, "owner@riverside.example").await;
+    let (practice, owner_id) = account(&db, "owner@riverside.example").await;
+    let scope = Scope {
+        practice_id: practice,
+        account_id: owner_id,
+        sees_every_case: true,
+    };
+    let mut c = db.acquire().await.expect("conn");
+    let case = gather::cases::repo::search(c.conn(), &scope, "", false, 1)
+        .await
+        .expect("cases")[0]
+        .id;
+    // The schema's CHECK refuses such a value, so the test steps around it on each engine.
+    on_conn!(c.conn(), |c| {
+        match db.engine() {
+            gather::server::db::Engine::Sqlite => {
+                sqlx::query("PRAGMA ignore_check_constraints = ON")
+                    .execute(&mut *c)
+                    .await
+                    .expect("pragma");
+            }
+            gather::server::db::Engine::Postgres => {
+                sqlx::query("ALTER TABLE cases DROP CONSTRAINT cases_kind_check")
+                    .execute(&mut *c)
+                    .await
+                    .expect("drop check");
+            }
+        }
+        sqlx::query("UPDATE cases SET kind = 'mystery' WHERE id = $1")
+            .bind(case.0)
+            .execute(&mut *c)
+            .await
+            .expect("corrupt the kind");
+    });
+    drop(c);
+    let read =
+        gather::cases::repo::get(db.acquire().await.expect("conn").conn(), &scope, case).await;
+    assert!(read.is_err(), "the corrupt row is refused: {read:?}");
+    let res = send(
+        &app,
+        post_json("/api/case_details", Some(&owner), &json!({"id": case.0})),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let err: AppError = serde_json::from_str(&body_text(res).await).expect("error json");
+    assert_eq!(err, AppError::Internal);
+}
+
+on_both_engines!(
+    a_corrupt_row_fails_loudly,
+    every_refusal_of_an_object_is_audited,
+    errors_carry_their_http_status,
+);
