@@ -3,8 +3,10 @@ import { createGroup, hydrated, signIn, unique } from "./helpers";
 
 /** A Tuesday on the first week of a month a year or more ahead, different for every run, so
  * runs in parallel (desktop and phone) never book the same hour. */
-function firstTuesday(): Date {
-  const months = 12 + Math.floor(Math.random() * 36);
+// A random month 1 to 4 years ahead: even offsets for desktop, odd for the phone, so the
+// two projects' runs (sharing one server) never schedule into each other's slots.
+function firstTuesday(phone: boolean): Date {
+  const months = 12 + 2 * Math.floor(Math.random() * 18) + (phone ? 1 : 0);
   const d = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + months, 1));
   while (d.getUTCDay() !== 2) d.setUTCDate(d.getUTCDate() + 1);
   return d;
@@ -45,7 +47,7 @@ test.describe("calendar", () => {
     const group = `Sunrise Skills ${tag}`;
     await signIn(page, "provider@riverside.example");
     await createGroup(page, "Therapy group", group, initials);
-    const first = firstTuesday();
+    const first = firstTuesday(isPhone(page));
     const day = iso(first);
 
     // Phones schedule from the day view's time grid; desktops from the week grid.
@@ -114,7 +116,7 @@ test.describe("calendar", () => {
     const group = `Evening Circle ${tag}`;
     await signIn(page, "provider@riverside.example");
     await createGroup(page, "Therapy group", group, initials);
-    const day = iso(firstTuesday(), 1);
+    const day = iso(firstTuesday(isPhone(page)), 1);
 
     // Dr. Raman's calendar beside mine.
     await openCalendar(page, "day", day);
@@ -146,7 +148,7 @@ test.describe("calendar", () => {
 
   test("bad input gets a clear message and nothing is scheduled", async ({ page }) => {
     await signIn(page, "provider@riverside.example");
-    const day = iso(firstTuesday(), 3);
+    const day = iso(firstTuesday(isPhone(page)), 3);
     await openCalendar(page, "day", day);
     await page.getByTestId("new-appointment").click();
     const dialog = page.getByTestId("schedule-dialog");
