@@ -1,7 +1,7 @@
 //! Attendance in the database. Server only.
 
-use crate::domain::attendance::{Choice, Confirmation, MissedSessionFees};
-use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId};
+use crate::domain::attendance::{Choice, Confirmation, HistoryOutcome, MissedSessionFees};
+use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId, UnknownValue};
 use crate::on_conn;
 use crate::server::db::{statement_chunks, Conn, DbError};
 
@@ -42,12 +42,11 @@ pub async fn set_missed_fees(
 }
 
 /// A participant's stored attendance, with the names the screen shows.
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
+#[derive(Clone, Debug, Default)]
 pub struct AttendanceRow {
     pub person_id: i64,
-    pub confirmation: String,
-    pub choice: Option<String>,
-    pub service_id: Option<i64>,
+    pub confirmation: Confirmation,
+    pub choice: Option<Choice>,
     pub service_code: Option<String>,
     pub charge_cents: i64,
     pub version: i64,
@@ -55,16 +54,52 @@ pub struct AttendanceRow {
     pub changed_at: i64,
 }
 
-impl AttendanceRow {
-    pub fn choice(&self) -> Option<Choice> {
-        self.choice
-            .as_deref()
-            .and_then(|c| Choice::from_parts(c, self.service_id))
-    }
+/// The row as the columns hold it: a choice is a code and, for "attended", a service.
+#[derive(sqlx::FromRow)]
+struct StoredAttendance {
+    person_id: i64,
+    #[sqlx(try_from = "String")]
+    confirmation: Confirmation,
+    choice: Option<String>,
+    service_id: Option<i64>,
+    service_code: Option<String>,
+    charge_cents: i64,
+    version: i64,
+    changed_by_name: Option<String>,
+    changed_at: i64,
+}
 
-    pub fn confirmation(&self) -> Confirmation {
-        Confirmation::parse(&self.confirmation).unwrap_or_default()
+impl TryFrom<StoredAttendance> for AttendanceRow {
+    type Error = UnknownValue;
+
+    /// A code and service that name no choice is a corrupt row: it fails loudly rather than
+    /// reading as "not recorded" (and being charged or charted as such).
+    fn try_from(r: StoredAttendance) -> Result<AttendanceRow, UnknownValue> {
+        let choice = match r.choice {
+            None => None,
+            Some(code) => Some(Choice::from_parts(&code, r.service_id).ok_or(UnknownValue {
+                of: "attendance choice",
+                value: format!("{code} (service {:?})", r.service_id),
+            })?),
+        };
+        Ok(AttendanceRow {
+            person_id: r.person_id,
+            confirmation: r.confirmation,
+            choice,
+            service_code: r.service_code,
+            charge_cents: r.charge_cents,
+            version: r.version,
+            changed_by_name: r.changed_by_name,
+            changed_at: r.changed_at,
+        })
     }
+}
+
+fn typed(rows: Vec<StoredAttendance>) -> Result<Vec<AttendanceRow>, DbError> {
+    Ok(rows
+        .into_iter()
+        .map(AttendanceRow::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 const ROW_COLUMNS: &str =
@@ -80,12 +115,13 @@ pub async fn rows(
 ) -> Result<Vec<AttendanceRow>, DbError> {
     let sql =
         format!("SELECT {ROW_COLUMNS} FROM attendance t {ROW_JOINS} WHERE t.appointment_id = $1");
-    Ok(on_conn!(c.re(), |c| {
+    let rows: Vec<StoredAttendance> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
             .bind(appointment.0)
             .fetch_all(&mut *c)
             .await?
-    }))
+    });
+    typed(rows)
 }
 
 /// One participant's stored row, if any.
@@ -98,13 +134,14 @@ pub async fn row(
         "SELECT {ROW_COLUMNS} FROM attendance t {ROW_JOINS}
          WHERE t.appointment_id = $1 AND t.person_id = $2"
     );
-    Ok(on_conn!(c.re(), |c| {
+    let row: Option<StoredAttendance> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
             .bind(appointment.0)
             .bind(person.0)
             .fetch_optional(&mut *c)
             .await?
-    }))
+    });
+    Ok(row.map(AttendanceRow::try_from).transpose()?)
 }
 
 /// What is stored for those of `people` on a frozen roster, a default row (version 0) for
@@ -126,7 +163,7 @@ pub async fn on_roster(
          WHERE r.appointment_id = $1 AND "
     );
     let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
-    Ok(match c {
+    let rows: Vec<StoredAttendance> = match c {
         Conn::Sqlite(c) => {
             let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
             sqlx::query_as(&format!(
@@ -144,7 +181,8 @@ pub async fn on_roster(
                 .fetch_all(&mut *c)
                 .await?
         }
-    })
+    };
+    typed(rows)
 }
 
 pub async fn set_confirmation(
@@ -194,7 +232,8 @@ pub struct HistoryRow {
     pub to_service_id: Option<i64>,
     pub to_code: Option<String>,
     pub charge_cents: i64,
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: HistoryOutcome,
     pub changed_by_name: String,
     pub made_at: i64,
     pub recorded_at: i64,
@@ -306,11 +345,14 @@ pub async fn add_history(mut c: Conn<'_>, lines: &[NewHistory]) -> Result<(), Db
                     .push_bind(h.to.map(|c| c.code()))
                     .push_bind(h.to.and_then(|c| c.service()).map(|s| s.0))
                     .push_bind(h.charge_cents)
-                    .push_bind(if h.superseded {
-                        "superseded"
-                    } else {
-                        "applied"
-                    })
+                    .push_bind(
+                        if h.superseded {
+                            HistoryOutcome::Superseded
+                        } else {
+                            HistoryOutcome::Applied
+                        }
+                        .as_str(),
+                    )
                     .push_bind(h.version)
                     .push_bind(h.by.0)
                     .push_bind(h.made_at)

@@ -14,10 +14,11 @@ use crate::audit::{Event, ObjectKind};
 use crate::calendar::repo as calendar;
 use crate::calendar::server::{local, period, roster_of, visible_appointment};
 use crate::domain::attendance::{
-    check_missed_fee, choice_menu, describe, offers_service, Choice, Confirmation,
+    check_missed_fee, choice_menu, describe, offers_service, Choice, Confirmation, HistoryOutcome,
     MissedSessionFees, ServiceOption,
 };
 use crate::domain::cases::case_title;
+use crate::domain::schedule::AppointmentStatus;
 use crate::domain::services::{format_money, parse_money};
 use crate::domain::{AppointmentId, PersonId, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -27,10 +28,10 @@ use chrono_tz::Tz;
 use std::collections::HashMap;
 
 pub(super) fn state_of(row: &AttendanceRow, tz: Tz) -> RowState {
-    let choice = row.choice();
+    let choice = row.choice;
     RowState {
         person_id: PersonId(row.person_id),
-        confirmation: row.confirmation(),
+        confirmation: row.confirmation,
         choice,
         label: describe(choice, row.service_code.as_deref()),
         charge_cents: row.charge_cents,
@@ -44,7 +45,6 @@ pub(super) fn state_of(row: &AttendanceRow, tz: Tz) -> RowState {
 pub(super) fn blank(person: PersonId) -> AttendanceRow {
     AttendanceRow {
         person_id: person.0,
-        confirmation: Confirmation::NotConfirmed.as_str().into(),
         ..AttendanceRow::default()
     }
 }
@@ -122,7 +122,7 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
         title: case_title(case.initials.as_deref(), &case.name),
         kind_label: case.kind().label().to_string(),
         when: period(tz, row.starts_at, row.ends_at),
-        cancelled: row.status == "cancelled",
+        cancelled: row.status == AppointmentStatus::Cancelled,
         default_label: default_service
             .and_then(|d| options.iter().find(|o| o.id == d))
             .map(|o| o.label.clone()),
@@ -253,7 +253,7 @@ pub async fn history(
                 from: describe(from, h.from_code.as_deref()),
                 to: describe(to, h.to_code.as_deref()),
                 charge_cents: h.charge_cents,
-                superseded: h.outcome == "superseded",
+                superseded: h.outcome == HistoryOutcome::Superseded,
                 // Sent more than a minute after it was made: it waited on the device.
                 queued: h.recorded_at - h.made_at > 60_000,
             }

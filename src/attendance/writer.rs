@@ -24,6 +24,7 @@ use crate::domain::attendance::{
     charge, describe, made_at_on_server, offers_service, resolve, MissedSessionFees, Proposed,
     Resolution, Stored,
 };
+use crate::domain::schedule::AppointmentStatus;
 use crate::domain::services::format_money;
 use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -161,7 +162,7 @@ impl Batch {
         let id = job.id;
         self.check_session(tx, who, id).await?;
         let session = self.sessions.get_mut(&id).ok_or(AppError::Internal)?;
-        if session.appointment.status == "cancelled" {
+        if session.appointment.status == AppointmentStatus::Cancelled {
             return Err(AppError::Conflict(
                 "This session was cancelled, so attendance can't be recorded for it.".into(),
             ));
@@ -225,7 +226,7 @@ impl Batch {
                 .get_mut(&change.person_id)
                 .ok_or_else(not_on_roster)?;
             let stored = Stored {
-                choice: current.choice(),
+                choice: current.choice,
                 version: current.version,
                 changed_at: current.changed_at,
             };
@@ -285,8 +286,7 @@ impl Batch {
                     outcome
                 }
                 Resolution::Apply => {
-                    current.choice = change.choice.map(|c| c.code().to_string());
-                    current.service_id = service.map(|s| s.0);
+                    current.choice = change.choice;
                     current.service_code = code;
                     current.charge_cents = cents;
                     current.version += 1;
@@ -422,7 +422,7 @@ impl Batch {
                         practice,
                         appointment: *id,
                         person: *person,
-                        choice: row.choice(),
+                        choice: row.choice,
                         charge_cents: row.charge_cents,
                         version: row.version,
                         by,

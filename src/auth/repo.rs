@@ -12,16 +12,11 @@ pub struct AccountRecord {
     pub practice_id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub supervisor_id: Option<i64>,
     pub password_hash: String,
     pub active: bool,
-}
-
-impl AccountRecord {
-    pub fn role(&self) -> Option<Role> {
-        Role::parse(&self.role)
-    }
 }
 
 pub struct NewAccount<'a> {
@@ -43,7 +38,8 @@ pub struct SessionRecord {
     pub last_seen_at: i64,
     pub display_name: String,
     pub email: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub active: bool,
     pub practice_name: String,
     pub time_zone: String,

@@ -164,10 +164,8 @@ pub async fn sign_in(
             false
         }
     };
-    let role = account.as_ref().and_then(|a| a.role());
-
     let mut tx = db.begin().await?;
-    let (Some(account), Some(role), true) = (&account, role, verified) else {
+    let (Some(account), true) = (&account, verified) else {
         // Counted under the record's lock, so parallel guesses each count.
         repo::lock_failure_record(tx.conn(), &email, now).await?;
         let fresh = repo::failure_record(tx.conn(), &email).await?;
@@ -205,13 +203,16 @@ pub async fn sign_in(
             object_kind: ObjectKind::Account,
             object_id: Some(account_id.0),
             outcome: Outcome::Success,
-            detail: role.as_str(),
+            detail: account.role.as_str(),
         },
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(NewSession { token, role })
+    Ok(NewSession {
+        token,
+        role: account.role,
+    })
 }
 
 /// The audit entry for a sign-in that did not happen. It names no practice or account:
@@ -242,9 +243,8 @@ pub async fn resolve_session(
     let Some(s) = repo::session_by_token_hash(pooled.conn(), &token_hash).await? else {
         return Ok(None);
     };
-    let role = Role::parse(&s.role);
     let status = policy.status(s.created_at, s.last_seen_at, now);
-    let (Some(role), true, SessionStatus::Active) = (role, s.active, status) else {
+    let (true, SessionStatus::Active) = (s.active, status) else {
         repo::delete_session(pooled.conn(), &token_hash).await?;
         return Ok(None);
     };
@@ -257,7 +257,7 @@ pub async fn resolve_session(
         token_hash,
         account_id: AccountId(s.account_id),
         practice_id: PracticeId(s.practice_id),
-        role,
+        role: s.role,
         display_name: s.display_name,
         email: s.email,
         practice_name: s.practice_name,

@@ -5,6 +5,7 @@
 
 use super::repo;
 use crate::domain::cases::CaseKind;
+use crate::domain::schedule::AppointmentStatus;
 use crate::domain::PracticeId;
 use crate::server::db::{now_ms, Db, DbError};
 use crate::server::state::AppState;
@@ -19,9 +20,9 @@ const PAST_MS: i64 = 60 * 24 * 3_600_000;
 const AHEAD_MS: i64 = 400 * 24 * 3_600_000;
 
 /// What a feed event is called: never a name.
-pub fn feed_summary(kind: &str, initials: Option<&str>) -> String {
-    match (CaseKind::parse(kind).map(CaseKind::is_group), initials) {
-        (Some(true), Some(initials)) => initials.to_string(),
+pub fn feed_summary(kind: CaseKind, initials: Option<&str>) -> String {
+    match (kind.is_group(), initials) {
+        (true, Some(initials)) => initials.to_string(),
         _ => "Appointment".to_string(),
     }
 }
@@ -50,13 +51,13 @@ fn render(practice: PracticeId, rows: &[repo::FeedRow]) -> String {
         let mut event = Event::new();
         event
             .uid(&format!("appointment-{}-{}@gather", practice.0, r.id))
-            .summary(&feed_summary(&r.kind, r.initials.as_deref()))
+            .summary(&feed_summary(r.kind, r.initials.as_deref()))
             .starts(utc(r.starts_at))
             .ends(utc(r.ends_at))
             .timestamp(utc(r.updated_at))
             // Calendar apps replace an event when its sequence grows; updated_at only grows.
             .sequence((r.updated_at / 1000).rem_euclid(i64::from(u32::MAX)) as u32)
-            .status(if r.status == "cancelled" {
+            .status(if r.status == AppointmentStatus::Cancelled {
                 EventStatus::Cancelled
             } else {
                 EventStatus::Confirmed

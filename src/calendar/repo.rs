@@ -2,7 +2,8 @@
 //! database. Server only.
 
 use crate::access::visibility::{BindScope, VISIBLE_CASE};
-use crate::domain::schedule::{Ends, MAX_MINUTES};
+use crate::domain::cases::CaseKind;
+use crate::domain::schedule::{AppointmentStatus, Ends, MAX_MINUTES};
 use crate::domain::{AccountId, AppointmentId, CaseId, PracticeId, Scope, SeriesId, ServiceId};
 use crate::on_conn;
 use crate::server::db::{Conn, DbError};
@@ -21,7 +22,8 @@ const EXPECTED: &str = "(CASE WHEN a.roster_frozen
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CaseChoiceRow {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: CaseKind,
     pub name: String,
     pub initials: Option<String>,
     pub default_service_id: Option<i64>,
@@ -42,8 +44,9 @@ pub async fn schedulable_cases(
          WHERE {VISIBLE_CASE} AND (c.search_name LIKE $4 ESCAPE '\\'
             OR EXISTS (SELECT 1 FROM memberships m JOIN people p ON p.id = m.person_id
                        WHERE m.case_id = c.id AND m.left_on IS NULL AND p.search_name LIKE $4 ESCAPE '\\'))
-         ORDER BY (CASE WHEN c.kind IN ('therapy_group','workshop','consultation_group') THEN 0 ELSE 1 END), c.search_name, c.id
-         LIMIT $5"
+         ORDER BY (CASE WHEN c.kind IN ({}) THEN 0 ELSE 1 END), c.search_name, c.id
+         LIMIT $5",
+        crate::cases::repo::group_kinds()
     );
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, CaseChoiceRow>(&sql)
@@ -284,7 +287,8 @@ pub struct AppointmentRow {
     pub service_id: Option<i64>,
     pub location: Option<String>,
     pub video_link: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AppointmentStatus,
     pub cancel_reason: Option<String>,
     pub detached: bool,
     pub roster_frozen: bool,
@@ -556,8 +560,10 @@ pub struct EventRow {
     pub series_id: Option<i64>,
     pub starts_at: i64,
     pub ends_at: i64,
-    pub status: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub status: AppointmentStatus,
+    #[sqlx(try_from = "String")]
+    pub kind: CaseKind,
     pub name: String,
     pub initials: Option<String>,
     pub capacity: Option<i64>,
@@ -751,8 +757,10 @@ pub struct FeedRow {
     pub id: i64,
     pub starts_at: i64,
     pub ends_at: i64,
-    pub status: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub status: AppointmentStatus,
+    #[sqlx(try_from = "String")]
+    pub kind: CaseKind,
     pub initials: Option<String>,
     pub updated_at: i64,
 }

@@ -14,10 +14,12 @@ use crate::audit::{Action, Event, ObjectKind};
 use crate::cases::repo as cases;
 use crate::cases::server::{check_providers, staff};
 use crate::domain::cases::{case_title, CaseKind};
+use crate::domain::membership::MembershipStatus;
 use crate::domain::people::display_name;
 use crate::domain::schedule::{
     check_ends, check_minutes, describe, full_rule, on_roster, parse_time,
-    roster_follows_membership, rule_for, seats_left, split_ends, CalendarView, Ends, Repeat,
+    roster_follows_membership, rule_for, seats_left, split_ends, AppointmentStatus, CalendarView,
+    Ends, Repeat,
 };
 use crate::domain::{AccountId, AppointmentId, CaseId, PersonId, SeriesId, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -106,8 +108,10 @@ fn event_title(row: &EventRow) -> (Option<CaseKind>, String) {
     if !row.visible {
         return (None, "Busy".into());
     }
-    let kind = CaseKind::parse(&row.kind);
-    (kind, case_title(row.initials.as_deref(), &row.name))
+    (
+        Some(row.kind),
+        case_title(row.initials.as_deref(), &row.name),
+    )
 }
 
 fn to_event(row: &EventRow, providers: &[(i64, i64)], tz: Tz) -> CalendarEvent {
@@ -136,7 +140,7 @@ fn to_event(row: &EventRow, providers: &[(i64, i64)], tz: Tz) -> CalendarEvent {
             .filter(|(a, _)| *a == row.id)
             .map(|(_, p)| AccountId(*p))
             .collect(),
-        cancelled: row.status == "cancelled",
+        cancelled: row.status == AppointmentStatus::Cancelled,
         in_series: row.series_id.is_some(),
         expected: row.visible.then_some(row.expected),
         seats_left: if row.visible {
@@ -259,13 +263,10 @@ pub async fn schedulable_cases(db: &Db, who: &SignedIn, query: &str) -> AppResul
     let rows = repo::schedulable_cases(c.conn(), &who.scope(), query.trim(), 12).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let Some(kind) = CaseKind::parse(&r.kind) else {
-            continue;
-        };
         let (usual, _) = repo::case_staff(c.conn(), CaseId(r.id)).await?;
         out.push(CaseChoice {
             id: CaseId(r.id),
-            kind,
+            kind: r.kind,
             name: r.name,
             initials: r.initials,
             default_service_id: r.default_service_id.map(ServiceId),
@@ -530,8 +531,14 @@ pub(crate) async fn roster_of(
             .await?
             .into_iter()
             .filter(|m| {
-                m.period()
-                    .is_some_and(|p| on_roster(m.status == "active", p.joined_on, p.left_on, on))
+                m.period().is_some_and(|p| {
+                    on_roster(
+                        m.status == MembershipStatus::Active,
+                        p.joined_on,
+                        p.left_on,
+                        on,
+                    )
+                })
             })
             .map(|m| RosterEntry {
                 person_id: PersonId(m.person_id),
@@ -641,7 +648,7 @@ pub async fn change_appointment(
     let now = now_ms();
     let mut tx = db.begin().await?;
     let (row, case) = visible_appointment(&mut tx, who, id).await?;
-    if row.status == "cancelled" {
+    if row.status == AppointmentStatus::Cancelled {
         return Err(AppError::Conflict(
             "This session was cancelled; schedule a new one instead.".into(),
         ));
@@ -758,7 +765,12 @@ pub async fn change_appointment(
     let existing = repo::series_appointments(tx.conn(), series_id, split_at).await?;
     let replaceable: Vec<&AppointmentRow> = existing
         .iter()
-        .filter(|a| a.status == "scheduled" && !a.detached && !a.roster_frozen && a.starts_at > now)
+        .filter(|a| {
+            a.status == AppointmentStatus::Scheduled
+                && !a.detached
+                && !a.roster_frozen
+                && a.starts_at > now
+        })
         .collect();
     let kept: Vec<String> = existing
         .iter()
@@ -965,7 +977,7 @@ pub async fn cancel_appointment(
     let (row, _) = visible_appointment(&mut tx, who, id).await?;
     let targets: Vec<i64> = match (span, row.series_id) {
         (Span::ThisSession, _) | (_, None) => {
-            if row.status == "cancelled" {
+            if row.status == AppointmentStatus::Cancelled {
                 return Err(AppError::Conflict(
                     "This session is already cancelled.".into(),
                 ));
@@ -985,7 +997,7 @@ pub async fn cancel_appointment(
                 .await?
                 .into_iter()
                 .filter(|a| {
-                    a.status == "scheduled"
+                    a.status == AppointmentStatus::Scheduled
                         && !a.roster_frozen
                         && (a.starts_at > now || a.id == row.id)
                 })

@@ -4,9 +4,12 @@ use super::CaseSummary;
 use crate::access::visibility::{BindScope, VISIBLE_CASE};
 use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
-use crate::domain::{AccountId, CaseId, MembershipId, PersonId, Scope, ServiceId};
+use crate::domain::membership::MembershipStatus;
+use crate::domain::{
+    AccountId, CaseId, MembershipId, PersonId, Role, Scope, ServiceId, UnknownValue,
+};
 use crate::on_conn;
-use crate::server::db::{Conn, DbError};
+use crate::server::db::{sql_list, Conn, DbError};
 use chrono::NaiveDate;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -27,9 +30,17 @@ impl CaseRow {
         self.kind
     }
 
-    pub fn payer(&self) -> Payer {
-        Payer::from_parts(&self.payer_kind, self.payer_contact_id).unwrap_or(Payer::SelfPay)
+    /// Who pays. A kind and contact that name no payer is a corrupt row, never self-pay.
+    pub fn payer(&self) -> Result<Payer, UnknownValue> {
+        stored_payer(&self.payer_kind, self.payer_contact_id)
     }
+}
+
+fn stored_payer(kind: &str, contact: Option<i64>) -> Result<Payer, UnknownValue> {
+    Payer::from_parts(kind, contact).ok_or_else(|| UnknownValue {
+        of: "payer",
+        value: format!("{kind} (contact {contact:?})"),
+    })
 }
 
 pub struct CaseFields<'a> {
@@ -139,11 +150,22 @@ pub async fn get(mut c: Conn<'_>, scope: &Scope, id: CaseId) -> Result<Option<Ca
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: CaseKind,
     name: String,
     initials: Option<String>,
     capacity: Option<i64>,
     current_members: i64,
+}
+
+/// The kinds that are groups, as a SQL list (`CaseKind::is_group` decides).
+pub(crate) fn group_kinds() -> String {
+    sql_list(
+        CaseKind::ALL
+            .into_iter()
+            .filter(|k| k.is_group())
+            .map(CaseKind::as_str),
+    )
 }
 
 /// Cases the scope may see whose name or initials contain `query`: groups first, then by
@@ -160,9 +182,10 @@ pub async fn search(
             (SELECT COUNT(*) FROM memberships m WHERE m.case_id = c.id AND m.left_on IS NULL AND m.status = 'active') AS current_members
          FROM cases c
          WHERE {VISIBLE_CASE} AND c.search_name LIKE $4 ESCAPE '\\'
-           AND ($5 = FALSE OR c.kind IN ('therapy_group','workshop','consultation_group'))
-         ORDER BY (CASE WHEN c.kind IN ('therapy_group','workshop','consultation_group') THEN 0 ELSE 1 END), c.search_name, c.id
-         LIMIT $6"
+           AND ($5 = FALSE OR c.kind IN ({groups}))
+         ORDER BY (CASE WHEN c.kind IN ({groups}) THEN 0 ELSE 1 END), c.search_name, c.id
+         LIMIT $6",
+        groups = group_kinds(),
     );
     let rows: Vec<SummaryRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
@@ -175,15 +198,13 @@ pub async fn search(
     });
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(CaseSummary {
-                id: CaseId(r.id),
-                kind: CaseKind::parse(&r.kind)?,
-                name: r.name,
-                initials: r.initials,
-                current_members: r.current_members,
-                capacity: r.capacity,
-            })
+        .map(|r| CaseSummary {
+            id: CaseId(r.id),
+            kind: r.kind,
+            name: r.name,
+            initials: r.initials,
+            current_members: r.current_members,
+            capacity: r.capacity,
         })
         .collect())
 }
@@ -256,7 +277,8 @@ pub async fn share(
 pub struct StaffRow {
     pub id: i64,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
 }
 
 /// Providers of a case (`shares = false`) or accounts it was shared with (`true`).
@@ -289,7 +311,8 @@ pub struct MemberRow {
     pub person_id: i64,
     pub legal_name: String,
     pub preferred_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MembershipStatus,
     pub joined_on: String,
     pub left_on: Option<String>,
     pub payer_kind: Option<String>,
@@ -307,10 +330,11 @@ impl MemberRow {
         })
     }
 
-    pub fn payer_override(&self) -> Option<Payer> {
+    pub fn payer_override(&self) -> Result<Option<Payer>, UnknownValue> {
         self.payer_kind
             .as_deref()
-            .and_then(|k| Payer::from_parts(k, self.payer_contact_id))
+            .map(|k| stored_payer(k, self.payer_contact_id))
+            .transpose()
     }
 }
 
@@ -422,7 +446,14 @@ pub async fn insert_membership(
         .bind(scope.practice_id.0)
         .bind(case.0)
         .bind(person.0)
-        .bind(if waitlisted { "waitlisted" } else { "active" })
+        .bind(
+            if waitlisted {
+                MembershipStatus::Waitlisted
+            } else {
+                MembershipStatus::Active
+            }
+            .as_str(),
+        )
         .bind(joined_on.to_string())
         .bind(now)
         .fetch_one(&mut *c)
@@ -602,14 +633,21 @@ pub async fn insert_diagnosis(
 
 /// Staff accounts of the practice who can provide care, for the provider picker.
 pub async fn care_staff(mut c: Conn<'_>, scope: &Scope) -> Result<Vec<StaffRow>, DbError> {
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as::<_, StaffRow>(
-            "SELECT id, display_name, role FROM accounts
-             WHERE practice_id = $1 AND active = TRUE AND role IN ('owner','provider','associate','supervisor')
-             ORDER BY display_name",
+    let sql = format!(
+        "SELECT id, display_name, role FROM accounts
+         WHERE practice_id = $1 AND active = TRUE AND role IN ({})
+         ORDER BY display_name",
+        sql_list(
+            Role::ALL
+                .into_iter()
+                .filter(|r| r.provides_care())
+                .map(Role::as_str)
         )
-        .bind(scope.practice_id.0)
-        .fetch_all(&mut *c)
-        .await?
+    );
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as::<_, StaffRow>(&sql)
+            .bind(scope.practice_id.0)
+            .fetch_all(&mut *c)
+            .await?
     }))
 }

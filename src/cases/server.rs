@@ -13,12 +13,12 @@ use crate::audit::{Event, ObjectKind};
 use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
 use crate::domain::groups::{check_capacity, has_seat, normalize_initials};
-use crate::domain::membership::{check_end, check_new_period, Ending, Period};
+use crate::domain::membership::{check_end, check_new_period, Ending, MembershipStatus, Period};
 use crate::domain::people::{display_name, PersonKind};
-use crate::domain::{AccountId, CaseId, MembershipId, PersonId, Role, ServiceId};
+use crate::domain::{AccountId, CaseId, MembershipId, PersonId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::people::repo as people;
-use crate::server::db::{now_ms, Conn, Db, Tx};
+use crate::server::db::{now_ms, Conn, Db, DbError, Tx};
 use crate::services::repo as services;
 use chrono::NaiveDate;
 
@@ -414,10 +414,7 @@ pub(crate) fn staff(rows: Vec<StaffRow>) -> Vec<StaffMember> {
         .map(|r| StaffMember {
             id: AccountId(r.id),
             name: r.display_name,
-            role_label: Role::parse(&r.role)
-                .map(Role::label)
-                .unwrap_or("")
-                .to_string(),
+            role_label: r.role.label().to_string(),
         })
         .collect()
 }
@@ -449,11 +446,18 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
     let kind = case.kind();
     let workflows = kind.workflows();
     let members = repo::members(c.conn(), id).await?;
-    let mut contact_ids: Vec<i64> = members
+    let overrides: Vec<Option<Payer>> = members
         .iter()
-        .filter_map(|m| m.payer_override().and_then(Payer::contact_id))
+        .map(|m| m.payer_override())
+        .collect::<Result<_, _>>()
+        .map_err(DbError::from)?;
+    let payer = case.payer().map_err(DbError::from)?;
+    let mut contact_ids: Vec<i64> = overrides
+        .iter()
+        .flatten()
+        .filter_map(|p| p.contact_id())
         .collect();
-    contact_ids.extend(case.payer().contact_id());
+    contact_ids.extend(payer.contact_id());
     let names = repo::payer_contacts(c.conn(), &who.scope(), &contact_ids).await?;
     let default_service = match case.default_service_id {
         Some(s) => services::get(c.conn(), who.practice_id, ServiceId(s))
@@ -492,17 +496,18 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         default_service,
         providers: staff(repo::staff_of_case(c.conn(), id, false).await?),
         shared_with: staff(repo::staff_of_case(c.conn(), id, true).await?),
-        payer: payer_view(case.payer(), &names),
+        payer: payer_view(payer, &names),
         members: members
             .iter()
-            .map(|m| Member {
+            .zip(overrides)
+            .map(|(m, payer_override)| Member {
                 membership_id: MembershipId(m.id),
                 person_id: PersonId(m.person_id),
                 display_name: display_name(&m.legal_name, m.preferred_name.as_deref()),
-                waitlisted: m.status == "waitlisted",
+                waitlisted: m.status == MembershipStatus::Waitlisted,
                 joined_on: m.joined_on.clone(),
                 left_on: m.left_on.clone(),
-                payer_override: m.payer_override().map(|p| payer_view(p, &names)),
+                payer_override: payer_override.map(|p| payer_view(p, &names)),
             })
             .collect(),
         workflows,
@@ -539,7 +544,7 @@ async fn end_in(
 ) -> AppResult<()> {
     lock_membership(tx, CaseId(m.case_id), now).await?;
     let id = MembershipId(m.id);
-    if m.status == "waitlisted" {
+    if m.status == MembershipStatus::Waitlisted {
         repo::withdraw(tx.conn(), id).await?;
         return Ok(());
     }
@@ -579,7 +584,7 @@ pub async fn promote(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) -
     let now = now_ms();
     let mut tx = db.begin().await?;
     let m = visible_membership(tx.conn(), who, id).await?;
-    if m.status != "waitlisted" || m.left_on.is_some() {
+    if m.status != MembershipStatus::Waitlisted || m.left_on.is_some() {
         return Err(AppError::Conflict(
             "This person is not on the waitlist any more.".into(),
         ));
@@ -757,7 +762,7 @@ pub async fn add_diagnosis(
     let is_member = repo::periods_of(tx.conn(), case, person)
         .await?
         .iter()
-        .any(|m| m.status == "active");
+        .any(|m| m.status == MembershipStatus::Active);
     if !is_member {
         return Err(AppError::invalid(
             "person",

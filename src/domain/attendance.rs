@@ -5,6 +5,15 @@ use super::cases::{CaseKind, Language, ServiceCategory};
 use super::ServiceId;
 use serde::{Deserialize, Serialize};
 
+super::stored_enum! {
+    /// What became of one recorded attendance change: applied, or superseded by a later
+    /// change made elsewhere (kept in the history, never silently lost).
+    pub enum HistoryOutcome as "attendance history outcome" {
+        Applied => "applied",
+        Superseded => "superseded",
+    }
+}
+
 /// Whether a participant said they would come, shown before attendance is taken.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,6 +8,14 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+super::stored_enum! {
+    /// Where a membership stands. A waitlisted person is not on any roster until promoted.
+    pub enum MembershipStatus as "membership status" {
+        Active => "active",
+        Waitlisted => "waitlisted",
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub joined_on: NaiveDate,

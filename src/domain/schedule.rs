@@ -14,6 +14,15 @@ pub const MAX_SERIES_DAYS: i64 = 3 * 366;
 /// The longest appointment; the calendar's range queries rely on it.
 pub const MAX_MINUTES: i64 = 12 * 60;
 
+super::stored_enum! {
+    /// Whether an appointment still takes place. A cancelled one keeps its reason and
+    /// stays on the calendar, struck through.
+    pub enum AppointmentStatus as "appointment status" {
+        Scheduled => "scheduled",
+        Cancelled => "cancelled",
+    }
+}
+
 /// How an appointment repeats.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Repeat {

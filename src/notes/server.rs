@@ -25,6 +25,7 @@ use crate::domain::notes::{
     NotePermissions, NoteStatus,
 };
 use crate::domain::people::display_name;
+use crate::domain::schedule::AppointmentStatus;
 use crate::domain::{AccountId, AppointmentId, CaseId, NoteId, PersonId, TemplateId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Db, Tx};
@@ -90,7 +91,7 @@ async fn members(tx: &mut Tx, who: &SignedIn, row: &AppointmentRow) -> AppResult
         .into_iter()
         .map(|r| {
             let a = stored.remove(&r.person_id.0);
-            let choice = a.as_ref().and_then(|a| a.choice());
+            let choice = a.as_ref().and_then(|a| a.choice);
             let code = a.as_ref().and_then(|a| a.service_code.clone());
             Member {
                 person: r.person_id,
@@ -248,7 +249,7 @@ pub async fn screen(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Not
         kind_label: case.kind().label().to_string(),
         language,
         when: session_when(who.time_zone, &row),
-        cancelled: row.status == "cancelled",
+        cancelled: row.status == AppointmentStatus::Cancelled,
         writes_notes: writes_notes(who),
         note: state,
         templates,
@@ -274,7 +275,7 @@ pub async fn start(
     if !writes_notes(who) {
         return Err(not_a_writer());
     }
-    if row.status == "cancelled" {
+    if row.status == AppointmentStatus::Cancelled {
         return Err(AppError::Conflict(
             "This session was cancelled; there is no session to write a note about.".into(),
         ));
@@ -395,7 +396,7 @@ pub async fn save(
             // Attendance is only ever recorded for people on the session's roster, so
             // an attended row is all this needs to read.
             let stored = attendance::row(tx.conn(), id, person).await?;
-            let choice = stored.as_ref().and_then(|r| r.choice());
+            let choice = stored.as_ref().and_then(|r| r.choice);
             if !choice.is_some_and(|c| c.attended()) {
                 let label = match (&stored, choice) {
                     (Some(r), Some(c)) => describe(Some(c), r.service_code.as_deref()),

@@ -3,10 +3,11 @@
 use super::{PersonMembership, PersonSummary};
 use crate::access::visibility::{visible_person, BindScope, VISIBLE_CASE};
 use crate::domain::cases::CaseKind;
+use crate::domain::membership::MembershipStatus;
 use crate::domain::people::{display_name, PersonFields, PersonInput, PersonKind};
 use crate::domain::{CaseId, MembershipId, PersonId, Scope};
 use crate::on_conn;
-use crate::server::db::{Conn, DbError};
+use crate::server::db::{sql_list, Conn, DbError};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonRow {
@@ -189,13 +190,12 @@ pub async fn search(
     kinds: &[PersonKind],
     limit: i64,
 ) -> Result<Vec<PersonSummary>, DbError> {
-    let kinds_sql: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM people p
          WHERE {} AND p.search_name LIKE $4 ESCAPE '\\' AND p.kind IN ({})
          ORDER BY p.search_name, p.id LIMIT $5",
         visible_person(),
-        kinds_sql.join(",")
+        sql_list(kinds.iter().map(|k| k.as_str()))
     );
     let rows: Vec<PersonRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
@@ -213,9 +213,11 @@ struct MembershipRow {
     id: i64,
     case_id: i64,
     name: String,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: CaseKind,
     initials: Option<String>,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: MembershipStatus,
     joined_on: String,
     left_on: Option<String>,
 }
@@ -241,17 +243,15 @@ pub async fn memberships(
     });
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(PersonMembership {
-                membership_id: MembershipId(r.id),
-                case_id: CaseId(r.case_id),
-                case_name: r.name,
-                case_kind: CaseKind::parse(&r.kind)?,
-                initials: r.initials,
-                waitlisted: r.status == "waitlisted",
-                joined_on: r.joined_on,
-                left_on: r.left_on,
-            })
+        .map(|r| PersonMembership {
+            membership_id: MembershipId(r.id),
+            case_id: CaseId(r.case_id),
+            case_name: r.name,
+            case_kind: r.kind,
+            initials: r.initials,
+            waitlisted: r.status == MembershipStatus::Waitlisted,
+            joined_on: r.joined_on,
+            left_on: r.left_on,
         })
         .collect())
 }

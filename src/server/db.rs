@@ -101,6 +101,9 @@ impl Conn<'_> {
 pub enum DbError {
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
+    /// A stored value this build cannot read (a corrupt or newer row); never guessed at.
+    #[error("stored value: {0}")]
+    Corrupt(#[from] crate::domain::UnknownValue),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
@@ -119,6 +122,17 @@ impl DbError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, DbError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
+}
+
+/// `'a','b'`: a SQL list of stored names, so SQL spells a rule the domain owns (which kinds
+/// are groups, which roles provide care) from the domain instead of restating it. Only the
+/// domain's own `&'static str` names go in, never user input.
+pub fn sql_list(names: impl IntoIterator<Item = &'static str>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl From<DbError> for AppError {

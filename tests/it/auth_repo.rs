@@ -53,7 +53,7 @@ async fn accounts_belong_to_one_practice(db: Db) {
         .await
         .expect("query");
     assert_eq!(found.as_ref().map(|r| r.id), Some(id.0));
-    assert_eq!(found.and_then(|r| r.role()), Some(Role::Provider));
+    assert_eq!(found.map(|r| r.role), Some(Role::Provider));
     assert!(repo::account_in_practice(c.conn(), a, id)
         .await
         .expect("query")

@@ -464,26 +464,10 @@ async fn errors_carry_their_http_status(db: Db) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
-/// A stored kind that names no kind (a corrupt or newer row) fails the read loudly, as a
-/// logged internal error, instead of quietly becoming another kind: a corrupt case kind
-/// read as "individual" would gain the clinical workflow.
-async fn a_corrupt_row_fails_loudly(db: Db) {
-    seeded(&db).await;
-    let app = app(&db);
-    let owner = sign_in(&app, "owner@riverside.example").await;
-    let (practice, owner_id) = account(&db, "owner@riverside.example").await;
-    let scope = Scope {
-        practice_id: practice,
-        account_id: owner_id,
-        sees_every_case: true,
-    };
-    let mut c = db.acquire().await.expect("conn");
-    let case = gather::cases::repo::search(c.conn(), &scope, "", false, 1)
-        .await
-        .expect("cases")[0]
-        .id;
-    // The schema's CHECK refuses such a value, so the test steps around it on each engine.
-    on_conn!(c.conn(), |c| {
+/// Lets a test write a value the schema's CHECKs refuse, as a corrupt or newer row would
+/// hold: SQLite ignores CHECKs for the connection; Postgres drops the table's CHECKs.
+async fn without_checks(db: &Db, c: gather::server::db::Conn<'_>, table: &str) {
+    on_conn!(c, |c| {
         match db.engine() {
             gather::server::db::Engine::Sqlite => {
                 sqlx::query("PRAGMA ignore_check_constraints = ON")
@@ -492,30 +476,140 @@ async fn a_corrupt_row_fails_loudly(db: Db) {
                     .expect("pragma");
             }
             gather::server::db::Engine::Postgres => {
-                sqlx::query("ALTER TABLE cases DROP CONSTRAINT cases_kind_check")
-                    .execute(&mut *c)
-                    .await
-                    .expect("drop check");
+                sqlx::query(&format!(
+                    "DO $$ DECLARE r record; BEGIN
+                       FOR r IN SELECT conname FROM pg_constraint
+                                 WHERE conrelid = '{table}'::regclass AND contype = 'c' LOOP
+                         EXECUTE format('ALTER TABLE {table} DROP CONSTRAINT %I', r.conname);
+                       END LOOP;
+                     END $$"
+                ))
+                .execute(&mut *c)
+                .await
+                .expect("drop checks");
             }
         }
-        sqlx::query("UPDATE cases SET kind = 'mystery' WHERE id = $1")
-            .bind(case.0)
-            .execute(&mut *c)
-            .await
-            .expect("corrupt the kind");
     });
-    drop(c);
-    let read =
-        gather::cases::repo::get(db.acquire().await.expect("conn").conn(), &scope, case).await;
-    assert!(read.is_err(), "the corrupt row is refused: {read:?}");
+}
+
+/// A stored kind, status or choice that names no value of its type (a corrupt or newer
+/// row) fails the read loudly, as a logged internal error, instead of quietly becoming
+/// another value: a corrupt case kind read as "individual" would gain the clinical
+/// workflow, a corrupt payer would bill the client, a corrupt attendance choice would read
+/// as "not recorded", a cancelled session as scheduled.
+async fn a_corrupt_row_fails_loudly(db: Db) {
+    seeded(&db).await;
+    let app = app(&db);
+    let owner = sign_in(&app, "owner@riverside.example").await;
+    let h = hidden_from_raman(&db).await;
+    let (a, c) = (h.appointment, h.case);
+    // Someone's attendance must be stored for the choice to be corrupted.
     let res = send(
         &app,
-        post_json("/api/case_details", Some(&owner), &json!({"id": case.0})),
+        post_json(
+            "/api/record_attendance",
+            Some(&owner),
+            &json!({"id": a, "sent_at": 0, "changes": [{
+                "person_id": h.person, "choice": {"type": "no_show"}, "base_version": 0,
+                "made_at": 0, "fill_only": false
+            }]}),
+        ),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let err: AppError = serde_json::from_str(&body_text(res).await).expect("error json");
-    assert_eq!(err, AppError::Internal);
+    assert_eq!(res.status(), StatusCode::OK, "{}", body_text(res).await);
+
+    // (table, column, the row, the call that must fail once that column is corrupt)
+    let membership = format!("id = {}", h.membership);
+    let table: Vec<(&str, &str, String, &str, Value)> = vec![
+        (
+            "cases",
+            "kind",
+            format!("id = {c}"),
+            "case_details",
+            json!({"id": c}),
+        ),
+        (
+            "cases",
+            "payer_kind",
+            format!("id = {c}"),
+            "case_details",
+            json!({"id": c}),
+        ),
+        (
+            "memberships",
+            "status",
+            membership,
+            "case_details",
+            json!({"id": c}),
+        ),
+        (
+            "appointments",
+            "status",
+            format!("id = {a}"),
+            "appointment",
+            json!({"id": a}),
+        ),
+        (
+            "attendance",
+            "choice",
+            format!("appointment_id = {a}"),
+            "attendance",
+            json!({"id": a}),
+        ),
+        (
+            "attendance",
+            "confirmation",
+            format!("appointment_id = {a}"),
+            "attendance",
+            json!({"id": a}),
+        ),
+    ];
+    for (name, column, row, endpoint, args) in table {
+        let what = format!("{name}.{column} where {row}");
+        let path = format!("/api/{endpoint}");
+        let res = send(&app, post_json(&path, Some(&owner), &args)).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{endpoint} before corrupting {what}"
+        );
+
+        let mut conn = db.acquire().await.expect("conn");
+        without_checks(&db, conn.conn(), name).await;
+        let good: String = on_conn!(conn.conn(), |x| {
+            let good = sqlx::query_scalar(&format!("SELECT {column} FROM {name} WHERE {row}"))
+                .fetch_one(&mut *x)
+                .await
+                .expect("the stored value");
+            sqlx::query(&format!(
+                "UPDATE {name} SET {column} = 'mystery' WHERE {row}"
+            ))
+            .execute(&mut *x)
+            .await
+            .expect("corrupt");
+            good
+        });
+        drop(conn);
+
+        let res = send(&app, post_json(&path, Some(&owner), &args)).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{endpoint} with corrupt {what}"
+        );
+        let err: AppError = serde_json::from_str(&body_text(res).await).expect("error json");
+        assert_eq!(err, AppError::Internal, "{what}");
+
+        // Put the good value back, so each case tests one corrupt column.
+        let mut conn = db.acquire().await.expect("conn");
+        on_conn!(conn.conn(), |x| {
+            sqlx::query(&format!("UPDATE {name} SET {column} = $1 WHERE {row}"))
+                .bind(&good)
+                .execute(&mut *x)
+                .await
+                .expect("restore");
+        });
+    }
 }
 
 on_both_engines!(
