@@ -55,22 +55,6 @@ async fn lock_membership(tx: &mut Tx, case: CaseId, now: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// A unique index the database enforced, as the message for the field it concerns.
-fn unique_violation(e: crate::server::db::DbError) -> AppError {
-    match e.constraint() {
-        Some("cases_initials_unique") => {
-            AppError::invalid("initials", "Another group already uses these initials.")
-        }
-        Some("memberships_one_open") => {
-            AppError::invalid("person", "This person is already a current member.")
-        }
-        _ if e.is_unique_violation() => AppError::Conflict(
-            "Someone else just made the same change. Reload and try again.".into(),
-        ),
-        _ => e.into(),
-    }
-}
-
 fn check_name(name: &str) -> AppResult<String> {
     let name = name.trim();
     if name.is_empty() {
@@ -252,8 +236,7 @@ async fn add_member_in(
         on,
         now,
     )
-    .await
-    .map_err(unique_violation)?;
+    .await?;
     record(
         tx.conn(),
         who,
@@ -318,8 +301,7 @@ pub async fn create_case(db: &Db, who: &SignedIn, draft: NewCase) -> AppResult<C
         },
         now,
     )
-    .await
-    .map_err(unique_violation)?;
+    .await?;
     repo::set_providers(tx.conn(), id, &providers).await?;
     // The creator must still be able to open what they made.
     let row = repo::get(tx.conn(), &who.scope(), id).await?.ok_or_else(|| {
@@ -390,8 +372,7 @@ pub async fn update_case(db: &Db, who: &SignedIn, id: CaseId, edit: CaseEdit) ->
         default_service_id,
         now,
     )
-    .await
-    .map_err(unique_violation)?;
+    .await?;
     repo::set_providers(tx.conn(), id, &providers).await?;
     if repo::get(tx.conn(), &who.scope(), id).await?.is_none() {
         return Err(AppError::invalid(

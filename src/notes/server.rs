@@ -985,16 +985,8 @@ pub async fn save_template(
         },
         None => repo::insert_template(tx.conn(), who.practice_id, &fields, now).await,
     };
-    let id = match result {
-        Ok(id) => id,
-        Err(e) if e.is_unique_violation() => {
-            return Err(AppError::invalid(
-                "name",
-                format!("There is already a template called \"{name}\"."),
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    // A taken name answers as a field error on the name (`server::constraints`).
+    let id = result?;
     record(
         tx.conn(),
         who,

@@ -136,7 +136,13 @@ pub fn sql_list(names: impl IntoIterator<Item = &'static str>) -> String {
 }
 
 impl From<DbError> for AppError {
+    /// A unique violation is the user's to hear (a taken value, a race to retry); an
+    /// unreachable database is a 503; anything else is an internal error, logged here.
     fn from(e: DbError) -> Self {
+        if let Some(answer) = e.as_unique_answer() {
+            tracing::info!(error = %e, "unique constraint");
+            return answer;
+        }
         match &e {
             DbError::Sqlx(
                 sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,

@@ -1,6 +1,7 @@
 //! The server: configuration, database, middleware, demo seeding and the router.
 
 pub mod config;
+pub mod constraints;
 pub mod db;
 pub mod errors;
 pub mod security;

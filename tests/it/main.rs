@@ -11,3 +11,4 @@ mod calendar_repo;
 mod cases_repo;
 mod http;
 mod notes_repo;
+mod schema;
