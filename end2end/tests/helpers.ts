@@ -104,8 +104,11 @@ export async function newSession(page: Page, initials: string, name: string): Pr
   await dialog.getByTestId("case-choices").getByRole("button", { name }).click();
   await dialog.getByTestId("save-appointment").click();
   await expect(dialog).toHaveCount(0);
-  // The new session, not another one on the same day.
-  await page
+  // The new session, not another one on the same day. Where the agenda list is shown (a
+  // phone), it lies over the week grid, so the session is clicked in the agenda.
+  const agenda = page.getByTestId("agenda");
+  const within = (await agenda.isVisible()) ? agenda : page;
+  await within
     .locator(`[data-testid=event][data-day="${day}"][aria-label*="${time}–"]:visible`)
     .filter({ hasText: initials })
     .first()

@@ -233,6 +233,61 @@ async fn only_attendees_get_chart_notes(db: Db) {
     );
 }
 
+/// A fault made for the test, kept out of the application binary: makes the database fail when a chart note for `person` is written, so a lock
+/// fails midway through its attendees.
+async fn inject_chart_failure(
+    mut c: gather::server::db::Conn<'_>,
+    person: PersonId,
+) -> Result<(), sqlx::Error> {
+    // The id is an integer, never user text.
+    let id = person.0;
+    match c.re() {
+        gather::server::db::Conn::Sqlite(c) => {
+            sqlx::query(&format!(
+                "CREATE TRIGGER injected_failure BEFORE INSERT ON chart_notes WHEN NEW.person_id = {id}
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            ))
+            .execute(&mut *c)
+            .await?;
+        }
+        gather::server::db::Conn::Postgres(c) => {
+            sqlx::query(&format!(
+                "CREATE FUNCTION injected_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.person_id = {id} THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$"
+            ))
+            .execute(&mut *c)
+            .await?;
+            sqlx::query(
+                "CREATE TRIGGER injected_failure BEFORE INSERT ON chart_notes
+                 FOR EACH ROW EXECUTE FUNCTION injected_failure()",
+            )
+            .execute(&mut *c)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes what [`inject_chart_failure`] added.
+async fn remove_chart_failure(c: gather::server::db::Conn<'_>) -> Result<(), sqlx::Error> {
+    match c {
+        gather::server::db::Conn::Sqlite(c) => {
+            sqlx::query("DROP TRIGGER injected_failure")
+                .execute(&mut *c)
+                .await?;
+        }
+        gather::server::db::Conn::Postgres(c) => {
+            sqlx::query("DROP TRIGGER injected_failure ON chart_notes")
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("DROP FUNCTION injected_failure()")
+                .execute(&mut *c)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 async fn a_lock_is_all_or_nothing(db: Db) {
     let p = practice(&db, "n2").await;
     let board = Board::default();
@@ -241,7 +296,7 @@ async fn a_lock_is_all_or_nothing(db: Db) {
     // The 31st attendee's chart note fails: the first batches were already written.
     {
         let mut c = db.acquire().await.expect("conn");
-        notes_repo::inject_chart_failure_for_test(c.conn(), people[30])
+        inject_chart_failure(c.conn(), people[30])
             .await
             .expect("inject");
     }
@@ -260,9 +315,7 @@ async fn a_lock_is_all_or_nothing(db: Db) {
     // Once the fault is gone the same lock goes through whole.
     {
         let mut c = db.acquire().await.expect("conn");
-        notes_repo::remove_chart_failure_for_test(c.conn())
-            .await
-            .expect("remove");
+        remove_chart_failure(c.conn()).await.expect("remove");
     }
     assert_eq!(notes::lock(&db, &board, who, id).await.expect("lock"), 40);
     for person in &people {
