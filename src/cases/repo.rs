@@ -31,8 +31,8 @@ impl CaseRow {
     }
 
     /// Who pays. A kind and contact that name no payer is a corrupt row, never self-pay.
-    pub fn payer(&self) -> Result<Payer, UnknownValue> {
-        stored_payer(&self.payer_kind, self.payer_contact_id)
+    pub fn payer(&self) -> Result<Payer, DbError> {
+        Ok(stored_payer(&self.payer_kind, self.payer_contact_id)?)
     }
 }
 
@@ -330,11 +330,12 @@ impl MemberRow {
         })
     }
 
-    pub fn payer_override(&self) -> Result<Option<Payer>, UnknownValue> {
-        self.payer_kind
+    pub fn payer_override(&self) -> Result<Option<Payer>, DbError> {
+        Ok(self
+            .payer_kind
             .as_deref()
             .map(|k| stored_payer(k, self.payer_contact_id))
-            .transpose()
+            .transpose()?)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::domain::people::{display_name, PersonKind};
 use crate::domain::{AccountId, CaseId, MembershipId, PersonId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::people::repo as people;
-use crate::server::db::{now_ms, Conn, Db, DbError, Tx};
+use crate::server::db::{now_ms, Conn, Db, Tx};
 use crate::services::repo as services;
 use chrono::NaiveDate;
 
@@ -430,9 +430,8 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
     let overrides: Vec<Option<Payer>> = members
         .iter()
         .map(|m| m.payer_override())
-        .collect::<Result<_, _>>()
-        .map_err(DbError::from)?;
-    let payer = case.payer().map_err(DbError::from)?;
+        .collect::<Result<_, _>>()?;
+    let payer = case.payer()?;
     let mut contact_ids: Vec<i64> = overrides
         .iter()
         .flatten()

@@ -111,14 +111,6 @@ pub enum DbError {
 }
 
 impl DbError {
-    /// The name of the constraint a write violated, if that is what failed.
-    pub fn constraint(&self) -> Option<&str> {
-        match self {
-            DbError::Sqlx(sqlx::Error::Database(e)) => e.constraint(),
-            _ => None,
-        }
-    }
-
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, DbError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
