@@ -48,6 +48,16 @@ impl AppError {
         }
     }
 
+    /// An internal error, with its cause logged where it happened (file and line), since
+    /// the user only ever sees the generic message. Never build `AppError::Internal` bare.
+    #[cfg(feature = "ssr")]
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!(%cause, at = %at, "internal error");
+        AppError::Internal
+    }
+
     /// The HTTP status a page showing this error should carry.
     pub fn status(&self) -> u16 {
         match self {

@@ -94,10 +94,8 @@ impl SignedIn {
 
 /// The application state, from the server function's context.
 pub fn state() -> AppResult<AppState> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the server function context");
-        AppError::Internal
-    })
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| AppError::internal("AppState missing from the server function context"))
 }
 
 /// Who is calling, if anyone: what the session middleware resolved for this request. Only

@@ -5,10 +5,15 @@
 
 pub mod api;
 pub mod components;
+// Server modules, each using only those above it: repo ← rows ← hub ← writer ← live ← server.
+#[cfg(feature = "ssr")]
+pub mod hub;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+mod rows;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

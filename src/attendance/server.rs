@@ -4,15 +4,13 @@
 //! Server functions, the live stream, tests and the benchmark call these. Server only.
 
 use super::live::Live;
-use super::repo::{self, AttendanceRow};
-use super::{
-    ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet, SheetRow, MAX_CHANGES_PER_REQUEST,
-};
+use super::repo;
+use super::rows::{blank, not_on_roster, roster_states, state_of};
+use super::{ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet, MAX_CHANGES_PER_REQUEST};
 use crate::access::SignedIn;
 use crate::audit::server::record;
 use crate::audit::{Event, ObjectKind};
-use crate::calendar::repo as calendar;
-use crate::calendar::server::{local, period, roster_of, visible_appointment};
+use crate::calendar::server::{period, roster_of, visible_appointment};
 use crate::domain::attendance::{
     check_missed_fee, choice_menu, describe, offers_service, Choice, Confirmation, HistoryOutcome,
     MissedSessionFees, ServiceOption,
@@ -20,66 +18,12 @@ use crate::domain::attendance::{
 use crate::domain::cases::case_title;
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::services::{format_money, parse_money};
+use crate::domain::when;
 use crate::domain::{AppointmentId, PersonId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{Db, Tx};
+use crate::server::time::wall;
 use crate::services::repo as services;
-use chrono_tz::Tz;
-use std::collections::HashMap;
-
-pub(super) fn state_of(row: &AttendanceRow, tz: Tz) -> RowState {
-    let choice = row.choice;
-    RowState {
-        person_id: PersonId(row.person_id),
-        confirmation: row.confirmation,
-        choice,
-        label: describe(choice, row.service_code.as_deref()),
-        charge_cents: row.charge_cents,
-        version: row.version,
-        changed_by: row.changed_by_name.clone(),
-        changed_at: (row.changed_at > 0)
-            .then(|| local(tz, row.changed_at).format("%H:%M").to_string()),
-    }
-}
-
-pub(super) fn blank(person: PersonId) -> AttendanceRow {
-    AttendanceRow {
-        person_id: person.0,
-        ..AttendanceRow::default()
-    }
-}
-
-/// The roster of a session the caller may see, each with their stored attendance.
-async fn roster_states(
-    tx: &mut Tx,
-    who: &SignedIn,
-    id: AppointmentId,
-) -> AppResult<(
-    Vec<SheetRow>,
-    calendar::AppointmentRow,
-    crate::cases::repo::CaseRow,
-)> {
-    let (row, case) = visible_appointment(tx, who, id).await?;
-    let roster = roster_of(tx.conn(), &row).await?;
-    let mut stored: HashMap<i64, AttendanceRow> = repo::rows(tx.conn(), id)
-        .await?
-        .into_iter()
-        .map(|r| (r.person_id, r))
-        .collect();
-    let rows = roster
-        .into_iter()
-        .map(|r| {
-            let a = stored
-                .remove(&r.person_id.0)
-                .unwrap_or_else(|| blank(r.person_id));
-            SheetRow {
-                name: r.display_name,
-                state: state_of(&a, who.time_zone),
-            }
-        })
-        .collect();
-    Ok((rows, row, case))
-}
 
 /// The services a case's attendance may record: active, and of a category its kind allows.
 async fn offered_services(
@@ -133,21 +77,6 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
     })
 }
 
-/// Every row of a session, for a live stream (re)connecting. Checked like the sheet, and
-/// audited as a read like it: the stream shows the same attendance.
-pub async fn snapshot(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Vec<RowState>> {
-    let mut tx = db.begin().await?;
-    let (rows, _, _) = roster_states(&mut tx, who, id).await?;
-    record(
-        tx.conn(),
-        who,
-        Event::read(ObjectKind::Attendance, id.0).detail("live stream"),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(rows.into_iter().map(|r| r.state).collect())
-}
-
 /// Records a request's changes (one tap, "Mark all attended", or a queue sent after being
 /// offline) through the process's attendance writer, which checks them, stores them with
 /// their history and audit entries in one transaction, and sends the changed rows to every
@@ -169,13 +98,6 @@ pub async fn record_changes(
         ));
     }
     live.write(who, id, changes, sent_at).await
-}
-
-pub(super) fn not_on_roster() -> AppError {
-    AppError::invalid(
-        "person",
-        "Someone in these changes is not on this session's roster. Reload the session to see who is.",
-    )
 }
 
 /// Records whether a participant confirmed. Audited; sent to every open screen.
@@ -248,7 +170,7 @@ pub async fn history(
                 .as_deref()
                 .and_then(|c| Choice::from_parts(c, h.to_service_id));
             HistoryEntry {
-                when: local(tz, h.made_at).format("%-d %b %H:%M").to_string(),
+                when: when::short_stamp(wall(tz, h.made_at)),
                 who: h.changed_by_name,
                 from: describe(from, h.from_code.as_deref()),
                 to: describe(to, h.to_code.as_deref()),

@@ -10,9 +10,9 @@
 //! transaction are stored. Should the transaction itself fail, each request is tried again
 //! alone, so one request's trouble never becomes another's.
 
-use super::live::Hub;
+use super::hub::Hub;
 use super::repo::{self, AttendanceRow, FinalChoice, NewHistory};
-use super::server::{blank, not_on_roster, state_of};
+use super::rows::{blank, not_on_roster, state_of};
 use super::{ChangeOutcome, ChangeRequest, RowState};
 use crate::access::SignedIn;
 use crate::audit::repo::{append_many, NewEntry};
@@ -161,7 +161,10 @@ impl Batch {
         let who = &job.who;
         let id = job.id;
         self.check_session(tx, who, id).await?;
-        let session = self.sessions.get_mut(&id).ok_or(AppError::Internal)?;
+        let session = self
+            .sessions
+            .get_mut(&id)
+            .ok_or_else(|| AppError::internal(format!("session {} was not loaded", id.0)))?;
         if session.appointment.status == AppointmentStatus::Cancelled {
             return Err(AppError::Conflict(
                 "This session was cancelled, so attendance can't be recorded for it.".into(),
@@ -217,7 +220,10 @@ impl Batch {
 
         let now = now_ms();
         let tz = who.time_zone;
-        let session = self.sessions.get_mut(&id).ok_or(AppError::Internal)?;
+        let session = self
+            .sessions
+            .get_mut(&id)
+            .ok_or_else(|| AppError::internal(format!("session {} was not loaded", id.0)))?;
         let mut outcomes = Vec::with_capacity(job.changes.len());
         for change in &job.changes {
             let made_at = made_at_on_server(change.made_at, job.sent_at, now);

@@ -101,11 +101,7 @@ fn viewer_of(state: &crate::server::state::AppState, who: &crate::access::Signed
         .sessions
         .ends_at(who.created_at, who.last_seen_at);
     let label = chrono::DateTime::from_timestamp_millis(ends)
-        .map(|t| {
-            t.with_timezone(&who.time_zone)
-                .format("%-I:%M %p")
-                .to_string()
-        })
+        .map(|t| crate::domain::when::clock(t.with_timezone(&who.time_zone).time()))
         .unwrap_or_default();
     Viewer {
         account_id: who.account_id,

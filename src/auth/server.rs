@@ -27,11 +27,10 @@ static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 async fn with_hashing_permit<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let _permit = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
-    tokio::task::spawn_blocking(work).await.map_err(|e| {
-        tracing::error!(error = %e, "password hashing task failed");
-        AppError::Internal
-    })
+    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal(format!("password hashing task failed: {e}")))
 }
 
 /// Argon2id with the crate's defaults (OWASP's recommended 19 MiB, 2 passes).
@@ -43,10 +42,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
             .map(|h| h.to_string())
     })
     .await?
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        AppError::Internal
-    })
+    .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
 }
 
 pub async fn verify_password(hash: String, password: String) -> bool {

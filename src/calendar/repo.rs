@@ -51,7 +51,7 @@ pub async fn schedulable_cases(
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as::<_, CaseChoiceRow>(&sql)
             .bind_scope(scope)
-            .bind(crate::people::repo::like_pattern(query))
+            .bind(crate::server::db::like_pattern(query))
             .bind(limit)
             .fetch_all(&mut *c)
             .await?

@@ -190,7 +190,7 @@ pub async fn search(
     let rows: Vec<SummaryRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
             .bind_scope(scope)
-            .bind(crate::people::repo::like_pattern(query))
+            .bind(crate::server::db::like_pattern(query))
             .bind(groups_only)
             .bind(limit)
             .fetch_all(&mut *c)
@@ -547,36 +547,6 @@ pub async fn set_member_payer(
             .await?;
     });
     Ok(())
-}
-
-/// The payers a case names, by id, in one query. Limited to the practice only: whoever
-/// sees the case sees who pays for it.
-pub async fn payer_contacts(
-    mut c: Conn<'_>,
-    scope: &Scope,
-    ids: &[i64],
-) -> Result<Vec<crate::people::PersonSummary>, DbError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    // The ids are integers formatted here, not user text.
-    let sql = format!(
-        "SELECT p.id, p.kind, p.legal_name, p.preferred_name, p.pronouns, p.date_of_birth, p.email,
-                p.phone, p.address, p.emergency_contact, p.admin_notes
-         FROM people p WHERE p.practice_id = $1 AND p.id IN ({})",
-        list.join(",")
-    );
-    let rows: Vec<crate::people::repo::PersonRow> = on_conn!(c.re(), |c| {
-        sqlx::query_as(&sql)
-            .bind(scope.practice_id.0)
-            .fetch_all(&mut *c)
-            .await?
-    });
-    Ok(rows
-        .iter()
-        .map(crate::people::repo::PersonRow::summary)
-        .collect())
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -30,14 +30,23 @@ pub(crate) async fn visible_case(c: Conn<'_>, who: &SignedIn, id: CaseId) -> App
         .ok_or_else(|| who.not_found(ObjectKind::Case, id.0))
 }
 
-async fn visible_membership(c: Conn<'_>, who: &SignedIn, id: MembershipId) -> AppResult<MemberRow> {
+pub(crate) async fn visible_membership(
+    c: Conn<'_>,
+    who: &SignedIn,
+    id: MembershipId,
+) -> AppResult<MemberRow> {
     repo::membership(c, &who.scope(), id)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::Membership, id.0))
 }
 
 /// Audits a successful change to a case inside the change's own transaction.
-async fn case_changed(tx: &mut Tx, who: &SignedIn, case: i64, detail: &str) -> AppResult<()> {
+pub(crate) async fn case_changed(
+    tx: &mut Tx,
+    who: &SignedIn,
+    case: i64,
+    detail: &str,
+) -> AppResult<()> {
     record(
         tx.conn(),
         who,
@@ -173,7 +182,7 @@ async fn check_payer(c: Conn<'_>, who: &SignedIn, payer: Payer) -> AppResult<()>
 
 /// Adds someone to a case inside `tx`: a new period from `on`, or a waitlist place when a
 /// group is full. The case row is locked first so the seat count cannot change under us.
-async fn add_member_in(
+pub(crate) async fn add_member_in(
     tx: &mut Tx,
     who: &SignedIn,
     case: &CaseRow,
@@ -438,7 +447,7 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         .filter_map(|p| p.contact_id())
         .collect();
     contact_ids.extend(payer.contact_id());
-    let names = repo::payer_contacts(c.conn(), &who.scope(), &contact_ids).await?;
+    let names = people::by_ids(c.conn(), &who.scope(), &contact_ids).await?;
     let default_service = match case.default_service_id {
         Some(s) => services::get(c.conn(), who.practice_id, ServiceId(s))
             .await?
@@ -515,7 +524,7 @@ pub async fn add_member(
 
 /// Ends an open membership inside `tx`: a waitlist place or a period not yet begun is
 /// withdrawn; a running period closes on `left_on` and stays as history.
-async fn end_in(
+pub(crate) async fn end_in(
     tx: &mut Tx,
     m: &MemberRow,
     left_on: NaiveDate,
@@ -528,7 +537,9 @@ async fn end_in(
         repo::withdraw(tx.conn(), id).await?;
         return Ok(());
     }
-    let period = m.period().ok_or(AppError::Internal)?;
+    let period = m
+        .period()
+        .ok_or_else(|| AppError::internal(format!("membership {} has no period", m.id)))?;
     match check_end(&period, left_on, today).map_err(|msg| AppError::invalid("left_on", msg))? {
         Ending::Withdraw => repo::withdraw(tx.conn(), id).await?,
         Ending::Close => repo::end_membership(tx.conn(), id, left_on, now).await?,
@@ -601,74 +612,6 @@ pub async fn promote(db: &Db, who: &SignedIn, id: MembershipId, on: NaiveDate) -
         &format!("promoted person {} from the waitlist on {on}", m.person_id),
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// "Group memberships" on a profile: the person ends up a current member (or waitlisted)
-/// of exactly the ticked groups the caller can see. New ones start today; unticked ones
-/// end today. Groups the caller cannot see are left as they are.
-pub async fn set_person_groups(
-    db: &Db,
-    who: &SignedIn,
-    person: PersonId,
-    ticked: Vec<CaseId>,
-) -> AppResult<()> {
-    let now = now_ms();
-    let today = who.today();
-    let mut tx = db.begin().await?;
-    if people::get(tx.conn(), &who.scope(), person)
-        .await?
-        .is_none()
-    {
-        return Err(who.not_found(ObjectKind::Person, person.0));
-    }
-    // Every ticked group is checked before anything is written.
-    let mut groups = Vec::new();
-    for case_id in &ticked {
-        let case = visible_case(tx.conn(), who, *case_id).await?;
-        if !case.kind().is_group() {
-            return Err(AppError::invalid(
-                "groups",
-                "Only groups can be ticked here.",
-            ));
-        }
-        groups.push(case);
-    }
-    let memberships = people::memberships(tx.conn(), &who.scope(), person).await?;
-    let today_text = today.to_string();
-    for m in memberships
-        .iter()
-        .filter(|m| m.left_on.is_none() && m.case_kind.is_group())
-    {
-        if !ticked.contains(&m.case_id) {
-            let row = visible_membership(tx.conn(), who, m.membership_id).await?;
-            end_in(&mut tx, &row, today, today, now)
-                .await
-                .map_err(|e| match e {
-                    AppError::InvalidInput { message, .. } => {
-                        AppError::invalid("groups", format!("{}: {message}", m.case_name))
-                    }
-                    other => other,
-                })?;
-            case_changed(
-                &mut tx,
-                who,
-                m.case_id.0,
-                &format!("ended membership of person {} on {today}", person.0),
-            )
-            .await?;
-        }
-    }
-    for case in groups {
-        if memberships
-            .iter()
-            .any(|m| m.is_current(&today_text) && m.case_id.0 == case.id)
-        {
-            continue;
-        }
-        add_member_in(&mut tx, who, &case, person, today, now).await?;
-    }
     tx.commit().await?;
     Ok(())
 }
@@ -809,17 +752,6 @@ pub async fn share_case(db: &Db, who: &SignedIn, case: CaseId, with: AccountId) 
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// People the caller may see, for pickers (participants only when `participants`).
-pub async fn search_people(
-    db: &Db,
-    who: &SignedIn,
-    query: &str,
-    kinds: &[PersonKind],
-) -> AppResult<Vec<crate::people::PersonSummary>> {
-    let mut c = db.acquire().await?;
-    Ok(people::search(c.conn(), &who.scope(), query, kinds, 20).await?)
 }
 
 /// Care staff of the practice, for provider pickers.

@@ -82,6 +82,7 @@ pub mod schedule;
 pub mod services;
 pub mod sessions;
 pub mod sign_in;
+pub mod when;
 
 pub use ids::*;
 pub use roles::*;

@@ -253,7 +253,7 @@ pub fn describe(rule: &str, first: NaiveDate, ends: &Ends) -> String {
     match ends {
         Ends::After(1) => format!("{how}, once"),
         Ends::After(n) => format!("{how}, {n} sessions"),
-        Ends::On(day) => format!("{how}, until {}", day.format("%-d %b %Y")),
+        Ends::On(day) => format!("{how}, until {}", super::when::date(*day)),
     }
 }
 
@@ -316,13 +316,144 @@ pub fn seats_left(capacity: Option<i64>, expected: i64) -> Option<i64> {
     capacity.map(|c| (c - expected).max(0))
 }
 
-/// Minutes from midnight as `HH:MM`.
-pub fn clock(minutes_of_day: i64) -> String {
-    format!(
-        "{:02}:{:02}",
-        minutes_of_day.div_euclid(60),
-        minutes_of_day.rem_euclid(60)
-    )
+/// The new terms of a series changed at one of its sessions, "from this session on" or as
+/// a whole. The rule keeps its shape, re-anchored on the new first day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeriesEdit {
+    /// Sessions from this day on are rewritten; earlier ones keep the old terms.
+    pub split_at: NaiveDate,
+    /// The first day of the rewritten series.
+    pub first_day: NaiveDate,
+    pub rule: String,
+    /// The original series' new end when the edit splits it (it keeps the sessions before
+    /// `split_at`); `None` when the series is rewritten in place.
+    pub old_ends: Option<Ends>,
+    pub new_ends: Ends,
+}
+
+/// Plans a change made at the session on `this_day`, moving it to `new_day`. `whole` moves
+/// the whole series by the same number of days; otherwise the series splits at this
+/// session (unless it is the first, when the whole series is rewritten). `old_days` are
+/// the days of the series as it stands.
+pub fn plan_series_edit(
+    whole: bool,
+    series_first: NaiveDate,
+    rule: &str,
+    ends: &Ends,
+    old_days: &[NaiveDate],
+    this_day: NaiveDate,
+    new_day: NaiveDate,
+) -> Result<SeriesEdit, String> {
+    let (split_at, first_day) = if whole {
+        (series_first, series_first + (new_day - this_day))
+    } else {
+        (this_day, new_day)
+    };
+    // "The second Tuesday" must stay true of the new first day.
+    let rule = if rule.starts_with("FREQ=MONTHLY;BYDAY=") {
+        rule_for(&Repeat::MonthlyByWeekday, first_day)?.unwrap_or_else(|| rule.to_string())
+    } else {
+        rule.to_string()
+    };
+    let before = old_days.iter().filter(|d| **d < split_at).count() as i64;
+    let (old_ends, new_ends) = if whole || before == 0 {
+        (None, ends.clone())
+    } else {
+        let (old, new) = split_ends(ends, before, split_at)?;
+        (Some(old), new)
+    };
+    let new_ends = match new_ends {
+        // A dated end before the new first day (the series moved later) moves with it.
+        Ends::On(last) if last < first_day => Ends::On(first_day),
+        other => other,
+    };
+    Ok(SeriesEdit {
+        split_at,
+        first_day,
+        rule,
+        old_ends,
+        new_ends,
+    })
+}
+
+/// An existing session of a series, from the split day on, as a rewrite sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeriesSession {
+    pub id: i64,
+    /// Its day in the series (`None` for one that no longer belongs to a day of it).
+    pub on: Option<NaiveDate>,
+    /// Whether the rewrite may re-plan or remove it (see [`replaceable`]).
+    pub replaceable: bool,
+}
+
+/// Whether a series edit may re-plan or remove a session: only a planned future session
+/// that was not moved on its own and is not documented. The rest keep their times.
+pub fn replaceable(
+    status: AppointmentStatus,
+    detached: bool,
+    roster_frozen: bool,
+    starts_at_ms: i64,
+    now_ms: i64,
+) -> bool {
+    status == AppointmentStatus::Scheduled && !detached && !roster_frozen && starts_at_ms > now_ms
+}
+
+/// One session of the new plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlannedSession {
+    pub on: NaiveDate,
+    pub starts_at_ms: i64,
+    pub ends_at_ms: i64,
+    /// The existing session re-planned in place (its id, and so its links, stay), or
+    /// `None` for a new session.
+    pub reuses: Option<i64>,
+}
+
+/// What a series edit writes: the sessions of the new plan, which existing sessions they
+/// re-plan, and which existing sessions go.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SeriesRewrite {
+    pub sessions: Vec<PlannedSession>,
+    /// Replaceable sessions on days the new plan no longer has.
+    pub remove: Vec<i64>,
+    /// Every replaceable session: a double-booking check must not count them.
+    pub replacing: Vec<i64>,
+}
+
+/// Matches the new plan (`(day, start)` of each session, in order) against the existing
+/// sessions. Past days are not planned; a day holding a kept session is not planned again;
+/// a planned session on a day the plan still has is re-planned in place.
+pub fn rewrite_series(
+    existing: &[SeriesSession],
+    plan: &[(NaiveDate, i64)],
+    minutes: i64,
+    now_ms: i64,
+) -> SeriesRewrite {
+    let kept: Vec<NaiveDate> = existing
+        .iter()
+        .filter(|s| !s.replaceable)
+        .filter_map(|s| s.on)
+        .collect();
+    let mut unmatched: Vec<&SeriesSession> = existing.iter().filter(|s| s.replaceable).collect();
+    let replacing = unmatched.iter().map(|s| s.id).collect();
+    let sessions = plan
+        .iter()
+        .filter(|(on, starts)| *starts > now_ms && !kept.contains(on))
+        .map(|&(on, starts_at_ms)| PlannedSession {
+            on,
+            starts_at_ms,
+            ends_at_ms: starts_at_ms + minutes * 60_000,
+            reuses: unmatched
+                .iter()
+                .position(|s| s.on == Some(on))
+                .map(|i| unmatched.remove(i).id),
+        })
+        .collect();
+    SeriesRewrite {
+        sessions,
+        remove: unmatched.iter().map(|s| s.id).collect(),
+        replacing,
+    }
 }
 
 #[cfg(test)]
@@ -503,6 +634,198 @@ mod tests {
         assert_eq!(seats_left(Some(8), 5), Some(3));
         assert_eq!(seats_left(Some(8), 9), Some(0));
         assert_eq!(seats_left(None, 9), None);
-        assert_eq!(clock(18 * 60 + 5), "18:05");
+    }
+
+    fn weekly_days(first: &str, n: i64) -> Vec<NaiveDate> {
+        (0..n).map(|i| d(first) + Duration::weeks(i)).collect()
+    }
+
+    #[test]
+    fn editing_from_a_session_on_splits_the_series_there() {
+        // A 10-session weekly series on Tuesdays; the 3rd session moves to Thursday.
+        let days = weekly_days("2026-11-03", 10);
+        let edit = plan_series_edit(
+            false,
+            d("2026-11-03"),
+            "FREQ=WEEKLY",
+            &Ends::After(10),
+            &days,
+            d("2026-11-17"),
+            d("2026-11-19"),
+        )
+        .expect("plan");
+        assert_eq!(edit.split_at, d("2026-11-17"));
+        assert_eq!(edit.first_day, d("2026-11-19"));
+        assert_eq!(
+            edit.old_ends,
+            Some(Ends::After(2)),
+            "the original keeps two"
+        );
+        assert_eq!(edit.new_ends, Ends::After(8), "the total stays ten");
+        // A dated series splits the day before.
+        let dated = plan_series_edit(
+            false,
+            d("2026-11-03"),
+            "FREQ=WEEKLY",
+            &Ends::On(d("2027-01-05")),
+            &days,
+            d("2026-11-17"),
+            d("2026-11-17"),
+        )
+        .expect("plan");
+        assert_eq!(dated.old_ends, Some(Ends::On(d("2026-11-16"))));
+        assert_eq!(dated.new_ends, Ends::On(d("2027-01-05")));
+    }
+
+    #[test]
+    fn editing_the_whole_series_or_its_first_session_rewrites_it_in_place() {
+        let days = weekly_days("2026-11-03", 4);
+        let whole = plan_series_edit(
+            true,
+            d("2026-11-03"),
+            "FREQ=WEEKLY",
+            &Ends::After(4),
+            &days,
+            d("2026-11-17"),
+            d("2026-11-18"),
+        )
+        .expect("plan");
+        // Moving the third session a day later moves the whole series a day later.
+        assert_eq!(whole.split_at, d("2026-11-03"));
+        assert_eq!(whole.first_day, d("2026-11-04"));
+        assert_eq!(whole.old_ends, None);
+        assert_eq!(whole.new_ends, Ends::After(4));
+        let from_first = plan_series_edit(
+            false,
+            d("2026-11-03"),
+            "FREQ=WEEKLY",
+            &Ends::After(4),
+            &days,
+            d("2026-11-03"),
+            d("2026-11-05"),
+        )
+        .expect("plan");
+        assert_eq!(
+            from_first.old_ends, None,
+            "nothing before the split to keep"
+        );
+        assert_eq!(from_first.first_day, d("2026-11-05"));
+    }
+
+    #[test]
+    fn a_series_edit_keeps_its_rule_true_and_its_end_after_its_start() {
+        // Monthly on the first Tuesday, moved to a second Wednesday.
+        let edit = plan_series_edit(
+            true,
+            d("2026-11-03"),
+            "FREQ=MONTHLY;BYDAY=1TU",
+            &Ends::On(d("2026-11-10")),
+            &[d("2026-11-03")],
+            d("2026-11-03"),
+            d("2026-11-11"),
+        )
+        .expect("plan");
+        assert_eq!(edit.rule, "FREQ=MONTHLY;BYDAY=2WE");
+        assert_eq!(
+            edit.new_ends,
+            Ends::On(d("2026-11-11")),
+            "the end moves with it"
+        );
+        // A count-based series cannot split at a session it does not have.
+        let err = plan_series_edit(
+            false,
+            d("2026-11-03"),
+            "FREQ=WEEKLY",
+            &Ends::After(2),
+            &weekly_days("2026-11-03", 2),
+            d("2026-11-24"),
+            d("2026-11-24"),
+        )
+        .expect_err("past the series' end");
+        assert!(err.contains("no sessions"), "{err}");
+    }
+
+    #[test]
+    fn a_rewrite_replans_matching_days_in_place_and_keeps_what_happened() {
+        let at = |day: &str| {
+            d(day)
+                .and_hms_opt(18, 0, 0)
+                .expect("time")
+                .and_utc()
+                .timestamp_millis()
+        };
+        let now = at("2026-11-10");
+        let existing = [
+            // Documented: kept, and its day not planned again.
+            SeriesSession {
+                id: 1,
+                on: Some(d("2026-11-17")),
+                replaceable: false,
+            },
+            SeriesSession {
+                id: 2,
+                on: Some(d("2026-11-24")),
+                replaceable: true,
+            },
+            // The plan no longer has this day: removed.
+            SeriesSession {
+                id: 3,
+                on: Some(d("2026-12-02")),
+                replaceable: true,
+            },
+        ];
+        let plan: Vec<(NaiveDate, i64)> = ["2026-11-03", "2026-11-17", "2026-11-24", "2026-12-01"]
+            .iter()
+            .map(|day| (d(day), at(day)))
+            .collect();
+        let rewrite = rewrite_series(&existing, &plan, 90, now);
+        let planned: Vec<(NaiveDate, Option<i64>)> =
+            rewrite.sessions.iter().map(|s| (s.on, s.reuses)).collect();
+        assert_eq!(
+            planned,
+            vec![(d("2026-11-24"), Some(2)), (d("2026-12-01"), None)],
+            "a past day is not planned; a kept day is not doubled"
+        );
+        assert_eq!(
+            rewrite.sessions[0].ends_at_ms - rewrite.sessions[0].starts_at_ms,
+            90 * 60_000
+        );
+        assert_eq!(rewrite.remove, vec![3]);
+        assert_eq!(rewrite.replacing, vec![2, 3]);
+        assert!(replaceable(
+            AppointmentStatus::Scheduled,
+            false,
+            false,
+            now + 1,
+            now
+        ));
+        assert!(!replaceable(
+            AppointmentStatus::Scheduled,
+            true,
+            false,
+            now + 1,
+            now
+        ));
+        assert!(!replaceable(
+            AppointmentStatus::Scheduled,
+            false,
+            true,
+            now + 1,
+            now
+        ));
+        assert!(!replaceable(
+            AppointmentStatus::Cancelled,
+            false,
+            false,
+            now + 1,
+            now
+        ));
+        assert!(!replaceable(
+            AppointmentStatus::Scheduled,
+            false,
+            false,
+            now,
+            now
+        ));
     }
 }

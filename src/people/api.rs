@@ -23,7 +23,7 @@ pub async fn search_people(
         } else {
             kinds
         };
-        crate::cases::server::search_people(&state.db, &who, &query, &kinds).await
+        super::server::search(&state.db, &who, &query, &kinds).await
     })
     .await
 }
@@ -61,7 +61,7 @@ pub async fn update_person(id: PersonId, input: PersonInput) -> Result<(), AppEr
 #[server(endpoint = "set_person_groups", input = Json)]
 pub async fn set_person_groups(person: PersonId, groups: Vec<CaseId>) -> Result<(), AppError> {
     serve(Area::Staff, move |state, who| async move {
-        crate::cases::server::set_person_groups(&state.db, &who, person, groups).await
+        super::server::set_groups(&state.db, &who, person, groups).await
     })
     .await
 }

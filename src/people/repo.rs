@@ -78,20 +78,6 @@ fn search_key(fields: &PersonFields) -> String {
     .to_string()
 }
 
-/// A LIKE pattern matching `query` anywhere, with the user's own % and _ taken literally.
-pub fn like_pattern(query: &str) -> String {
-    let escaped: String = query
-        .trim()
-        .to_lowercase()
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    format!("%{escaped}%")
-}
-
 pub async fn insert(
     mut c: Conn<'_>,
     scope: &Scope,
@@ -200,7 +186,7 @@ pub async fn search(
     let rows: Vec<PersonRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
             .bind_scope(scope)
-            .bind(like_pattern(query))
+            .bind(crate::server::db::like_pattern(query))
             .bind(limit)
             .fetch_all(&mut *c)
             .await?
@@ -254,4 +240,31 @@ pub async fn memberships(
             left_on: r.left_on,
         })
         .collect())
+}
+
+/// People of the practice by id, in one query: the payers a case names. Limited to the
+/// practice only, because whoever sees the case sees who pays for it.
+pub async fn by_ids(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    ids: &[i64],
+) -> Result<Vec<PersonSummary>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    // The ids are integers formatted here, not user text.
+    let sql = format!(
+        "SELECT p.id, p.kind, p.legal_name, p.preferred_name, p.pronouns, p.date_of_birth, p.email,
+                p.phone, p.address, p.emergency_contact, p.admin_notes
+         FROM people p WHERE p.practice_id = $1 AND p.id IN ({})",
+        list.join(",")
+    );
+    let rows: Vec<PersonRow> = on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
+            .bind(scope.practice_id.0)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(rows.iter().map(PersonRow::summary).collect())
 }

@@ -127,6 +127,20 @@ pub fn sql_list(names: impl IntoIterator<Item = &'static str>) -> String {
         .join(",")
 }
 
+/// A LIKE pattern matching `query` anywhere, with the user's own % and _ taken literally.
+pub fn like_pattern(query: &str) -> String {
+    let escaped: String = query
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
 impl From<DbError> for AppError {
     /// A unique violation is the user's to hear (a taken value, a race to retry); an
     /// unreachable database is a 503; anything else is an internal error, logged here.
@@ -142,10 +156,7 @@ impl From<DbError> for AppError {
                 tracing::warn!(error = %e, "database unavailable");
                 AppError::Unavailable
             }
-            _ => {
-                tracing::error!(error = %e, "database error");
-                AppError::Internal
-            }
+            _ => AppError::internal(format_args!("database error: {e}")),
         }
     }
 }

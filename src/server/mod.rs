@@ -7,6 +7,8 @@ pub mod errors;
 pub mod security;
 pub mod seed;
 pub mod state;
+pub mod time;
+pub mod trace;
 
 use crate::app::{shell, App};
 use axum::extract::State;
@@ -48,6 +50,9 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(security::headers_layer))
         .layer(security::compress_bundle())
+        // Outermost: the id is set first, so the span and every log line below carry it.
+        .layer(trace::layer())
+        .layer(axum::middleware::from_fn(trace::assign_id))
         .with_state(state)
 }
 

@@ -42,6 +42,7 @@ pub async fn session_layer(
     if let Some(token) = token {
         match resolve_session(&state.db, &state.config.sessions, &token).await {
             Ok(Some(who)) => {
+                super::trace::record_caller(who.account_id.0, who.practice_id.0);
                 req.extensions_mut().insert(who);
             }
             Ok(None) => stale_cookie = true,

@@ -132,7 +132,9 @@ async fn seed_cases(
     now: i64,
 ) -> Result<(), AppError> {
     let [_owner, _admin, provider, provider2, supervisor, associate, ..] = staff else {
-        return Err(AppError::Internal);
+        return Err(AppError::internal(
+            "the demo needs at least six staff accounts",
+        ));
     };
     services::seed_standard(tx.conn(), owner.practice_id, now).await?;
     crate::notes::repo::seed_templates(tx.conn(), owner.practice_id, now).await?;
@@ -184,7 +186,9 @@ async fn seed_cases(
             email: email.into(),
             ..Default::default()
         };
-        let fields = input.clean(today).map_err(|_| AppError::Internal)?;
+        let fields = input
+            .clean(today)
+            .map_err(|e| AppError::internal(format!("demo person {e:?}")))?;
         Ok(people::insert(tx.conn(), owner, &fields, now).await?)
     };
     let p = PersonKind::Person;
@@ -411,17 +415,17 @@ async fn seed_series(
     while first.weekday() != weekday {
         first += Duration::days(1);
     }
-    let time = parse_time(start).map_err(|_| AppError::Internal)?;
+    let time = parse_time(start).map_err(AppError::internal)?;
     let rule = if rule.starts_with("FREQ=MONTHLY") {
         // Keep "the nth weekday" true of the first day.
         rule_for(&Repeat::MonthlyByWeekday, first)
-            .map_err(|_| AppError::Internal)?
+            .map_err(AppError::internal)?
             .unwrap_or_else(|| rule.to_string())
     } else {
         rule.to_string()
     };
     let ends = Ends::After(sessions);
-    let occurrences = expand(&rule, first, time, tz, &ends).map_err(|_| AppError::Internal)?;
+    let occurrences = expand(&rule, first, time, tz, &ends).map_err(AppError::internal)?;
     let series = calendar::insert_series(
         tx.conn(),
         owner,

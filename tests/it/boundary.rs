@@ -18,7 +18,7 @@ use gather::on_conn;
 use gather::server::db::Db;
 use serde_json::{json, Value};
 
-use crate::http::{app, body_text, post, seeded, send, sign_in};
+use crate::common::router::{app, body_text, post, seeded, send, sign_in};
 
 fn post_json(path: &str, cookie: Option<&str>, body: &Value) -> Request<Body> {
     let mut b = Request::post(path)
@@ -462,6 +462,67 @@ async fn errors_carry_their_http_status(db: Db) {
     // Success is still 200.
     let res = send(&app, post("/api/staff_viewer", Some(&provider), "")).await;
     assert_eq!(res.status(), StatusCode::OK);
+
+    // Every answer names its request, so a user's report can be found in the log: a plain
+    // id from a proxy is kept, anything that could forge a log line is replaced.
+    let id_of = |res: &axum::response::Response| {
+        res.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let made = id_of(&res).expect("a request id");
+    let next = send(&app, post("/api/staff_viewer", Some(&provider), "")).await;
+    assert_ne!(id_of(&next).expect("a request id"), made, "ids are unique");
+    let with_id = |id: &str| {
+        let mut req = post("/api/staff_viewer", Some(&provider), "");
+        req.headers_mut()
+            .insert("x-request-id", id.parse().expect("header"));
+        req
+    };
+    let kept = send(&app, with_id("proxy-42_a")).await;
+    assert_eq!(id_of(&kept).as_deref(), Some("proxy-42_a"));
+    let forged = send(&app, with_id("x\" level=error msg=\"forged")).await;
+    let replaced = id_of(&forged).expect("a request id");
+    assert!(!replaced.contains('"'), "{replaced}");
+}
+
+/// `AppError::Internal` tells the user nothing, so its cause must reach the log: it is only
+/// built by `AppError::internal(cause)`, which logs where and why. Elsewhere the variant may
+/// only be matched.
+#[test]
+fn internal_errors_are_built_with_their_cause() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut bare = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("src/error.rs")) {
+        let text = std::fs::read_to_string(file).expect("source");
+        for (n, line) in text.lines().enumerate() {
+            let matched_only =
+                line.contains(" @ (") || line.contains("=>") || line.contains("matches!");
+            if line.contains("AppError::Internal") && !matched_only {
+                bare.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "bare internal errors:\n{}",
+        bare.join("\n")
+    );
 }
 
 /// Lets a test write a value the schema's CHECKs refuse, as a corrupt or newer row would

@@ -3,12 +3,14 @@
 
 mod common;
 
-mod attendance_repo;
-mod audit_repo;
-mod auth_repo;
+// One file per capability, named after it; `boundary` is the server-function boundary,
+// `pages` the router as a browser meets it, `schema` the two engines' parity.
+mod attendance;
+mod audit;
+mod auth;
 mod boundary;
-mod calendar_repo;
-mod cases_repo;
-mod http;
-mod notes_repo;
+mod calendar;
+mod cases;
+mod notes;
+mod pages;
 mod schema;

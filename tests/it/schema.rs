@@ -2,8 +2,8 @@
 //! columns, indexes and constraint names, and every unique constraint a user can run into
 //! is recognised on both, so the same input gets the same field error on either.
 
+use crate::common::router::seeded;
 use crate::common::TestDb;
-use crate::http::seeded;
 use crate::on_both_engines;
 use gather::error::AppError;
 use gather::on_conn;

@@ -1,174 +1,22 @@
 //! Cases, groups, membership over time, waitlists, billing responsibility and who sees
 //! what, against a real database.
 
+use crate::common::fixtures::{d, group, person, person_of_kind, practice, service};
 use crate::on_both_engines;
-use chrono::{Duration, NaiveDate};
-use gather::access::{answer, SignedIn};
+use chrono::Duration;
+use gather::access::answer;
 use gather::audit::repo as audit;
-use gather::auth::repo::{self as accounts, NewAccount};
 use gather::cases::repo as cases_repo;
 use gather::cases::server as cases;
-use gather::cases::{Added, NewCase};
+use gather::cases::Added;
 use gather::domain::billing::Payer;
 use gather::domain::cases::CaseKind;
 use gather::domain::people::{PersonInput, PersonKind};
-use gather::domain::{AccountId, CaseId, PersonId, PracticeId, Role, ServiceId};
+use gather::domain::CaseId;
 use gather::error::AppError;
 use gather::people::server as people;
 use gather::server::db::{now_ms, Db};
 use gather::services::repo as services;
-
-pub(crate) struct Practice {
-    pub id: PracticeId,
-    pub owner: SignedIn,
-    pub admin: SignedIn,
-    pub provider: SignedIn,
-    pub other_provider: SignedIn,
-    pub supervisor: SignedIn,
-    pub associate: SignedIn,
-}
-
-async fn staff(
-    db: &Db,
-    practice: PracticeId,
-    name: &str,
-    email: &str,
-    role: Role,
-    supervisor: Option<AccountId>,
-) -> SignedIn {
-    let mut c = db.acquire().await.expect("conn");
-    let id = accounts::create_account(
-        c.conn(),
-        NewAccount {
-            practice_id: practice,
-            email,
-            display_name: name,
-            role,
-            supervisor_id: supervisor,
-            password_hash: "not used",
-        },
-        now_ms(),
-    )
-    .await
-    .expect("account");
-    SignedIn {
-        token_hash: String::new(),
-        account_id: id,
-        practice_id: practice,
-        role,
-        display_name: name.into(),
-        email: email.into(),
-        practice_name: "Test practice".into(),
-        time_zone: chrono_tz::America::Chicago,
-        created_at: now_ms(),
-        last_seen_at: now_ms(),
-        refused: Default::default(),
-    }
-}
-
-pub(crate) async fn practice(db: &Db, tag: &str) -> Practice {
-    let mut c = db.acquire().await.expect("conn");
-    let id = accounts::create_practice(
-        c.conn(),
-        &format!("Practice {tag}"),
-        "America/Chicago",
-        now_ms(),
-    )
-    .await
-    .expect("practice");
-    services::seed_standard(c.conn(), id, now_ms())
-        .await
-        .expect("services");
-    gather::notes::repo::seed_templates(c.conn(), id, now_ms())
-        .await
-        .expect("templates");
-    drop(c);
-    let e = |who: &str| format!("{who}@{tag}.example");
-    let supervisor = staff(
-        db,
-        id,
-        "Sue Pervisor",
-        &e("supervisor"),
-        Role::Supervisor,
-        None,
-    )
-    .await;
-    Practice {
-        id,
-        owner: staff(db, id, "Olive Owner", &e("owner"), Role::Owner, None).await,
-        admin: staff(db, id, "Adam Admin", &e("admin"), Role::Admin, None).await,
-        provider: staff(
-            db,
-            id,
-            "Paula Provider",
-            &e("provider"),
-            Role::Provider,
-            None,
-        )
-        .await,
-        other_provider: staff(db, id, "Otto Other", &e("other"), Role::Provider, None).await,
-        associate: staff(
-            db,
-            id,
-            "Asa Associate",
-            &e("associate"),
-            Role::Associate,
-            Some(supervisor.account_id),
-        )
-        .await,
-        supervisor,
-    }
-}
-
-pub(crate) async fn person(db: &Db, who: &SignedIn, name: &str) -> PersonId {
-    person_of_kind(db, who, name, PersonKind::Person).await
-}
-
-async fn person_of_kind(db: &Db, who: &SignedIn, name: &str, kind: PersonKind) -> PersonId {
-    people::create_person(
-        db,
-        who,
-        &PersonInput {
-            kind: Some(kind),
-            legal_name: name.into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("person")
-}
-
-pub(crate) async fn service(db: &Db, p: &Practice, code: &str) -> ServiceId {
-    let mut c = db.acquire().await.expect("conn");
-    services::by_code(c.conn(), p.id, code)
-        .await
-        .expect("q")
-        .expect("service")
-        .id
-}
-
-pub(crate) fn group(
-    kind: CaseKind,
-    name: &str,
-    initials: &str,
-    who: &SignedIn,
-    service: Option<ServiceId>,
-) -> NewCase {
-    NewCase {
-        kind,
-        name: name.into(),
-        initials: initials.into(),
-        capacity: None,
-        provider_ids: vec![who.account_id],
-        default_service_id: service,
-        participant_ids: vec![],
-        payer: Payer::SelfPay,
-    }
-}
-
-pub(crate) fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-}
 
 async fn roster(db: &Db, case: CaseId, day: &str) -> Vec<String> {
     let mut c = db.acquire().await.expect("conn");
@@ -563,7 +411,7 @@ async fn group_memberships_from_the_profile(db: Db) {
     .await
     .expect("g");
     let x = person(&db, who, "Xavier").await;
-    cases::set_person_groups(&db, who, x, vec![g1, g2])
+    gather::people::server::set_groups(&db, who, x, vec![g1, g2])
         .await
         .expect("tick both");
     let prof = people::profile(&db, who, x).await.expect("profile");
@@ -575,7 +423,7 @@ async fn group_memberships_from_the_profile(db: Db) {
         2
     );
     // Unticked the day they joined: the period never began, so it is withdrawn.
-    cases::set_person_groups(&db, who, x, vec![g2])
+    gather::people::server::set_groups(&db, who, x, vec![g2])
         .await
         .expect("untick one");
     let prof = people::profile(&db, who, x).await.expect("profile");
@@ -595,7 +443,7 @@ async fn group_memberships_from_the_profile(db: Db) {
         panic!("no capacity");
     };
     let _ = m;
-    cases::set_person_groups(&db, who, y, vec![])
+    gather::people::server::set_groups(&db, who, y, vec![])
         .await
         .expect("untick");
     let prof = people::profile(&db, who, y).await.expect("profile");
@@ -609,7 +457,7 @@ async fn group_memberships_from_the_profile(db: Db) {
     )
     .await
     .expect("g");
-    let r = cases::set_person_groups(&db, who, y, vec![g1, hidden]).await;
+    let r = gather::people::server::set_groups(&db, who, y, vec![g1, hidden]).await;
     assert_eq!(r.err(), Some(AppError::NotFound));
     let prof = people::profile(&db, who, y).await.expect("profile");
     assert!(

@@ -4,8 +4,9 @@
 //! overwrite each other, associates' notes are co-signed first, and templates keep clinical
 //! language out of workshops and consultations.
 
-use crate::attendance_repo::{schedule_on, session_with};
-use crate::cases_repo::{group, person, practice, service, Practice};
+use crate::common::fixtures::{
+    group, person, practice, schedule_on, service, session_with, Practice,
+};
 use crate::on_both_engines;
 use chrono::Duration;
 use gather::access::SignedIn;

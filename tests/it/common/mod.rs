@@ -1,11 +1,19 @@
-//! Test databases: a fresh SQLite file or a fresh Postgres database per test, migrated.
+//! Test support. Here: test databases, a fresh SQLite file or a fresh Postgres database per
+//! test, migrated, and removed afterwards even when the test fails. `fixtures` builds a
+//! practice to test in; `router` talks to the whole application.
 //!
 //! Postgres is found at `GATHER_TEST_POSTGRES_URL` (default: the local server, trust auth).
 //! Under CI (`CI=true`) an unreachable Postgres fails the test; elsewhere the Postgres half
 //! is skipped with a message saying so.
 
+pub mod fixtures;
+pub mod router;
+
+use futures::FutureExt;
 use gather::server::db::Db;
 use sqlx::Connection;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -117,6 +125,16 @@ impl TestDb {
     }
 }
 
+/// Runs `test` on the database and then removes it, also when the test panics (the panic
+/// is passed on after the cleanup, so the test still fails).
+pub async fn run<F: Future<Output = ()>>(t: TestDb, test: impl FnOnce(Db) -> F) {
+    let outcome = AssertUnwindSafe(test(t.db.clone())).catch_unwind().await;
+    t.cleanup().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 /// Runs an `async fn(Db)` test against SQLite and against Postgres, as two tests named
 /// `<name>::sqlite` and `<name>::postgres`.
 #[macro_export]
@@ -126,15 +144,13 @@ macro_rules! on_both_engines {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let t = $crate::common::TestDb::sqlite().await;
-                super::$name(t.db.clone()).await;
-                t.cleanup().await;
+                $crate::common::run(t, super::$name).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let Some(t) = $crate::common::TestDb::postgres().await else { return };
-                super::$name(t.db.clone()).await;
-                t.cleanup().await;
+                $crate::common::run(t, super::$name).await;
             }
         }
     )+};

@@ -2,7 +2,7 @@
 //! that survive them, sharing by scheduling, double bookings, rosters that follow dated
 //! membership only for sessions to come, and calendar feeds read by an independent parser.
 
-use crate::cases_repo::{group, person, practice, service};
+use crate::common::fixtures::{group, person, practice, service};
 use crate::on_both_engines;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use gather::access::SignedIn;

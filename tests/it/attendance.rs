@@ -3,21 +3,21 @@
 //! practice's fees, conflicts between an offline device and a newer change resolve to the
 //! newer one with both kept, and on Postgres a change reaches a second server process.
 
-use crate::cases_repo::{group, person, practice, service};
+use crate::common::fixtures::{group, person, practice, schedule_on, service, session_with};
 use crate::on_both_engines;
 use chrono::Duration;
 use gather::access::{answer, SignedIn};
-use gather::attendance::live::{Live, Message};
+use gather::attendance::hub::Message;
+use gather::attendance::live::Live;
 use gather::attendance::server as attendance;
 use gather::attendance::{ChangeOutcome, ChangeRequest, LiveEvent, RowState};
 use gather::audit::repo as audit;
 use gather::calendar::server as calendar;
-use gather::calendar::{NewAppointment, Scheduled, Span};
+use gather::calendar::Span;
 use gather::cases::server as cases;
 use gather::domain::attendance::{Choice, Confirmation};
 use gather::domain::cases::CaseKind;
-use gather::domain::schedule::{Ends, Repeat};
-use gather::domain::{AppointmentId, CaseId, PersonId, ServiceId};
+use gather::domain::{AppointmentId, PersonId};
 use gather::error::AppError;
 use gather::server::db::{now_ms, Db};
 use std::collections::HashMap;
@@ -45,60 +45,6 @@ fn change(person: PersonId, choice: Option<Choice>, base_version: i64) -> Change
         base_version,
         made_at: now_ms(),
         fill_only: false,
-    }
-}
-
-/// A therapy group with `n` members, default service 90853, and one session today.
-pub(crate) async fn session_with(
-    db: &Db,
-    who: &SignedIn,
-    initials: &str,
-    n: usize,
-    service: ServiceId,
-) -> (CaseId, AppointmentId, Vec<PersonId>) {
-    let mut draft = group(
-        CaseKind::TherapyGroup,
-        "Group",
-        initials,
-        who,
-        Some(service),
-    );
-    draft.name = format!("Group {initials}");
-    let case = cases::create_case(db, who, draft).await.expect("group");
-    let mut people = Vec::new();
-    for i in 0..n {
-        let p = person(db, who, &format!("Member {initials} {i:03}")).await;
-        cases::add_member(db, who, case, p, who.today() - Duration::days(30))
-            .await
-            .expect("member");
-        people.push(p);
-    }
-    let id = schedule_on(db, who, case, who.today()).await;
-    (case, id, people)
-}
-
-pub(crate) async fn schedule_on(
-    db: &Db,
-    who: &SignedIn,
-    case: CaseId,
-    day: chrono::NaiveDate,
-) -> AppointmentId {
-    let draft = NewAppointment {
-        case_id: case,
-        day: day.to_string(),
-        start_time: "07:00".into(),
-        minutes: 90,
-        service_id: None,
-        location: String::new(),
-        video_link: String::new(),
-        provider_ids: vec![who.account_id],
-        repeat: Repeat::Never,
-        ends: Ends::After(1),
-        confirmed: true,
-    };
-    match calendar::schedule(db, who, draft).await.expect("schedule") {
-        Scheduled::Done { first, .. } => first,
-        Scheduled::NeedsConfirmation(w) => panic!("unexpected warnings: {w:?}"),
     }
 }
 
@@ -620,11 +566,15 @@ on_both_engines!(
 /// another process on the same database, through the database's own notifications.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_changes_reach_another_server_process() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let Some(t) = crate::common::TestDb::postgres().await else {
         return;
     };
-    let db = t.db.clone();
+    let url = t.url().to_string();
+    crate::common::run(t, |db| two_processes(db, url)).await;
+}
+
+async fn two_processes(db: Db, url: String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let p = practice(&db, "two-processes").await;
     let who = p.provider.clone();
     let default = service(&db, &p, "90853").await;
@@ -652,7 +602,7 @@ async fn postgres_changes_reach_another_server_process() {
     };
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gather"))
         .env("GATHER_ADDR", format!("127.0.0.1:{port}"))
-        .env("GATHER_DATABASE_URL", t.url())
+        .env("GATHER_DATABASE_URL", &url)
         .env("GATHER_DEMO", "false")
         .env("RUST_LOG", "warn")
         .kill_on_drop(true)
@@ -714,5 +664,4 @@ async fn postgres_changes_reach_another_server_process() {
         "{seen}"
     );
     let _ = child.kill().await;
-    t.cleanup().await;
 }

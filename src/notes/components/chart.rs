@@ -1,0 +1,113 @@
+//! Each participant's chart: their locked chart notes, printable.
+
+use super::*;
+
+/// One chart note: the session, attendance and service, the group note, their own note,
+/// signatures and addenda.
+#[component]
+pub(super) fn ChartNoteCard(
+    note: ChartNoteView,
+    #[prop(optional)] show_person: bool,
+) -> impl IntoView {
+    view! {
+        <article class="card chart-note" data-testid=format!("chart-note-{}", note.person_id.0)>
+            <header>
+                {show_person
+                    .then(|| {
+                        view! {
+                            <h2>
+                                <a href=format!("/app/people/{}/chart", note.person_id.0)>
+                                    {note.person_name.clone()}
+                                </a>
+                            </h2>
+                        }
+                    })}
+                <h3>{note.session_title.clone()}</h3>
+                <p class="muted">{note.when.clone()}</p>
+                <p>
+                    <strong>"Attendance: "</strong>
+                    {note.attendance.clone()}
+                    {note.service.clone().map(|s| format!(" · Service: {s}"))}
+                </p>
+            </header>
+            <DocumentView doc=note.group.clone() testid="chart-group-note" />
+            {note
+                .own
+                .clone()
+                .map(|own| {
+                    view! {
+                        <h4>"Note for " {note.person_name.clone()}</h4>
+                        <DocumentView doc=own testid="chart-own-note" />
+                    }
+                })}
+            {note.signed.clone().map(|s| view! { <p class="signature">"Signed by " {s}</p> })}
+            {note.cosigned.clone().map(|c| view! { <p class="signature">"Co-signed by " {c}</p> })}
+            <AddendumList addenda=note.addenda.clone() />
+        </article>
+    }
+}
+
+#[component]
+pub fn ChartRoute() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || param_id(&params.read(), "id").map(PersonId);
+    view! {
+        <RequireArea
+            area=Area::Staff
+            render=move |viewer: Viewer| {
+                let chart = Resource::new(id, |id| async move {
+                    match id {
+                        Some(id) => get_chart(id).await,
+                        None => Err(AppError::NotFound),
+                    }
+                });
+                view! {
+                    <StaffShell viewer>
+                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                            {move || Suspend::new(async move {
+                                match chart.await {
+                                    Ok(c) => {
+                                        view! {
+                                            <div class="chart">
+                                                <header class="page-header">
+                                                    <div>
+                                                        <h1 data-testid="chart-title">"Chart: " {c.name.clone()}</h1>
+                                                        <p class="muted">"Chart notes, newest first."</p>
+                                                    </div>
+                                                    <nav class="header-links no-print">
+                                                        <a class="button secondary" href=format!("/app/people/{}", c.person_id.0)>
+                                                            "Profile"
+                                                        </a>
+                                                        <button class="secondary" on:click=|_| print_page()>"Print"</button>
+                                                    </nav>
+                                                </header>
+                                                {if c.notes.is_empty() {
+                                                    view! { <p data-testid="chart-empty">"No chart notes yet."</p> }.into_any()
+                                                } else {
+                                                    c.notes
+                                                        .into_iter()
+                                                        .map(|n| view! { <ChartNoteCard note=n /> })
+                                                        .collect_view()
+                                                        .into_any()
+                                                }}
+                                            </div>
+                                        }
+                                            .into_any()
+                                    }
+                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </StaffShell>
+                }
+            }
+        />
+    }
+}
+
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}

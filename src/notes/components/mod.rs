@@ -1,0 +1,47 @@
+//! The note screen (group note, attendees' own notes, supervision, addenda), the review and
+//! lock screen with its progress bar, each participant's chart, and the practice's templates.
+//! One module per screen; `autosave` is what every editor shares.
+
+use super::api::{
+    add_addendum, get_chart, get_lock_progress, get_note, get_review, get_templates, lock_note,
+    notes_to_review, review_note, save_note, save_template, start_note, submit_note,
+};
+use super::editor::{DocumentView, EditorHandle, RichTextEditor};
+use super::{
+    AddendumView, AttendeeNote, ChartNoteView, LockProgress, NotePart, NoteScreen, NoteState,
+    Review, SaveOutcome, Template,
+};
+use crate::auth::components::RequireArea;
+use crate::auth::Viewer;
+use crate::domain::cases::Language;
+use crate::domain::notes::{Document, NoteStatus};
+use crate::domain::{AppointmentId, Area, PersonId, TemplateId};
+use crate::error::AppError;
+use crate::staff::StaffShell;
+use crate::ui::{param_id, ErrorPanel};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+mod autosave;
+mod chart;
+mod note;
+mod review;
+mod templates;
+use autosave::{draft_key, load_draft};
+
+pub use chart::ChartRoute;
+pub use note::NoteRoute;
+pub use review::{ReviewQueue, ReviewRoute};
+pub use templates::TemplatesRoute;
+
+use autosave::{state_text, Autosave, SaveState};
+use chart::ChartNoteCard;
+use note::AddendumList;
+
+async fn sleep_ms(ms: u32) {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}
