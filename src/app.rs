@@ -7,13 +7,13 @@ use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
 use crate::error::AppError;
 use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
 use crate::people::components::{NewPersonPage, PersonProfilePage};
-use crate::portal::PortalHome;
+use crate::portal::{PortalHome, PortalLayout};
 use crate::services::components::ServicesPage;
-use crate::staff::StaffHome;
+use crate::staff::{StaffHome, StaffLayout};
 use crate::ui::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,20 +57,26 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <main><ErrorPanel error=AppError::NotFound /></main> }>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
                 <Route path=path!("/login") view=SignInPage />
-                <Route path=path!("/app") view=StaffHome ssr=SsrMode::Async />
-                <Route path=path!("/app/calendar") view=CalendarScreen ssr=SsrMode::Async />
-                <Route path=path!("/app/sessions/:id") view=SessionScreen ssr=SsrMode::Async />
-                <Route path=path!("/app/sessions/:id/note") view=NoteRoute ssr=SsrMode::Async />
-                <Route path=path!("/app/sessions/:id/note/review") view=ReviewRoute ssr=SsrMode::Async />
-                <Route path=path!("/app/people/:id/chart") view=ChartRoute ssr=SsrMode::Async />
-                <Route path=path!("/app/note-templates") view=TemplatesRoute ssr=SsrMode::Async />
-                <Route path=path!("/app/contacts") view=ContactsPage ssr=SsrMode::Async />
-                <Route path=path!("/app/contacts/new") view=NewCasePage ssr=SsrMode::Async />
-                <Route path=path!("/app/cases/:id") view=CasePage ssr=SsrMode::Async />
-                <Route path=path!("/app/people/new") view=NewPersonPage ssr=SsrMode::Async />
-                <Route path=path!("/app/people/:id") view=PersonProfilePage ssr=SsrMode::Async />
-                <Route path=path!("/app/services") view=ServicesPage ssr=SsrMode::Async />
-                <Route path=path!("/portal") view=PortalHome ssr=SsrMode::Async />
+                // One layout per area: the shell renders once and the viewer is fetched
+                // once; moving between an area's screens swaps only its outlet.
+                <ParentRoute path=path!("/app") view=StaffLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=StaffHome ssr=SsrMode::Async />
+                    <Route path=path!("calendar") view=CalendarScreen ssr=SsrMode::Async />
+                    <Route path=path!("sessions/:id") view=SessionScreen ssr=SsrMode::Async />
+                    <Route path=path!("sessions/:id/note") view=NoteRoute ssr=SsrMode::Async />
+                    <Route path=path!("sessions/:id/note/review") view=ReviewRoute ssr=SsrMode::Async />
+                    <Route path=path!("people/:id/chart") view=ChartRoute ssr=SsrMode::Async />
+                    <Route path=path!("note-templates") view=TemplatesRoute ssr=SsrMode::Async />
+                    <Route path=path!("contacts") view=ContactsPage ssr=SsrMode::Async />
+                    <Route path=path!("contacts/new") view=NewCasePage ssr=SsrMode::Async />
+                    <Route path=path!("cases/:id") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("people/new") view=NewPersonPage ssr=SsrMode::Async />
+                    <Route path=path!("people/:id") view=PersonProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("services") view=ServicesPage ssr=SsrMode::Async />
+                </ParentRoute>
+                <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=PortalHome ssr=SsrMode::Async />
+                </ParentRoute>
             </Routes>
         </Router>
     }

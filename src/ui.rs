@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use std::future::Future;
 
 /// A full-page error: says what went wrong and where to go next, and gives the response
 /// the matching HTTP status when rendered on the server.
@@ -39,6 +40,55 @@ where
     S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
 {
     move || value.get().and_then(|r| r.err()).map(|e| e.to_string())
+}
+
+/// The `:id` of the current route as its typed id, or `None` when it is not a number.
+pub fn route_id<I>(typed: fn(i64) -> I) -> impl Fn() -> Option<I> + Copy + Send + Sync + 'static
+where
+    I: 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    move || param_id(&params.read(), "id").map(typed)
+}
+
+/// Fetches the object a route names, or answers `NotFound` for a route whose id is not a
+/// number: the same page as for a record the caller may not see.
+pub async fn or_not_found<I, T, Fut>(id: Option<I>, fetch: fn(I) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    match id {
+        Some(id) => fetch(id).await,
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// Shows a screen's data: "Loading…" the first time, the error panel when loading failed,
+/// and the content shown so far while it reloads (after a save), so a page never blanks.
+/// Every screen loads through this.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    show: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    Resource<Result<T, AppError>>: std::future::IntoFuture<Output = Result<T, AppError>> + Copy,
+    <Resource<Result<T, AppError>> as std::future::IntoFuture>::IntoFuture: Send,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let show = show.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => show(value).into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
 }
 
 /// The numeric id in a route parameter, if it is one.

@@ -116,3 +116,30 @@ test.describe("the page hydrates", () => {
     expect(overflow).toBe(0);
   });
 });
+
+test.describe("one layout per area", () => {
+  test("moving between staff screens keeps the shell and asks only for each screen's data", async ({ page }) => {
+    await signIn(page, "provider@riverside.example");
+    await hydrated(page);
+    // A mark on the shell's element: a remounted shell would be a new element without it.
+    await page.locator(".shell").evaluate((el) => el.setAttribute("data-mounted-once", "yes"));
+    const viewerRequests: string[] = [];
+    page.on("request", (r) => {
+      if (/\/api\/(staff_viewer|current_viewer)/.test(r.url())) viewerRequests.push(r.url());
+    });
+    const nav = page.getByRole("navigation", { name: "Main" });
+    const menu = page.getByRole("button", { name: "Menu" });
+    for (const [link, heading] of [
+      ["Contacts", "Contacts"],
+      ["Services", "Services"],
+      ["Note templates", "Note templates"],
+      ["Home", "Welcome, Dr. Jordan Lee"],
+    ]) {
+      if (test.info().project.name === "phone" && !(await nav.isVisible())) await menu.click();
+      await nav.getByRole("link", { name: link, exact: true }).click();
+      await expect(page.getByRole("heading", { name: heading, exact: true }).first()).toBeVisible();
+    }
+    await expect(page.locator(".shell[data-mounted-once=yes]")).toHaveCount(1);
+    expect(viewerRequests).toEqual([]);
+  });
+});

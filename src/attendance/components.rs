@@ -7,47 +7,20 @@ use super::api::{attendance_history, get_attendance, record_attendance, set_conf
 #[cfg(feature = "hydrate")]
 use super::LiveEvent;
 use super::{ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet};
-use crate::auth::components::RequireArea;
-use crate::auth::Viewer;
 use crate::domain::attendance::{Choice, ChoiceOption, Confirmation};
 use crate::domain::services::format_money;
-use crate::domain::{AppointmentId, Area, PersonId};
+use crate::domain::{AppointmentId, PersonId};
 use crate::error::AppError;
-use crate::staff::StaffShell;
-use crate::ui::{param_id, ErrorPanel};
+use crate::ui::{loaded, or_not_found, route_id};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn SessionScreen() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || param_id(&params.read(), "id").map(AppointmentId);
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=move |viewer: Viewer| {
-                let sheet = Resource::new(id, |id| async move {
-                    match id {
-                        Some(id) => get_attendance(id).await,
-                        None => Err(AppError::NotFound),
-                    }
-                });
-                view! {
-                    <StaffShell viewer>
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match sheet.await {
-                                    Ok(s) => view! { <AttendanceSheet sheet=s /> }.into_any(),
-                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
-                }
-            }
-        />
-    }
+    let sheet = Resource::new(route_id(AppointmentId), |id| {
+        or_not_found(id, get_attendance)
+    });
+    loaded(sheet, move |s| view! { <AttendanceSheet sheet=s /> })
 }
 
 /// One participant's row: what the server last said, and what this device is waiting to send.

@@ -64,6 +64,14 @@ pub fn Home() -> impl IntoView {
     }
 }
 
+/// The signed-in viewer, provided by the layout of the area the screen is in
+/// (`staff::StaffLayout`, `portal::PortalLayout`), which checked them once for every screen.
+pub fn use_viewer() -> Viewer {
+    use_context::<Viewer>().expect(
+        "every screen of an area renders inside the area's layout, which provides the viewer",
+    )
+}
+
 /// Renders `render` with the signed-in viewer if they belong to `area`. The check runs
 /// on the server (the viewer comes from a server function that refuses the other side);
 /// the anonymous are sent to sign in.

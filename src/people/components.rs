@@ -5,15 +5,12 @@ use super::api::{
     create_person, get_person_profile, search_people, set_person_groups, update_person,
 };
 use super::{PersonProfile, PersonSummary};
-use crate::auth::components::RequireArea;
-use crate::auth::Viewer;
 use crate::domain::people::{PersonInput, PersonKind};
-use crate::domain::{Area, CaseId, PersonId};
+use crate::domain::{CaseId, PersonId};
 use crate::error::AppError;
-use crate::staff::StaffShell;
-use crate::ui::{param_id, ErrorPanel, FieldErrorText};
+use crate::ui::{loaded, or_not_found, route_id, FieldErrorText};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 /// Type part of a name, pick from the list. `kinds` limits who is offered; `exclude`
 /// hides people already chosen.
@@ -182,46 +179,37 @@ pub fn PersonFields(
 
 #[component]
 pub fn NewPersonPage() -> impl IntoView {
+    let input = RwSignal::new(PersonInput::default());
+    let save = Action::new(move |i: &PersonInput| {
+        let i = i.clone();
+        async move { create_person(i).await }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = save.value().get() {
+            navigate(&format!("/app/people/{}", p.id.0), Default::default());
+        }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
     view! {
-        <RequireArea
-            area=Area::Staff
-            render=|viewer: Viewer| {
-                let input = RwSignal::new(PersonInput::default());
-                let save = Action::new(move |i: &PersonInput| {
-                    let i = i.clone();
-                    async move { create_person(i).await }
-                });
-                let navigate = use_navigate();
-                Effect::new(move |_| {
-                    if let Some(Ok(p)) = save.value().get() {
-                        navigate(&format!("/app/people/{}", p.id.0), Default::default());
-                    }
-                });
-                let error = Signal::derive(move || save.value().get().and_then(Result::err));
-                view! {
-                    <StaffShell viewer>
-                        <h1>"New person or organization"</h1>
-                        // The server's messages are clearer than the browser's own.
-                        <form
-                            class="card stack"
-                            novalidate=true
-                            on:submit=move |ev| {
-                                ev.prevent_default();
-                                save.dispatch(input.get_untracked());
-                            }
-                        >
-                            <PersonFields input error />
-                            <FormError error />
-                            <div class="actions">
-                                <button type="submit" class="primary" disabled=move || save.pending().get()>
-                                    "Save"
-                                </button>
-                            </div>
-                        </form>
-                    </StaffShell>
-                }
+        <h1>"New person or organization"</h1>
+        // The server's messages are clearer than the browser's own.
+        <form
+            class="card stack"
+            novalidate=true
+            on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(input.get_untracked());
             }
-        />
+        >
+            <PersonFields input error />
+            <FormError error />
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                    "Save"
+                </button>
+            </div>
+        </form>
     }
 }
 
@@ -238,33 +226,13 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
 
 #[component]
 pub fn PersonProfilePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || param_id(&params.read(), "id").map(PersonId);
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=move |viewer: Viewer| {
-                let profile = Resource::new(id, |id| async move {
-                    match id {
-                        Some(id) => get_person_profile(id).await,
-                        None => Err(AppError::NotFound),
-                    }
-                });
-                view! {
-                    <StaffShell viewer>
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match profile.await {
-                                    Ok(p) => view! { <Profile profile=p on_change=Callback::new(move |_| profile.refetch()) /> }.into_any(),
-                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
-                }
-            }
-        />
-    }
+    let profile = Resource::new(route_id(PersonId), |id| {
+        or_not_found(id, get_person_profile)
+    });
+    loaded(
+        profile,
+        move |p| view! { <Profile profile=p on_change=Callback::new(move |_| profile.refetch()) /> },
+    )
 }
 
 #[component]

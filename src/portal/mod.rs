@@ -2,18 +2,22 @@
 //! else is in their groups.
 
 use crate::auth::api::SignOut;
-use crate::auth::components::RequireArea;
+use crate::auth::components::{use_viewer, RequireArea};
 use crate::auth::Viewer;
 use crate::domain::Area;
 use crate::staff::SessionCard;
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 
+/// The portal's layout, the parent route of every portal screen: it checks the caller once,
+/// renders the frame once and provides the viewer by context.
 #[component]
-pub fn PortalHome() -> impl IntoView {
+pub fn PortalLayout() -> impl IntoView {
     view! {
         <RequireArea
             area=Area::Portal
             render=|viewer: Viewer| {
+                provide_context(viewer.clone());
                 let sign_out = ServerAction::<SignOut>::new();
                 view! {
                     <div class="portal">
@@ -24,18 +28,26 @@ pub fn PortalHome() -> impl IntoView {
                             </ActionForm>
                         </header>
                         <main class="content">
-                            <h1 data-testid="portal-home">"Hello, " {viewer.display_name.clone()}</h1>
-                            <div class="cards">
-                                <section class="card">
-                                    <h2>"Your sessions"</h2>
-                                    <p>"Your practice has not scheduled any sessions for you yet."</p>
-                                </section>
-                                <SessionCard viewer=viewer.clone() />
-                            </div>
+                            <Outlet />
                         </main>
                     </div>
                 }
             }
         />
+    }
+}
+
+#[component]
+pub fn PortalHome() -> impl IntoView {
+    let viewer = use_viewer();
+    view! {
+        <h1 data-testid="portal-home">"Hello, " {viewer.display_name.clone()}</h1>
+        <div class="cards">
+            <section class="card">
+                <h2>"Your sessions"</h2>
+                <p>"Your practice has not scheduled any sessions for you yet."</p>
+            </section>
+            <SessionCard viewer=viewer.clone() />
+        </div>
     }
 }

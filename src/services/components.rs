@@ -2,44 +2,34 @@
 
 use super::api::{list_services, reactivate_service, retire_service, save_service};
 use super::{Service, ServiceInput};
-use crate::auth::components::RequireArea;
-use crate::auth::Viewer;
+use crate::auth::components::use_viewer;
 use crate::domain::cases::ServiceCategory;
 use crate::domain::services::format_money;
-use crate::domain::{Area, ServiceId};
-use crate::staff::StaffShell;
+use crate::domain::ServiceId;
 use leptos::prelude::*;
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {
+    let viewer = use_viewer();
+    let manages = viewer.role.manages_practice();
+    let list = Resource::new(|| (), |_| list_services(true));
+    let reload = Callback::new(move |_| list.refetch());
     view! {
-        <RequireArea
-            area=Area::Staff
-            render=|viewer: Viewer| {
-                let manages = viewer.role.manages_practice();
-                let list = Resource::new(|| (), |_| list_services(true));
-                let reload = Callback::new(move |_| list.refetch());
-                view! {
-                    <StaffShell viewer>
-                        <h1>"Services"</h1>
-                        <MissedFees manages />
-                        {manages.then(|| view! { <ServiceForm editing=None reload /> })}
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match list.await {
-                                    Ok(services) => view! {
-                                        <ul class="rows card" data-testid="services">
-                                            {services.into_iter().map(|s| view! { <ServiceRow service=s manages reload /> }).collect_view()}
-                                        </ul>
-                                    }.into_any(),
-                                    Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
+        <h1>"Services"</h1>
+        <MissedFees manages />
+        {manages.then(|| view! { <ServiceForm editing=None reload /> })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(services) => view! {
+                        <ul class="rows card" data-testid="services">
+                            {services.into_iter().map(|s| view! { <ServiceRow service=s manages reload /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
                 }
-            }
-        />
+            })}
+        </Suspense>
     }
 }
 

@@ -1,18 +1,46 @@
 //! The staff side: the responsive app shell and the landing page.
 
 use crate::auth::api::{ExtendSession, SignOut};
-use crate::auth::components::RequireArea;
+use crate::auth::components::{use_viewer, RequireArea};
 use crate::auth::Viewer;
 use crate::domain::Area;
 use crate::ui::error_text;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Outlet, A};
+
+/// The staff area's layout, the parent route of every staff screen: it checks the caller
+/// once, renders the shell once and provides the viewer by context (`use_viewer`). Moving
+/// between screens swaps only the outlet and fetches only that screen's data. (Server
+/// functions still check the caller themselves, every time.)
+#[component]
+pub fn StaffLayout() -> impl IntoView {
+    view! {
+        <RequireArea
+            area=Area::Staff
+            render=|viewer: Viewer| {
+                provide_context(viewer.clone());
+                view! {
+                    <StaffShell viewer>
+                        <Outlet />
+                    </StaffShell>
+                }
+            }
+        />
+    }
+}
 
 /// The frame around every staff page: the practice, navigation that folds into a menu on a
 /// phone, and the signed-in account with sign-out.
 #[component]
 pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
     let menu_open = RwSignal::new(false);
+    // The shell stays mounted across screens, so the phone's menu folds away by itself
+    // once a link in it has been followed.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <div class="shell">
@@ -103,25 +131,17 @@ pub fn SessionCard(viewer: Viewer) -> impl IntoView {
 
 #[component]
 pub fn StaffHome() -> impl IntoView {
+    let viewer = use_viewer();
     view! {
-        <RequireArea
-            area=Area::Staff
-            render=|viewer: Viewer| {
-                view! {
-                    <StaffShell viewer=viewer.clone()>
-                        <h1 data-testid="staff-home">"Welcome, " {viewer.display_name.clone()}</h1>
-                        <div class="cards">
-                            <section class="card">
-                                <h2>"Your practice"</h2>
-                                <p>{viewer.practice_name.clone()}</p>
-                                <p>"You are signed in as " <strong>{viewer.role.label()}</strong> "."</p>
-                            </section>
-                            <SessionCard viewer=viewer.clone() />
-                            <crate::notes::components::ReviewQueue />
-                        </div>
-                    </StaffShell>
-                }
-            }
-        />
+        <h1 data-testid="staff-home">"Welcome, " {viewer.display_name.clone()}</h1>
+        <div class="cards">
+            <section class="card">
+                <h2>"Your practice"</h2>
+                <p>{viewer.practice_name.clone()}</p>
+                <p>"You are signed in as " <strong>{viewer.role.label()}</strong> "."</p>
+            </section>
+            <SessionCard viewer=viewer.clone() />
+            <crate::notes::components::ReviewQueue />
+        </div>
     }
 }

@@ -9,14 +9,11 @@ use super::{
     AppointmentChange, AppointmentDetails, CalendarEvent, CalendarPage, CaseChoice, NewAppointment,
     Scheduled, ServiceChoice, Showing, Span, Warning,
 };
-use crate::auth::components::RequireArea;
-use crate::auth::Viewer;
 use crate::cases::StaffMember;
 use crate::domain::schedule::{CalendarView, Ends, Repeat};
 use crate::domain::when::clock_of_minutes as clock;
-use crate::domain::{AccountId, AppointmentId, Area};
+use crate::domain::{AccountId, AppointmentId};
 use crate::error::AppError;
-use crate::staff::StaffShell;
 use crate::ui::FieldErrorText;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -59,12 +56,7 @@ struct Slot {
 
 #[component]
 pub fn CalendarScreen() -> impl IntoView {
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=|viewer: Viewer| view! { <StaffShell viewer><CalendarBody /></StaffShell> }
-        />
-    }
+    view! { <CalendarBody /> }
 }
 
 #[component]

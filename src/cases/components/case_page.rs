@@ -4,35 +4,13 @@ use super::*;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || param_id(&params.read(), "id").map(CaseId);
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=move |viewer: Viewer| {
-                let details = Resource::new(id, |id| async move {
-                    match id {
-                        Some(id) => get_case_details(id).await,
-                        None => Err(AppError::NotFound),
-                    }
-                });
-                // Lives outside the reloading view, so a notice survives the reload.
-                let notice = RwSignal::new(None::<String>);
-                view! {
-                    <StaffShell viewer>
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match details.await {
-                                    Ok(d) => view! { <CaseView case=d notice reload=Callback::new(move |_| details.refetch()) /> }.into_any(),
-                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
-                }
-            }
-        />
-    }
+    let details = Resource::new(route_id(CaseId), |id| or_not_found(id, get_case_details));
+    // Lives outside the reloading view, so a notice survives the reload.
+    let notice = RwSignal::new(None::<String>);
+    loaded(
+        details,
+        move |d| view! { <CaseView case=d notice reload=Callback::new(move |_| details.refetch()) /> },
+    )
 }
 
 #[component]

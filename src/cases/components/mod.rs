@@ -6,24 +6,23 @@ use super::api::{
     promote_member, set_case_payer, set_member_payer, update_case,
 };
 use super::{Added, CaseDetails, CaseEdit, Member, NewCase, PayerView};
-use crate::auth::components::RequireArea;
+use crate::auth::components::use_viewer;
 use crate::auth::Viewer;
 use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
 use crate::domain::groups::suggest_initials;
 use crate::domain::people::PersonKind;
 use crate::domain::services::format_money;
-use crate::domain::{AccountId, Area, CaseId, PersonId, ServiceId};
+use crate::domain::{AccountId, CaseId, PersonId, ServiceId};
 use crate::error::AppError;
 use crate::people::api::create_person;
 use crate::people::components::PersonPicker;
 use crate::people::PersonSummary;
 use crate::services::api::list_services;
 use crate::services::Service;
-use crate::staff::StaffShell;
-use crate::ui::{param_id, ErrorPanel};
+use crate::ui::{loaded, or_not_found, route_id};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 mod case_page;
 mod contacts;

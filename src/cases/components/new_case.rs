@@ -33,12 +33,8 @@ pub(super) fn services_for(kind: CaseKind, all: &[Service]) -> Vec<Service> {
 
 #[component]
 pub fn NewCasePage() -> impl IntoView {
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=|viewer: Viewer| view! { <StaffShell viewer=viewer.clone()><NewCaseWizard viewer /></StaffShell> }
-        />
-    }
+    let viewer = use_viewer();
+    view! { <NewCaseWizard viewer /> }
 }
 
 #[component]

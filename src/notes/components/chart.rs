@@ -49,60 +49,34 @@ pub(super) fn ChartNoteCard(
 
 #[component]
 pub fn ChartRoute() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || param_id(&params.read(), "id").map(PersonId);
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=move |viewer: Viewer| {
-                let chart = Resource::new(id, |id| async move {
-                    match id {
-                        Some(id) => get_chart(id).await,
-                        None => Err(AppError::NotFound),
-                    }
-                });
-                view! {
-                    <StaffShell viewer>
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match chart.await {
-                                    Ok(c) => {
-                                        view! {
-                                            <div class="chart">
-                                                <header class="page-header">
-                                                    <div>
-                                                        <h1 data-testid="chart-title">"Chart: " {c.name.clone()}</h1>
-                                                        <p class="muted">"Chart notes, newest first."</p>
-                                                    </div>
-                                                    <nav class="header-links no-print">
-                                                        <a class="button secondary" href=format!("/app/people/{}", c.person_id.0)>
-                                                            "Profile"
-                                                        </a>
-                                                        <button class="secondary" on:click=|_| print_page()>"Print"</button>
-                                                    </nav>
-                                                </header>
-                                                {if c.notes.is_empty() {
-                                                    view! { <p data-testid="chart-empty">"No chart notes yet."</p> }.into_any()
-                                                } else {
-                                                    c.notes
-                                                        .into_iter()
-                                                        .map(|n| view! { <ChartNoteCard note=n /> })
-                                                        .collect_view()
-                                                        .into_any()
-                                                }}
-                                            </div>
-                                        }
-                                            .into_any()
-                                    }
-                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
-                }
-            }
-        />
-    }
+    let chart = Resource::new(route_id(PersonId), |id| or_not_found(id, get_chart));
+    loaded(chart, move |c| {
+        view! {
+            <div class="chart">
+                <header class="page-header">
+                    <div>
+                        <h1 data-testid="chart-title">"Chart: " {c.name.clone()}</h1>
+                        <p class="muted">"Chart notes, newest first."</p>
+                    </div>
+                    <nav class="header-links no-print">
+                        <a class="button secondary" href=format!("/app/people/{}", c.person_id.0)>
+                            "Profile"
+                        </a>
+                        <button class="secondary" on:click=|_| print_page()>"Print"</button>
+                    </nav>
+                </header>
+                {if c.notes.is_empty() {
+                    view! { <p data-testid="chart-empty">"No chart notes yet."</p> }.into_any()
+                } else {
+                    c.notes
+                        .into_iter()
+                        .map(|n| view! { <ChartNoteCard note=n /> })
+                        .collect_view()
+                        .into_any()
+                }}
+            </div>
+        }
+    })
 }
 
 fn print_page() {

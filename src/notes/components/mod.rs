@@ -11,17 +11,14 @@ use super::{
     AddendumView, AttendeeNote, ChartNoteView, LockProgress, NotePart, NoteScreen, NoteState,
     Review, SaveOutcome, Template,
 };
-use crate::auth::components::RequireArea;
-use crate::auth::Viewer;
+use crate::auth::components::use_viewer;
 use crate::domain::cases::Language;
 use crate::domain::notes::{Document, NoteStatus};
-use crate::domain::{AppointmentId, Area, PersonId, TemplateId};
+use crate::domain::{AppointmentId, PersonId, TemplateId};
 use crate::error::AppError;
-use crate::staff::StaffShell;
-use crate::ui::{param_id, ErrorPanel};
+use crate::ui::{loaded, or_not_found, route_id};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 mod autosave;
 mod chart;

@@ -4,37 +4,13 @@ use super::*;
 
 #[component]
 pub fn NoteRoute() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || param_id(&params.read(), "id").map(AppointmentId);
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=move |viewer: Viewer| {
-                let reload = RwSignal::new(0u32);
-                let screen = Resource::new(
-                    move || (id(), reload.get()),
-                    |(id, _)| async move {
-                        match id {
-                            Some(id) => get_note(id).await,
-                            None => Err(AppError::NotFound),
-                        }
-                    },
-                );
-                view! {
-                    <StaffShell viewer>
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match screen.await {
-                                    Ok(s) => view! { <NotePage screen=s reload /> }.into_any(),
-                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
-                }
-            }
-        />
-    }
+    let id = route_id(AppointmentId);
+    let reload = RwSignal::new(0u32);
+    let screen = Resource::new(
+        move || (id(), reload.get()),
+        |(id, _)| or_not_found(id, get_note),
+    );
+    loaded(screen, move |s| view! { <NotePage screen=s reload /> })
 }
 
 fn note_word(language: Language) -> &'static str {

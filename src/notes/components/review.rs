@@ -4,33 +4,8 @@ use super::*;
 
 #[component]
 pub fn ReviewRoute() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || param_id(&params.read(), "id").map(AppointmentId);
-    view! {
-        <RequireArea
-            area=Area::Staff
-            render=move |viewer: Viewer| {
-                let review = Resource::new(id, |id| async move {
-                    match id {
-                        Some(id) => get_review(id).await,
-                        None => Err(AppError::NotFound),
-                    }
-                });
-                view! {
-                    <StaffShell viewer>
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match review.await {
-                                    Ok(r) => view! { <ReviewPage review=r /> }.into_any(),
-                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
-                }
-            }
-        />
-    }
+    let review = Resource::new(route_id(AppointmentId), |id| or_not_found(id, get_review));
+    loaded(review, move |r| view! { <ReviewPage review=r /> })
 }
 
 #[component]

@@ -4,33 +4,21 @@ use super::*;
 
 #[component]
 pub fn TemplatesRoute() -> impl IntoView {
+    let viewer = use_viewer();
+    let reload = RwSignal::new(0u32);
+    let list = Resource::new(
+        move || reload.get(),
+        |_| async move { get_templates().await },
+    );
+    let may_edit = viewer.role.manages_practice();
+    // Outlives the list's reload after a save, so "Template saved." stays.
+    let saved = RwSignal::new(false);
     view! {
-        <RequireArea
-            area=Area::Staff
-            render=move |viewer: Viewer| {
-                let reload = RwSignal::new(0u32);
-                let list = Resource::new(move || reload.get(), |_| async move { get_templates().await });
-                let may_edit = viewer.role.manages_practice();
-                // Outlives the list's reload after a save, so "Template saved." stays.
-                let saved = RwSignal::new(false);
-                view! {
-                    <StaffShell viewer>
-                        <h1>"Note templates"</h1>
-                        <p class="muted">
-                            "A note starts from a template of its case's kind; each section becomes a heading."
-                        </p>
-                        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                            {move || Suspend::new(async move {
-                                match list.await {
-                                    Ok(t) => view! { <TemplatesPage templates=t may_edit reload saved /> }.into_any(),
-                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
-                    </StaffShell>
-                }
-            }
-        />
+        <h1>"Note templates"</h1>
+        <p class="muted">
+            "A note starts from a template of its case's kind; each section becomes a heading."
+        </p>
+        {loaded(list, move |t| view! { <TemplatesPage templates=t may_edit reload saved /> })}
     }
 }
 
