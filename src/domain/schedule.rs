@@ -640,18 +640,30 @@ mod tests {
         (0..n).map(|i| d(first) + Duration::weeks(i)).collect()
     }
 
+    /// A change at the session on `this_day`, moving it to `new_day`, of a series whose
+    /// sessions are `days` (the first is its first day).
+    fn plan(
+        whole: bool,
+        rule: &str,
+        ends: Ends,
+        days: &[NaiveDate],
+        this_day: &str,
+        new_day: &str,
+    ) -> Result<SeriesEdit, String> {
+        plan_series_edit(whole, days[0], rule, &ends, days, d(this_day), d(new_day))
+    }
+
     #[test]
     fn editing_from_a_session_on_splits_the_series_there() {
         // A 10-session weekly series on Tuesdays; the 3rd session moves to Thursday.
         let days = weekly_days("2026-11-03", 10);
-        let edit = plan_series_edit(
+        let edit = plan(
             false,
-            d("2026-11-03"),
             "FREQ=WEEKLY",
-            &Ends::After(10),
+            Ends::After(10),
             &days,
-            d("2026-11-17"),
-            d("2026-11-19"),
+            "2026-11-17",
+            "2026-11-19",
         )
         .expect("plan");
         assert_eq!(edit.split_at, d("2026-11-17"));
@@ -663,14 +675,13 @@ mod tests {
         );
         assert_eq!(edit.new_ends, Ends::After(8), "the total stays ten");
         // A dated series splits the day before.
-        let dated = plan_series_edit(
+        let dated = plan(
             false,
-            d("2026-11-03"),
             "FREQ=WEEKLY",
-            &Ends::On(d("2027-01-05")),
+            Ends::On(d("2027-01-05")),
             &days,
-            d("2026-11-17"),
-            d("2026-11-17"),
+            "2026-11-17",
+            "2026-11-17",
         )
         .expect("plan");
         assert_eq!(dated.old_ends, Some(Ends::On(d("2026-11-16"))));
@@ -680,14 +691,13 @@ mod tests {
     #[test]
     fn editing_the_whole_series_or_its_first_session_rewrites_it_in_place() {
         let days = weekly_days("2026-11-03", 4);
-        let whole = plan_series_edit(
+        let whole = plan(
             true,
-            d("2026-11-03"),
             "FREQ=WEEKLY",
-            &Ends::After(4),
+            Ends::After(4),
             &days,
-            d("2026-11-17"),
-            d("2026-11-18"),
+            "2026-11-17",
+            "2026-11-18",
         )
         .expect("plan");
         // Moving the third session a day later moves the whole series a day later.
@@ -695,14 +705,13 @@ mod tests {
         assert_eq!(whole.first_day, d("2026-11-04"));
         assert_eq!(whole.old_ends, None);
         assert_eq!(whole.new_ends, Ends::After(4));
-        let from_first = plan_series_edit(
+        let from_first = plan(
             false,
-            d("2026-11-03"),
             "FREQ=WEEKLY",
-            &Ends::After(4),
+            Ends::After(4),
             &days,
-            d("2026-11-03"),
-            d("2026-11-05"),
+            "2026-11-03",
+            "2026-11-05",
         )
         .expect("plan");
         assert_eq!(
@@ -715,14 +724,13 @@ mod tests {
     #[test]
     fn a_series_edit_keeps_its_rule_true_and_its_end_after_its_start() {
         // Monthly on the first Tuesday, moved to a second Wednesday.
-        let edit = plan_series_edit(
+        let edit = plan(
             true,
-            d("2026-11-03"),
             "FREQ=MONTHLY;BYDAY=1TU",
-            &Ends::On(d("2026-11-10")),
+            Ends::On(d("2026-11-10")),
             &[d("2026-11-03")],
-            d("2026-11-03"),
-            d("2026-11-11"),
+            "2026-11-03",
+            "2026-11-11",
         )
         .expect("plan");
         assert_eq!(edit.rule, "FREQ=MONTHLY;BYDAY=2WE");
@@ -732,14 +740,13 @@ mod tests {
             "the end moves with it"
         );
         // A count-based series cannot split at a session it does not have.
-        let err = plan_series_edit(
+        let err = plan(
             false,
-            d("2026-11-03"),
             "FREQ=WEEKLY",
-            &Ends::After(2),
+            Ends::After(2),
             &weekly_days("2026-11-03", 2),
-            d("2026-11-24"),
-            d("2026-11-24"),
+            "2026-11-24",
+            "2026-11-24",
         )
         .expect_err("past the series' end");
         assert!(err.contains("no sessions"), "{err}");

@@ -59,7 +59,24 @@ fn when_label(tz: Tz, at_ms: i64) -> String {
 /// Warnings for putting `sessions` (UTC ms ranges) on `providers`' calendars for `case`:
 /// providers who do not usually see the case, and double bookings. Appointments in
 /// `replacing` are the ones being moved and do not count.
-pub(super) async fn warnings_for(
+/// Only the double bookings among the warnings for `sessions`: what moving sessions that
+/// are already booked has to confirm (their case and providers were settled at booking).
+pub(super) async fn double_bookings(
+    tx: &mut Tx,
+    who: &SignedIn,
+    case: CaseId,
+    providers: &[AccountId],
+    sessions: &[(i64, i64)],
+    replacing: &[i64],
+) -> AppResult<Vec<Warning>> {
+    let (warnings, _) = warnings_for(tx, who, case, providers, sessions, replacing).await?;
+    Ok(warnings
+        .into_iter()
+        .filter(|w| matches!(w, Warning::DoubleBooked { .. }))
+        .collect())
+}
+
+async fn warnings_for(
     tx: &mut Tx,
     who: &SignedIn,
     case: CaseId,

@@ -131,7 +131,7 @@ pub async fn change_appointment(
         }
         let start = ms(local_to_utc(tz, new_day, at));
         let end = start + minutes * 60_000;
-        let (warnings, _) = warnings_for(
+        let warnings = double_bookings(
             &mut tx,
             who,
             CaseId(case.id),
@@ -140,10 +140,6 @@ pub async fn change_appointment(
             &[row.id],
         )
         .await?;
-        let warnings: Vec<Warning> = warnings
-            .into_iter()
-            .filter(|w| matches!(w, Warning::DoubleBooked { .. }))
-            .collect();
         if !warnings.is_empty() && !change.confirmed {
             return Ok(Scheduled::NeedsConfirmation(warnings));
         }
@@ -223,7 +219,7 @@ pub async fn change_appointment(
         .iter()
         .map(|s| (s.starts_at_ms, s.ends_at_ms))
         .collect();
-    let (warnings, _) = warnings_for(
+    let warnings = double_bookings(
         &mut tx,
         who,
         CaseId(case.id),
@@ -232,10 +228,6 @@ pub async fn change_appointment(
         &rewrite.replacing,
     )
     .await?;
-    let warnings: Vec<Warning> = warnings
-        .into_iter()
-        .filter(|w| matches!(w, Warning::DoubleBooked { .. }))
-        .collect();
     if !warnings.is_empty() && !change.confirmed {
         return Ok(Scheduled::NeedsConfirmation(warnings));
     }

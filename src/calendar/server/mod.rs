@@ -37,7 +37,7 @@ mod page;
 use booking::service_list;
 use page::to_event;
 
-use booking::warnings_for;
+use booking::double_bookings;
 pub use booking::{schedulable_cases, schedule};
 pub use changes::{appointment_details, cancel_appointment, change_appointment, end_series};
 pub use feed::{enable_feed, feed_status, revoke_feed};

@@ -127,6 +127,15 @@ fn lock_blocked(who: &SignedIn, note: &NoteRow, people: &[Member]) -> Option<Str
     if !writes_notes(who) || status == NoteStatus::Locked {
         return None;
     }
+    lock_check(who, note, people).err().map(|e| e.to_string())
+}
+
+/// Whether `who` may sign and lock `note` now, given the roster's attendance.
+fn lock_check(
+    who: &SignedIn,
+    note: &NoteRow,
+    people: &[Member],
+) -> Result<(), crate::domain::notes::LockRefusal> {
     let unrecorded: Vec<String> = people
         .iter()
         .filter(|m| !m.recorded)
@@ -134,15 +143,13 @@ fn lock_blocked(who: &SignedIn, note: &NoteRow, people: &[Member]) -> Option<Str
         .collect();
     let attendees = people.iter().filter(|m| m.attended).count();
     check_lock(
-        status,
-        true,
+        note.status(),
+        writes_notes(who),
         who.role.needs_supervisor(),
         note.body().is_blank(),
         &unrecorded,
         attendees,
     )
-    .err()
-    .map(|e| e.to_string())
 }
 
 fn addendum_view(tz: Tz, a: &repo::AddendumRow) -> AddendumView {

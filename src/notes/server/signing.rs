@@ -139,21 +139,7 @@ pub async fn lock(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> 
     let mut tx = db.begin().await?;
     let (row, case, note) = existing_note(&mut tx, who, id, true).await?;
     let people = members(&mut tx, who, &row).await?;
-    let unrecorded: Vec<String> = people
-        .iter()
-        .filter(|m| !m.recorded)
-        .map(|m| m.name.clone())
-        .collect();
-    let attendees = people.iter().filter(|m| m.attended).count();
-    check_lock(
-        note.status(),
-        writes_notes(who),
-        who.role.needs_supervisor(),
-        note.body().is_blank(),
-        &unrecorded,
-        attendees,
-    )
-    .map_err(|e| match e {
+    lock_check(who, &note, &people).map_err(|e| match e {
         crate::domain::notes::LockRefusal::NotAllowed => AppError::Forbidden(e.to_string()),
         crate::domain::notes::LockRefusal::AttendanceMissing(_)
         | crate::domain::notes::LockRefusal::Blank
@@ -162,6 +148,7 @@ pub async fn lock(db: &Db, board: &Board, who: &SignedIn, id: AppointmentId) -> 
         }
         _ => AppError::Conflict(e.to_string()),
     })?;
+    let attendees = people.iter().filter(|m| m.attended).count();
     let tracker = board.start(id, attendees as i64);
     let note_id = NoteId(note.id);
     let moved = repo::set_status(
