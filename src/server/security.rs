@@ -166,15 +166,26 @@ pub fn provide_page_nonce() {
     }
 }
 
+/// A client file whose name carries its content's hash (`/pkg/gather.<hash>.wasm`): it can
+/// never change, so browsers keep it for a year without asking again.
+fn is_hashed_asset(path: &str) -> bool {
+    path.strip_prefix("/pkg/")
+        .filter(|name| !name.contains('/'))
+        .is_some_and(|name| name.split('.').count() >= 3)
+}
+
 /// Headers on every response. Pages and server-function answers are never cached
-/// (they can hold health information); static files are revalidated. An HTML page whose
+/// (they can hold health information); hashed client files are immutable; other static
+/// files are revalidated. An HTML page whose
 /// rendering did not set its policy gets the page policy with the request's nonce: a page
 /// must never go out under the nothing-allowed policy (it would not start in the browser).
 pub async fn headers_layer(mut req: Request, next: Next) -> Response {
     let is_static_path = is_static(req.uri().path());
+    let immutable = is_hashed_asset(req.uri().path());
     let nonce = crate::auth::server::new_session_token();
     req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(req).await;
+    let immutable = immutable && response.status().is_success();
     let h = response.headers_mut();
     if !h.contains_key(CONTENT_SECURITY_POLICY) {
         let is_page = h
@@ -196,11 +207,34 @@ pub async fn headers_layer(mut req: Request, next: Next) -> Response {
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         CACHE_CONTROL,
-        HeaderValue::from_static(if is_static_path {
+        HeaderValue::from_static(if immutable {
+            "public, max-age=31536000, immutable"
+        } else if is_static_path {
             "no-cache"
         } else {
             "no-store"
         }),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn only_content_hashed_client_files_are_immutable() {
+        assert!(is_hashed_asset("/pkg/gather.aB3-x_9.wasm"));
+        assert!(is_hashed_asset("/pkg/gather.aB3-x_9.css"));
+        assert!(
+            !is_hashed_asset("/pkg/gather.wasm"),
+            "an unhashed name can change"
+        );
+        assert!(
+            !is_hashed_asset("/pkg/snippets/x-1/inline0.js"),
+            "snippets are not hashed"
+        );
+        assert!(!is_hashed_asset("/favicon.ico"));
+        assert!(!is_hashed_asset("/app/cases/1.2.3"));
+    }
 }

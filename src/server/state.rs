@@ -17,10 +17,22 @@ pub struct AppState {
     pub lock_progress: crate::notes::progress::Board,
 }
 
+/// Whether the release build's list of hashed client files (`hash.txt`) is beside this
+/// binary, where the page's script, wasm and stylesheet links read it.
+fn hash_file_beside_binary() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.is_file())
+}
+
 impl AppState {
     pub fn new(config: Config, db: Db) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name("gather")
+            // cargo-leptos writes the hashed client file names beside the binary; a build
+            // without them (the tests) serves the plain names.
+            .hash_files(hash_file_beside_binary())
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
