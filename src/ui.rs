@@ -91,6 +91,35 @@ where
     }
 }
 
+/// How long typing must pause before a search as you type asks the server.
+pub const SEARCH_PAUSE_MS: u64 = 250;
+
+/// `text` as it stands once typing has paused for `ms`: a search as you type asks the
+/// server once per pause, not once per key. Follows immediately when cleared.
+pub fn debounced(text: RwSignal<String>, ms: u64) -> Signal<String> {
+    let settled = RwSignal::new(text.get_untracked());
+    // Only the newest keystroke's timer may settle the text.
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let value = text.get();
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        if value.trim().is_empty() {
+            settled.set(value);
+            return;
+        }
+        set_timeout(
+            move || {
+                if generation.try_get_value() == Some(mine) {
+                    settled.set(value);
+                }
+            },
+            std::time::Duration::from_millis(ms),
+        );
+    });
+    settled.into()
+}
+
 /// The numeric id in a route parameter, if it is one.
 pub fn param_id(params: &leptos_router::params::ParamsMap, key: &str) -> Option<i64> {
     params.get(key).and_then(|v| v.parse().ok())

@@ -206,3 +206,22 @@ test.describe("cases and groups", () => {
     await other.close();
   });
 });
+
+test.describe("searching as you type", () => {
+  test("asks the server once typing pauses, not once per key, and finds the match", async ({ page }) => {
+    await signIn(page, "owner@riverside.example");
+    await page.goto("/app/contacts");
+    await hydrated(page);
+    const searches: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/api/contacts")) searches.push(r.postData() ?? "");
+    });
+    // Typed quickly, as a person types a name: nine keys, one pause.
+    await page.getByLabel("Search contacts").pressSequentially("Alex Rive", { delay: 40 });
+    // The list narrows to the match: someone else listed before the search is gone.
+    await expect(page.getByText("Taylor Morgan")).toHaveCount(0);
+    await expect(page.getByText("Alex Rivera").first()).toBeVisible();
+    expect(searches.length).toBe(1);
+    expect(searches[0]).toContain("Alex Rive");
+  });
+});

@@ -8,7 +8,7 @@ use super::{PersonProfile, PersonSummary};
 use crate::domain::people::{PersonInput, PersonKind};
 use crate::domain::{CaseId, PersonId};
 use crate::error::AppError;
-use crate::ui::{loaded, or_not_found, route_id, FieldErrorText};
+use crate::ui::{debounced, loaded, or_not_found, route_id, FieldErrorText, SEARCH_PAUSE_MS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -23,8 +23,9 @@ pub fn PersonPicker(
     #[prop(optional, into)] test_id: String,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
+    let searched = debounced(query, SEARCH_PAUSE_MS);
     let results = Resource::new(
-        move || query.get(),
+        move || searched.get(),
         move |q| {
             let kinds = kinds.clone();
             async move {

@@ -14,7 +14,7 @@ use crate::domain::schedule::{CalendarView, Ends, Repeat};
 use crate::domain::when::clock_of_minutes as clock;
 use crate::domain::{AccountId, AppointmentId};
 use crate::error::AppError;
-use crate::ui::FieldErrorText;
+use crate::ui::{debounced, FieldErrorText, SEARCH_PAUSE_MS};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 

@@ -91,8 +91,9 @@ pub(super) fn ScheduleDialog(
     let until = RwSignal::new(String::new());
     let warnings = RwSignal::new(None::<Vec<Warning>>);
     let error = RwSignal::new(None::<AppError>);
+    let searched = debounced(query, SEARCH_PAUSE_MS);
     let matches = Resource::new(
-        move || query.get(),
+        move || searched.get(),
         |q| async move {
             if q.trim().is_empty() {
                 Ok(vec![])

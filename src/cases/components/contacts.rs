@@ -5,7 +5,8 @@ use super::*;
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let list = Resource::new(move || query.get(), contacts);
+    let searched = debounced(query, SEARCH_PAUSE_MS);
+    let list = Resource::new(move || searched.get(), contacts);
     view! {
         <header class="page-header">
             <h1>"Contacts"</h1>
