@@ -100,10 +100,19 @@ pub fn debounced(text: RwSignal<String>, ms: u64) -> Signal<String> {
     let settled = RwSignal::new(text.get_untracked());
     // Only the newest keystroke's timer may settle the text.
     let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
+    Effect::new(move |first_run_done: Option<()>| {
         let value = text.get();
+        // The first run only subscribes: writing then would refetch a search while the page
+        // is still hydrating, and a page that hydrates against changed content breaks.
+        if first_run_done.is_none() {
+            return;
+        }
+        // A newer keystroke cancels the timers of the older ones.
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
+        if settled.get_untracked() == value {
+            return;
+        }
         if value.trim().is_empty() {
             settled.set(value);
             return;
