@@ -10,7 +10,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
-use tower_http::trace::{DefaultOnResponse, HttpMakeClassifier, MakeSpan, TraceLayer};
+use tower_http::trace::{
+    DefaultOnFailure, DefaultOnResponse, HttpMakeClassifier, MakeSpan, TraceLayer,
+};
 use tracing::{Level, Span};
 
 pub const REQUEST_ID: &str = "x-request-id";
@@ -82,9 +84,12 @@ pub fn record_caller(account_id: i64, practice_id: i64) {
     span.record("practice", practice_id);
 }
 
-/// The tracing layer: a span per request; responses logged at debug, failures (5xx) at error.
+/// The tracing layer: a span per request; responses and failures logged at debug. A 5xx is
+/// already logged at error where it arose (`AppError::internal`, the server-function status
+/// middleware), so logging it here too would write every failure twice.
 pub fn layer() -> TraceLayer<HttpMakeClassifier, RequestSpan> {
     TraceLayer::new_for_http()
         .make_span_with(RequestSpan)
         .on_response(DefaultOnResponse::new().level(Level::DEBUG))
+        .on_failure(DefaultOnFailure::new().level(Level::DEBUG))
 }
