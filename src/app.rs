@@ -29,6 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
+                <GettingReady />
                 <MetaTags />
             </head>
             <body>
@@ -36,6 +37,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Holds a press made before the client has taken over and replays it once it has (see
+/// the script), so nothing pressed while a phone is still loading is lost.
+#[component]
+fn GettingReady() -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce>{include_str!("getting_ready.js")}</script> }
 }
 
 #[component]
@@ -79,5 +88,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        // Says "Getting ready…" while a press waits for the client (see GettingReady).
+        <div id="getting-ready" class="getting-ready" aria-live="polite" data-testid="getting-ready"></div>
     }
 }

@@ -91,6 +91,52 @@ where
     }
 }
 
+/// Form state that outlives a screen's reloads. `loaded` rebuilds a screen's content from
+/// the fresh data after a save; an edit form someone has open elsewhere on the page, and what
+/// they typed in it, must not go with it. A screen provides one `Kept` above `loaded`, and
+/// its forms take their signals from it by a key naming the object and the field.
+#[derive(Clone, Copy)]
+pub struct Kept {
+    owner: StoredValue<Owner>,
+    signals: StoredValue<std::collections::HashMap<String, Box<dyn std::any::Any + Send + Sync>>>,
+}
+
+impl Kept {
+    /// Makes the store for this screen, owned here, and gives it to the screen below.
+    pub fn provide() -> Self {
+        let kept = Kept {
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            signals: StoredValue::new(Default::default()),
+        };
+        provide_context(kept);
+        kept
+    }
+}
+
+/// The signal kept under `key` for this screen, made from `init` the first time it is asked
+/// for. Outside a screen that keeps state it is a plain new signal.
+pub fn kept<T>(key: impl Into<String>, init: impl FnOnce() -> T) -> RwSignal<T>
+where
+    T: Send + Sync + 'static,
+{
+    let Some(store) = use_context::<Kept>() else {
+        return RwSignal::new(init());
+    };
+    let key = key.into();
+    if let Some(found) = store.signals.with_value(|m| {
+        m.get(&key)
+            .and_then(|b| b.downcast_ref::<RwSignal<T>>().copied())
+    }) {
+        return found;
+    }
+    // Owned by the screen, not by the content being rebuilt, so a reload does not drop it.
+    let made = store.owner.with_value(|o| o.with(|| RwSignal::new(init())));
+    store
+        .signals
+        .update_value(|m| _ = m.insert(key, Box::new(made)));
+    made
+}
+
 /// How long typing must pause before a search as you type asks the server.
 pub const SEARCH_PAUSE_MS: u64 = 250;
 
@@ -146,5 +192,134 @@ pub fn FieldErrorText(error: Signal<Option<AppError>>, field: &'static str) -> i
             }),
             _ => None,
         })
+    }
+}
+
+/// Keeps keyboard focus inside an open dialog or side panel and gives it back to the
+/// control that opened it when it closes, so a keyboard or screen-reader user is never
+/// left on a control behind the dialog, nor dropped at the top of the page after it.
+/// Only the dialog opened last holds focus when two are open.
+pub fn hold_focus(root: NodeRef<leptos::html::Div>) {
+    #[cfg(feature = "hydrate")]
+    focus::hold(root);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = root;
+}
+
+#[cfg(feature = "hydrate")]
+mod focus {
+    use leptos::prelude::*;
+    use send_wrapper::SendWrapper;
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Element, HtmlElement};
+
+    const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), \
+         select:not([disabled]), textarea:not([disabled]), [contenteditable=true], [tabindex]:not([tabindex='-1'])";
+
+    thread_local! {
+        static OPEN: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+        static NEXT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    fn active() -> Option<Element> {
+        document().active_element()
+    }
+
+    /// What a Tab may reach inside `root`, in order: enabled and shown.
+    fn reachable(root: &Element) -> Vec<HtmlElement> {
+        let Ok(list) = root.query_selector_all(FOCUSABLE) else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+            .filter(|e| e.offset_parent().is_some())
+            .collect()
+    }
+
+    fn is(a: &Option<Element>, b: &HtmlElement) -> bool {
+        a.as_ref().is_some_and(|a| a.is_same_node(Some(b)))
+    }
+
+    pub(super) fn hold(root: NodeRef<leptos::html::Div>) {
+        let me = NEXT.with(|n| {
+            let id = n.get() + 1;
+            n.set(id);
+            id
+        });
+        OPEN.with(|o| o.borrow_mut().push(me));
+        let on_top = move || OPEN.with(|o| o.borrow().last() == Some(&me));
+        // Taken now, while the control that was pressed still has focus.
+        let opener = SendWrapper::new(active().and_then(|e| e.dyn_into::<HtmlElement>().ok()));
+
+        // The dialog's element, kept for the cleanup (which runs as the route's signals go).
+        let shown = Rc::new(RefCell::new(None::<Element>));
+        let kept = SendWrapper::new(shown.clone());
+
+        // Once the dialog is on the page, focus moves into it (unless something in it,
+        // such as a field with autofocus, already has it).
+        Effect::new(move |_| {
+            if let Some(el) = root.get() {
+                let el: &Element = el.as_ref();
+                *shown.borrow_mut() = Some(el.clone());
+                if !active().is_some_and(|a| el.contains(Some(&a))) {
+                    if let Some(first) = reachable(el).first() {
+                        let _ = first.focus();
+                    }
+                }
+            }
+        });
+
+        let tab = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() != "Tab" || !on_top() {
+                return;
+            }
+            let Some(el) = root.get_untracked() else {
+                return;
+            };
+            let el: &Element = el.as_ref();
+            let items = reachable(el);
+            let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                return;
+            };
+            let now = active();
+            let inside = now.as_ref().is_some_and(|a| el.contains(Some(a)));
+            let to = if !inside {
+                Some(if ev.shift_key() { last } else { first })
+            } else if ev.shift_key() && is(&now, first) {
+                Some(last)
+            } else if !ev.shift_key() && is(&now, last) {
+                Some(first)
+            } else {
+                None
+            };
+            if let Some(to) = to {
+                ev.prevent_default();
+                let _ = to.focus();
+            }
+        });
+
+        on_cleanup(move || {
+            tab.remove();
+            OPEN.with(|o| o.borrow_mut().retain(|id| *id != me));
+            // Focus goes back only if it was still in the dialog (or fell to the page when
+            // the dialog left); a person who clicked elsewhere keeps what they clicked.
+            let el = kept.take().borrow_mut().take();
+            let now = active();
+            let in_dialog = match (&el, &now) {
+                (Some(el), Some(a)) => el.contains(Some(a)),
+                _ => false,
+            };
+            let on_page = now.is_none() || now.as_ref().is_some_and(|a| a.tag_name() == "BODY");
+            if in_dialog || on_page {
+                if let Some(opener) = opener.take() {
+                    if opener.is_connected() {
+                        let _ = opener.focus();
+                    }
+                }
+            }
+        });
     }
 }

@@ -200,4 +200,66 @@ test.describe("calendar", () => {
     await expect(feed.getByTestId("feed-state")).toHaveText("Off.");
     expect((await page.request.get(url)).status()).toBe(404);
   });
+  test("dialogs hold focus and give it back to what opened them", async ({ page }) => {
+    await signIn(page, "provider@riverside.example");
+    const day = iso(firstTuesday(isPhone(page)), 4);
+    await openCalendar(page, "day", day);
+    const time = `0${6 + Math.floor(Math.random() * 2)}:${Math.random() < 0.5 ? "00" : "30"}`;
+    const slot = page.locator(`.day-column[data-day="${day}"] .slot[data-time="${time}"]`).first();
+    // A keyboard user opens the dialog from a slot.
+    await slot.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByTestId("schedule-dialog");
+    await expect(dialog.getByLabel("Group, client or case")).toBeFocused();
+    const inDialog = () => dialog.evaluate((d) => d.contains(document.activeElement));
+    // Tabbing, forwards past the last control or back past the first, stays in the dialog.
+    await page.keyboard.press("Shift+Tab");
+    expect(await inDialog()).toBe(true);
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press("Tab");
+      expect(await inDialog()).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await expect(dialog).toHaveCount(0);
+    await expect(slot).toBeFocused();
+
+    // Scheduled, the session opens in the side panel; closing it returns to the session.
+    await slot.click();
+    await chooseCase(page, "TAG", "Tuesday Anxiety Group");
+    await dialog.getByTestId("save-appointment").click();
+    await expect(dialog).toHaveCount(0);
+    const agenda = page.getByTestId("agenda");
+    const within = (await agenda.isVisible()) ? agenda : page;
+    const event = within.locator(`[data-testid=event][data-day="${day}"][aria-label*="${time}–"]:visible`).first();
+    await event.click();
+    const panel = page.getByTestId("appointment-panel");
+    const close = panel.getByRole("button", { name: "Close" });
+    await expect(close).toBeFocused();
+    await close.click();
+    await expect(panel).toHaveCount(0);
+    await expect(event).toBeFocused();
+  });
+
+  test("a press made before the page is ready is kept and done once it is", async ({ page }) => {
+    // Its own account per viewport: a feed has one address per provider.
+    await signIn(page, isPhone(page) ? "associate@riverside.example" : "provider2@riverside.example");
+    // The client is held back, so the page is only the server's HTML when pressed.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/app/calendar");
+    const feed = page.getByTestId("feed-settings");
+    await feed.locator("summary").click();
+    await feed.getByTestId("feed-on").click();
+    await expect(page.getByTestId("getting-ready")).toHaveText("Getting ready…");
+    release();
+    await hydrated(page);
+    await expect(feed.getByTestId("feed-state")).toContainText("On since");
+    await expect(page.getByTestId("getting-ready")).toHaveText("");
+    await feed.getByTestId("feed-off").click();
+    await expect(feed.getByTestId("feed-state")).toHaveText("Off.");
+  });
 });

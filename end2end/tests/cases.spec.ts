@@ -126,6 +126,38 @@ test.describe("cases and groups", () => {
     await expect(current).not.toContainText("Avery Brooks");
   });
 
+  test("a save on the case page keeps the page and an open edit form in place", async ({ page }) => {
+    const tag = unique();
+    await signIn(page, "owner@riverside.example");
+    await createGroup(page, "Workshop / skills group", `Open Forms ${tag}`, `F${tag}`.slice(0, 6));
+    // An edit begun and not yet saved...
+    const details = page.getByTestId("case-details");
+    await details.getByRole("button", { name: "Edit" }).click();
+    await details.getByLabel("Name", { exact: true }).fill(`Open Forms ${tag} renamed`);
+    // Watches every frame for the case's heading going missing (a blank page), on this one
+    // document (a full reload would lose the watch).
+    await page.evaluate(() => {
+      const w = window as unknown as { blanked: boolean };
+      w.blanked = false;
+      const tick = () => {
+        if (!document.querySelector("[data-testid=case-name]")) w.blanked = true;
+        requestAnimationFrame(tick);
+      };
+      tick();
+    });
+    // ...while a member is added elsewhere on the page, which saves and reloads the case.
+    await page.getByLabel("Starting").fill("2026-01-06");
+    await page.getByLabel("Add a group participant").fill("Avery Bro");
+    await page.getByRole("option", { name: /Avery Brooks/ }).click();
+    await expect(page.getByTestId("current-members")).toContainText("Avery Brooks");
+    // The page did not blank or reload, and the open form still holds what was typed.
+    expect(await page.evaluate(() => (window as unknown as { blanked?: boolean }).blanked)).toBe(false);
+    await expect(details.getByLabel("Name", { exact: true })).toHaveValue(`Open Forms ${tag} renamed`);
+    await details.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("case-name")).toContainText(`Open Forms ${tag} renamed`);
+    await expect(details.getByRole("button", { name: "Edit" })).toBeVisible();
+  });
+
   test("a full group waitlists a new member, who is promoted when a seat frees", async ({ page }) => {
     const tag = unique();
     await signIn(page, "owner@riverside.example");

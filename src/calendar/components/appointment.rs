@@ -19,8 +19,10 @@ pub(super) fn AppointmentPanel(
         set_timeout(move || selected.set(Some(show)), std::time::Duration::ZERO);
         refresh.run(());
     });
+    let root = NodeRef::new();
+    crate::ui::hold_focus(root);
     view! {
-        <aside class="panel" role="dialog" aria-labelledby="appointment-title" data-testid="appointment-panel">
+        <div class="panel" role="dialog" aria-labelledby="appointment-title" data-testid="appointment-panel" node_ref=root>
             <button type="button" class="close link-button" on:click=move |_| selected.set(None)>"Close"</button>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || details.get().map(|r| match r {
@@ -28,7 +30,7 @@ pub(super) fn AppointmentPanel(
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
-        </aside>
+        </div>
     }
 }
 

@@ -6,21 +6,19 @@ use super::*;
 #[component]
 pub(super) fn FeedSettings() -> impl IntoView {
     let status = Resource::new(|| (), |_| get_feed_status());
-    let turn_on = Action::new(|_: &()| enable_feed());
-    let turn_off = Action::new(|_: &()| revoke_feed());
-    // The latest answer wins: the page's first look, then each action's result.
-    let latest = RwSignal::new(None::<Result<crate::calendar::FeedStatus, AppError>>);
-    Effect::new(move |_| {
-        if let Some(v) = turn_on.value().get() {
-            latest.set(Some(v));
+    // One action for both changes: its latest answer is what the card shows, else the
+    // page's first look.
+    let change = Action::new(|turn_on: &bool| {
+        let turn_on = *turn_on;
+        async move {
+            if turn_on {
+                enable_feed().await
+            } else {
+                revoke_feed().await
+            }
         }
     });
-    Effect::new(move |_| {
-        if let Some(v) = turn_off.value().get() {
-            latest.set(Some(v));
-        }
-    });
-    let shown = move || latest.get().or_else(|| status.get());
+    let shown = move || change.value().get().or_else(|| status.get());
     view! {
         <details class="card feed-settings" data-testid="feed-settings">
             <summary>"Calendar feed for your phone or other calendar app"</summary>
@@ -46,10 +44,10 @@ pub(super) fn FeedSettings() -> impl IntoView {
                                 <input id="feed-url" readonly data-testid="feed-url" prop:value=u />
                             })}
                             <div class="actions">
-                                <button type="button" data-testid="feed-on" on:click=move |_| { turn_on.dispatch(()); }>
+                                <button type="button" data-testid="feed-on" on:click=move |_| { change.dispatch(true); }>
                                     {if s.enabled { "Make a new address" } else { "Turn on" }}
                                 </button>
-                                {s.enabled.then(|| view! { <button type="button" class="danger" data-testid="feed-off" on:click=move |_| { turn_off.dispatch(()); }>"Turn off"</button> })}
+                                {s.enabled.then(|| view! { <button type="button" class="danger" data-testid="feed-off" on:click=move |_| { change.dispatch(false); }>"Turn off"</button> })}
                             </div>
                         }.into_any()
                     }

@@ -218,9 +218,11 @@ pub(super) fn ScheduleDialog(
             .unwrap_or_else(|_| "Monthly on the same weekday".into())
     };
     let errs = field_error(error);
+    let root = NodeRef::new();
+    crate::ui::hold_focus(root);
     view! {
         <div class="dialog-backdrop" on:click=move |_| creating.set(None)></div>
-        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="schedule-title" data-testid="schedule-dialog">
+        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="schedule-title" data-testid="schedule-dialog" node_ref=root>
             <form
                 class="form-grid"
                 on:submit=move |ev| {

@@ -5,8 +5,10 @@ use super::*;
 #[component]
 pub fn CasePage() -> impl IntoView {
     let details = Resource::new(route_id(CaseId), |id| or_not_found(id, get_case_details));
-    // Lives outside the reloading view, so a notice survives the reload.
+    // Live outside the reloading view, so a notice, an open form and what was typed in it
+    // survive the reload that follows a save anywhere on the page.
     let notice = RwSignal::new(None::<String>);
+    Kept::provide();
     loaded(
         details,
         move |d| view! { <CaseView case=d notice reload=Callback::new(move |_| details.refetch()) /> },
@@ -134,17 +136,25 @@ fn CaseView(
 fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
     let case_id = case.id;
     let kind = case.kind;
-    let editing = RwSignal::new(false);
-    let name = RwSignal::new(case.name.clone());
-    let initials = RwSignal::new(case.initials.clone().unwrap_or_default());
-    let capacity = RwSignal::new(case.capacity.map(|c| c.to_string()).unwrap_or_default());
-    let providers = RwSignal::new(
-        case.providers
-            .iter()
-            .map(|p| p.id)
-            .collect::<Vec<AccountId>>(),
-    );
-    let service = RwSignal::new(case.default_service.as_ref().map(|s| s.id));
+    let key = |field: &str| format!("case{}.details.{field}", case_id.0);
+    let editing = kept(key("editing"), || false);
+    let name = kept(key("name"), String::new);
+    let initials = kept(key("initials"), String::new);
+    let capacity = kept(key("capacity"), String::new);
+    let providers = kept(key("providers"), Vec::<AccountId>::new);
+    let service = kept(key("service"), || None::<ServiceId>);
+    // Opening the form starts from the case as it is now.
+    let open = {
+        let case = case.clone();
+        move || {
+            name.set(case.name.clone());
+            initials.set(case.initials.clone().unwrap_or_default());
+            capacity.set(case.capacity.map(|c| c.to_string()).unwrap_or_default());
+            providers.set(case.providers.iter().map(|p| p.id).collect());
+            service.set(case.default_service.as_ref().map(|s| s.id));
+            editing.set(true);
+        }
+    };
     let staff = Resource::new(|| (), |_| care_staff());
     let services = Resource::new(|| (), |_| list_services(false));
     let problem = RwSignal::new(None::<String>);
@@ -179,7 +189,7 @@ fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
         <section class="card" data-testid="case-details">
             <div class="card-header">
                 <h2>"Details"</h2>
-                <button class="secondary" on:click=move |_| editing.update(|e| *e = !*e)>
+                <button class="secondary" on:click=move |_| if editing.get_untracked() { editing.set(false) } else { open() }>
                     {move || if editing.get() { "Cancel" } else { "Edit" }}
                 </button>
             </div>
@@ -285,14 +295,15 @@ fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
 #[component]
 fn MemberRow(member: Member, today: String, reload: Callback<()>) -> impl IntoView {
     let id = member.membership_id;
-    let ending = RwSignal::new(false);
-    let left_on = RwSignal::new(today);
+    let ending = kept(format!("membership{}.ending", id.0), || false);
+    let left_on = kept(format!("membership{}.left_on", id.0), || today);
     let end = Action::new(move |on: &String| {
         let on = on.clone();
         async move { end_membership(id, on).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = end.value().get() {
+            ending.set(false);
             reload.run(());
         }
     });
@@ -363,14 +374,17 @@ fn WaitlistRow(member: Member, today: String, reload: Callback<()>) -> impl Into
 #[component]
 fn MemberPayer(member: Member, reload: Callback<()>) -> impl IntoView {
     let id = member.membership_id;
-    let open = RwSignal::new(false);
-    let payer_type = RwSignal::new(payer_type_of(member.payer_override.as_ref()));
-    let contact = RwSignal::new(
+    let key = |field: &str| format!("membership{}.payer.{field}", id.0);
+    let open = kept(key("open"), || false);
+    let payer_type = kept(key("type"), || {
+        payer_type_of(member.payer_override.as_ref())
+    });
+    let contact = kept(key("contact"), || {
         member
             .payer_override
             .as_ref()
-            .and_then(|p| p.contact.clone()),
-    );
+            .and_then(|p| p.contact.clone())
+    });
     let save = Action::new(move |p: &Option<Payer>| {
         let p = *p;
         async move { set_member_payer(id, p).await }
@@ -412,9 +426,10 @@ fn MemberPayer(member: Member, reload: Callback<()>) -> impl IntoView {
 #[component]
 fn BillingCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
     let case_id = case.id;
-    let editing = RwSignal::new(false);
-    let payer_type = RwSignal::new(payer_type_of(Some(&case.payer)));
-    let contact = RwSignal::new(case.payer.contact.clone());
+    let key = |field: &str| format!("case{}.payer.{field}", case_id.0);
+    let editing = kept(key("open"), || false);
+    let payer_type = kept(key("type"), || payer_type_of(Some(&case.payer)));
+    let contact = kept(key("contact"), || case.payer.contact.clone());
     let save = Action::new(move |p: &Payer| {
         let p = *p;
         async move { set_case_payer(case_id, p).await }
@@ -472,21 +487,24 @@ fn BillingCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
 fn ClinicalCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
     let case_id = case.id;
     let clients: Vec<Member> = case.current().cloned().collect();
-    let person = RwSignal::new(
+    let key = |field: &str| format!("case{}.diagnosis.{field}", case_id.0);
+    let person = kept(key("person"), || {
         clients
             .first()
             .map(|m| m.person_id.0.to_string())
-            .unwrap_or_default(),
-    );
-    let code = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let noted_on = RwSignal::new(case.today.clone());
+            .unwrap_or_default()
+    });
+    let code = kept(key("code"), String::new);
+    let description = kept(key("description"), String::new);
+    let noted_on = kept(key("noted_on"), || case.today.clone());
     let add = Action::new(move |(p, c, d, on): &(PersonId, String, String, String)| {
         let (p, c, d, on) = (*p, c.clone(), d.clone(), on.clone());
         async move { add_diagnosis(case_id, p, c, d, on).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get() {
+            code.set(String::new());
+            description.set(String::new());
             reload.run(());
         }
     });

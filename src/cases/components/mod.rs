@@ -20,7 +20,7 @@ use crate::people::components::PersonPicker;
 use crate::people::PersonSummary;
 use crate::services::api::list_services;
 use crate::services::Service;
-use crate::ui::{debounced, loaded, or_not_found, route_id, SEARCH_PAUSE_MS};
+use crate::ui::{debounced, kept, loaded, or_not_found, route_id, Kept, SEARCH_PAUSE_MS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 

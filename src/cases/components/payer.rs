@@ -20,7 +20,7 @@ pub(super) fn PayerChooser(
     #[prop(optional)] allow_default: bool,
     #[prop(into)] id_prefix: String,
 ) -> impl IntoView {
-    let new_org = RwSignal::new(String::new());
+    let new_org = kept(format!("{id_prefix}.new_org"), String::new);
     let create_org = Action::new(move |name: &String| {
         let name = name.clone();
         async move {
