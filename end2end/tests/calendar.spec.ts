@@ -204,7 +204,7 @@ test.describe("calendar", () => {
     await signIn(page, "provider@riverside.example");
     const day = iso(firstTuesday(isPhone(page)), 4);
     await openCalendar(page, "day", day);
-    const time = `0${6 + Math.floor(Math.random() * 2)}:${Math.random() < 0.5 ? "00" : "30"}`;
+    const time = `0${7 + Math.floor(Math.random() * 2)}:${Math.random() < 0.5 ? "00" : "30"}`;
     const slot = page.locator(`.day-column[data-day="${day}"] .slot[data-time="${time}"]`).first();
     // A keyboard user opens the dialog from a slot.
     await slot.focus();
