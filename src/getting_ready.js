@@ -49,3 +49,93 @@
     if (replay) setTimeout(replay, 0);
   }).observe(d.documentElement, { attributes: true, subtree: true, attributeFilter: ["data-hydrated"] });
 })();
+
+// Screens other than the session screen are separate WASM chunks fetched when first shown.
+// On a poor connection a chunk fetch is retried with backoff (and after the connection
+// comes back); if it still fails, the page says so and offers to load the screen afresh,
+// rather than leaving a screen that never appears.
+(() => {
+  const w = window;
+  const d = document;
+  const plain = w.fetch.bind(w);
+  let goingTo = null;
+  d.addEventListener(
+    "click",
+    (e) => {
+      const a = e.target instanceof Element && e.target.closest("a[href]");
+      if (a && a.origin === location.origin) goingTo = a.href;
+    },
+    true,
+  );
+  w.addEventListener("popstate", () => {
+    goingTo = location.href;
+  });
+  const online = () =>
+    navigator.onLine ? Promise.resolve() : new Promise((r) => w.addEventListener("online", r, { once: true }));
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const failed = () => {
+    const n = d.getElementById("getting-ready");
+    if (!n) return;
+    n.textContent = "Couldn't load this screen. Check the connection, then ";
+    const retry = d.createElement("a");
+    retry.textContent = "retry";
+    retry.href = goingTo || location.href;
+    retry.rel = "external";
+    retry.dataset.testid = "retry-screen";
+    n.append(retry, ".");
+  };
+  // A screen that takes a moment to arrive says so, rather than the old one seeming stuck.
+  let loading = 0;
+  let slow = null;
+  const say = (text) => {
+    const n = d.getElementById("getting-ready");
+    if (n && !n.querySelector("[data-testid=retry-screen]")) n.textContent = text;
+  };
+  const started = () => {
+    if (loading++ === 0 && d.body && d.body.dataset.hydrated === "true") {
+      slow = setTimeout(() => say("Loading this screen…"), 400);
+    }
+  };
+  const ended = () => {
+    if (--loading > 0) return;
+    clearTimeout(slow);
+    if (d.getElementById("getting-ready")?.textContent === "Loading this screen…") say("");
+  };
+  w.fetch = async (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!new URL(url, location.href).pathname.startsWith("/pkg/")) return plain(input, init);
+    started();
+    try {
+      return await fetchScreen(input, init);
+    } finally {
+      ended();
+    }
+  };
+  const fetchScreen = async (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const chunk = !new URL(url, location.href).pathname.startsWith("/pkg/gather.");
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await plain(input, init);
+        // A chunk is read whole here, so a connection lost mid-download is retried too
+        // (chunks are small); the main module keeps its streaming compilation.
+        if (response.ok && chunk) {
+          const body = await response.arrayBuffer();
+          return new Response(body, { status: response.status, headers: response.headers });
+        }
+        if (response.ok) return response;
+        if (attempt >= 4) {
+          failed();
+          return response;
+        }
+      } catch (e) {
+        if (attempt >= 4) {
+          failed();
+          throw e;
+        }
+      }
+      await pause(250 * 2 ** attempt);
+      await online();
+    }
+  };
+})();

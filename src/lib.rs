@@ -32,5 +32,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: screens loaded separately (see `app::screens`) hydrate when their chunk arrives.
+    leptos::mount::hydrate_lazy(app::App);
 }

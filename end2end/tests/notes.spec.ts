@@ -251,6 +251,9 @@ test.describe("group notes", () => {
     await page.getByTestId("lock-button").click();
     await expect(page.getByTestId("locked")).toContainText("4 chart notes created");
     await page.getByRole("link", { name: "Jamie Chen" }).first().click();
+    // The chart is its own screen, loaded when first needed: the locked note's list (which
+    // shows the same chart notes) stays until it has come.
+    await expect(page.getByTestId("chart-title")).toContainText("Jamie Chen");
     const entry = page.locator("article.chart-note").filter({ hasText: token });
     await expect(entry).toContainText("Co-signed by Dr. Elena Brooks");
     await expect(entry).toContainText("Signed by Chris Nguyen");

@@ -48,7 +48,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::session_layer,
         ))
-        .layer(axum::middleware::from_fn(security::headers_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers_layer,
+        ))
         .layer(security::compress_bundle())
         // Outermost: the id is set first, so the span and every log line below carry it.
         .layer(trace::layer())

@@ -166,12 +166,44 @@ pub fn provide_page_nonce() {
     }
 }
 
-/// A client file whose name carries its content's hash (`/pkg/gather.<hash>.wasm`): it can
-/// never change, so browsers keep it for a year without asking again.
+/// A client file whose name carries a hash (`/pkg/gather.<hash>.wasm`).
 fn is_hashed_asset(path: &str) -> bool {
     path.strip_prefix("/pkg/")
         .filter(|name| !name.contains('/'))
         .is_some_and(|name| name.split('.').count() >= 3)
+}
+
+/// The hash cargo-leptos puts in a client file's name: MD5 of the content, base64url.
+fn name_hash(content: &[u8]) -> String {
+    use base64::Engine;
+    use md5::{Digest, Md5};
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Md5::digest(content))
+}
+
+/// The client files (`/pkg/<name>`) whose name's hash is the hash of what they hold. Only
+/// these may be cached as immutable: cargo-leptos rewrites the main script, the split
+/// loader and chunk references after naming them, so those names do not change with their
+/// content, and a browser keeping them for a year would mix an old build with a new one.
+pub fn content_named_files(pkg_dir: &std::path::Path) -> std::collections::HashSet<String> {
+    let Ok(entries) = std::fs::read_dir(pkg_dir) else {
+        return Default::default();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let parts: Vec<&str> = name.split('.').collect();
+            let [.., hash, _ext] = parts.as_slice() else {
+                return None;
+            };
+            let path = format!("/pkg/{name}");
+            if !is_hashed_asset(&path) {
+                return None;
+            }
+            let content = std::fs::read(entry.path()).ok()?;
+            (name_hash(&content) == *hash).then_some(path)
+        })
+        .collect()
 }
 
 /// Headers on every response. Pages and server-function answers are never cached
@@ -179,9 +211,13 @@ fn is_hashed_asset(path: &str) -> bool {
 /// files are revalidated. An HTML page whose
 /// rendering did not set its policy gets the page policy with the request's nonce: a page
 /// must never go out under the nothing-allowed policy (it would not start in the browser).
-pub async fn headers_layer(mut req: Request, next: Next) -> Response {
+pub async fn headers_layer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let is_static_path = is_static(req.uri().path());
-    let immutable = is_hashed_asset(req.uri().path());
+    let immutable = state.content_named.contains(req.uri().path());
     let nonce = crate::auth::server::new_session_token();
     req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(req).await;
@@ -220,7 +256,7 @@ pub async fn headers_layer(mut req: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{content_named_files, is_hashed_asset, name_hash};
 
     #[test]
     fn only_content_hashed_client_files_are_immutable() {
@@ -236,5 +272,27 @@ mod tests {
         );
         assert!(!is_hashed_asset("/favicon.ico"));
         assert!(!is_hashed_asset("/app/cases/1.2.3"));
+    }
+
+    #[test]
+    fn only_files_whose_name_matches_their_content_are_immutable() {
+        let dir = std::env::temp_dir().join(format!("gather-pkg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let kept = b"(module)";
+        let named = format!("gather.{}.wasm", name_hash(kept));
+        std::fs::write(dir.join(&named), kept).expect("write");
+        std::fs::write(dir.join(format!("{named}.br")), b"compressed").expect("write");
+        // Named for one content, rewritten afterwards (as the main script is).
+        let rewritten = format!("gather.{}.js", name_hash(b"before"));
+        std::fs::write(dir.join(&rewritten), b"after").expect("write");
+        std::fs::write(dir.join("plain.js"), b"x").expect("write");
+        let found = content_named_files(&dir);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        assert_eq!(
+            found,
+            [format!("/pkg/{named}")].into_iter().collect(),
+            "only the file whose name still matches its content"
+        );
+        assert!(content_named_files(std::path::Path::new("/no/such/dir")).is_empty());
     }
 }

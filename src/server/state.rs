@@ -4,6 +4,7 @@ use super::config::Config;
 use super::db::Db;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, FromRef)]
@@ -15,6 +16,8 @@ pub struct AppState {
     pub live: crate::attendance::live::Live,
     /// How far this process's note locks have got.
     pub lock_progress: crate::notes::progress::Board,
+    /// Client files that may be cached as immutable (see `security::content_named_files`).
+    pub content_named: Arc<HashSet<String>>,
 }
 
 /// Whether the release build's list of hashed client files (`hash.txt`) is beside this
@@ -37,7 +40,11 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
+        let content_named = Arc::new(super::security::content_named_files(
+            &std::path::Path::new(&config.site_root).join("pkg"),
+        ));
         AppState {
+            content_named,
             leptos_options,
             live: crate::attendance::live::Live::start(&db),
             lock_progress: Default::default(),

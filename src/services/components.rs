@@ -14,22 +14,16 @@ pub fn ServicesPage() -> impl IntoView {
     let manages = viewer.role.manages_practice();
     let list = Resource::new(|| (), |_| list_services(true));
     let reload = Callback::new(move |_| list.refetch());
+    crate::ui::Kept::provide();
     view! {
         <h1>"Services"</h1>
         <MissedFees manages />
         {manages.then(|| view! { <ServiceForm editing=None reload /> })}
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(services) => view! {
-                        <ul class="rows card" data-testid="services">
-                            {services.into_iter().map(|s| view! { <ServiceRow service=s manages reload /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::ui::loaded(list, move |services: Vec<Service>| view! {
+            <ul class="rows card" data-testid="services">
+                {services.into_iter().map(|s| view! { <ServiceRow service=s manages reload /> }).collect_view()}
+            </ul>
+        })}
     }
 }
 
@@ -37,7 +31,8 @@ pub fn ServicesPage() -> impl IntoView {
 fn ServiceRow(service: Service, manages: bool, reload: Callback<()>) -> impl IntoView {
     let id = service.id;
     let active = service.active;
-    let editing = RwSignal::new(false);
+    // Kept across the list's reload after another row's save (see `ui::Kept`).
+    let editing = crate::ui::kept(format!("service-{}-editing", id.0), || false);
     let retire = Action::new(move |_: &()| async move { retire_service(id).await.map(|_| ()) });
     let reactivate = Action::new(move |_: &()| async move { reactivate_service(id).await });
     Effect::new(move |_| {
