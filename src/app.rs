@@ -7,11 +7,13 @@ use crate::portal::{PortalHome, PortalLayout};
 use crate::staff::{StaffHome, StaffLayout};
 use crate::ui::ErrorPanel;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The client's file names are read once per process (see `ClientFiles`).
+    let _ = options;
     // The inline hydration script carries this response's nonce; the policy naming it is
     // set here, where the nonce is known.
     #[cfg(feature = "ssr")]
@@ -22,8 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <ClientFiles />
                 <GettingReady />
                 <MetaTags />
             </head>
@@ -32,6 +33,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet, and the script that starts the client. The client starts at the
+/// browser's first idle moment, so the page the server sent is painted before any script or
+/// wasm competes for a phone's connection (a press made meanwhile is held, see
+/// GettingReady). At that moment the files of a screen loaded separately (named in the head
+/// by `screens::ScreenPreloads`) are fetched beside the main module, not after it.
+#[component]
+fn ClientFiles() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let files = crate::server::assets::ClientFiles::get();
+        let nonce = leptos::nonce::use_nonce();
+        let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let start = format!(
+            "{}\n({}, {});",
+            include_str!("start_client.js"),
+            quoted(&files.script),
+            quoted(&files.wasm)
+        );
+        view! {
+            <link id="leptos" rel="stylesheet" href=files.stylesheet.clone() />
+            <script type="module" nonce=nonce>{start}</script>
+        }
+        .into_any()
+    }
+    #[cfg(not(feature = "ssr"))]
+    ().into_any()
 }
 
 /// Holds a press made before the client has taken over and replays it once it has (see
@@ -128,8 +157,40 @@ mod screens {
         view! { <template data-lazy-screen=""></template> }
     }
 
+    /// Names, in the page's head, every file the screen `name` needs, so the client fetches
+    /// them beside the main module rather than one after another once it runs (the split
+    /// loader then finds them already fetched). Renders nothing in the body.
+    #[component]
+    fn ScreenPreloads(name: &'static str) -> impl IntoView {
+        #[cfg(feature = "ssr")]
+        if let (Some(state), true) = (
+            use_context::<crate::server::state::AppState>(),
+            use_context::<http::request::Parts>()
+                .and_then(|parts| {
+                    parts
+                        .extensions
+                        .get::<crate::server::assets::Preloaded>()
+                        .cloned()
+                })
+                .is_some_and(|p| p.first(name)),
+        ) {
+            use leptos_meta::Meta;
+            let chunks = &state.screen_chunks;
+            // Registered with the head (leptos_meta), not written where they are rendered;
+            // the client's start script fetches them (see `ClientFiles`).
+            for file in chunks.for_screen(name) {
+                let _ = view! { <Meta name="gather-screen-file" content=file /> }.to_html();
+            }
+            if let Some(loader) = chunks.loader() {
+                let _ = view! { <Meta name="gather-screen-loader" content=loader.to_string() /> }
+                    .to_html();
+            }
+        }
+        let _ = name;
+    }
+
     macro_rules! lazy_screen {
-        ($route:ident, $screen:ident) => {
+        ($route:ident, $screen:ident, $name:literal) => {
             pub(super) struct $route;
 
             #[lazy_route]
@@ -141,6 +202,7 @@ mod screens {
                 fn view(this: Self) -> AnyView {
                     let _ = this;
                     view! {
+                        <ScreenPreloads name=$name />
                         <LazyScreenReady />
                         <$screen />
                     }
@@ -150,15 +212,15 @@ mod screens {
         };
     }
 
-    lazy_screen!(Calendar, CalendarScreen);
-    lazy_screen!(Note, NoteRoute);
-    lazy_screen!(Review, ReviewRoute);
-    lazy_screen!(Chart, ChartRoute);
-    lazy_screen!(Templates, TemplatesRoute);
-    lazy_screen!(Contacts, ContactsPage);
-    lazy_screen!(NewCase, NewCasePage);
-    lazy_screen!(Case, CasePage);
-    lazy_screen!(NewPerson, NewPersonPage);
-    lazy_screen!(Person, PersonProfilePage);
-    lazy_screen!(Services, ServicesPage);
+    lazy_screen!(Calendar, CalendarScreen, "calendar");
+    lazy_screen!(Note, NoteRoute, "note");
+    lazy_screen!(Review, ReviewRoute, "review");
+    lazy_screen!(Chart, ChartRoute, "chart");
+    lazy_screen!(Templates, TemplatesRoute, "templates");
+    lazy_screen!(Contacts, ContactsPage, "contacts");
+    lazy_screen!(NewCase, NewCasePage, "new_case");
+    lazy_screen!(Case, CasePage, "case");
+    lazy_screen!(NewPerson, NewPersonPage, "new_person");
+    lazy_screen!(Person, PersonProfilePage, "person");
+    lazy_screen!(Services, ServicesPage, "services");
 }

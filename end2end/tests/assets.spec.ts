@@ -89,6 +89,8 @@ test.describe("screens loaded when needed", () => {
       await hydrated(page);
       await expect(page.locator("h1").first()).toHaveText(heading);
       page.off("request", watch);
+      // The head asks for the screen's own chunk at once, rather than after the main module.
+      await expect(page.locator('head link[rel=preload][as=fetch][href^="/pkg/split___"]')).toHaveCount(1);
       // The main module and this screen's own chunk (and any chunk it shares).
       expect(chunks.length, `${path}: ${chunks.join(", ")}`).toBeGreaterThan(1);
     }

@@ -1,5 +1,6 @@
 //! The server: configuration, database, middleware, demo seeding and the router.
 
+pub mod assets;
 pub mod config;
 pub mod constraints;
 pub mod db;

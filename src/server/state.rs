@@ -18,15 +18,20 @@ pub struct AppState {
     pub lock_progress: crate::notes::progress::Board,
     /// Client files that may be cached as immutable (see `security::content_named_files`).
     pub content_named: Arc<HashSet<String>>,
+    /// What each lazily loaded screen needs, preloaded by pages that show it.
+    pub screen_chunks: Arc<super::assets::ScreenChunks>,
 }
 
-/// Whether the release build's list of hashed client files (`hash.txt`) is beside this
-/// binary, where the page's script, wasm and stylesheet links read it.
-fn hash_file_beside_binary() -> bool {
+/// The release build's list of hashed client files, beside this binary, where the page's
+/// script, wasm and stylesheet links read it.
+fn hash_file() -> Option<std::path::PathBuf> {
     std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
-        .is_some_and(|file| file.is_file())
+}
+
+fn hash_file_beside_binary() -> bool {
+    hash_file().is_some_and(|file| file.is_file())
 }
 
 impl AppState {
@@ -40,10 +45,15 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
-        let content_named = Arc::new(super::security::content_named_files(
-            &std::path::Path::new(&config.site_root).join("pkg"),
-        ));
+        let pkg_dir = std::path::Path::new(&config.site_root).join("pkg");
+        let content_named = Arc::new(super::security::content_named_files(&pkg_dir));
+        let screen_chunks = Arc::new(
+            hash_file()
+                .map(|file| super::assets::ScreenChunks::load(&file, &pkg_dir))
+                .unwrap_or_default(),
+        );
         AppState {
+            screen_chunks,
             content_named,
             leptos_options,
             live: crate::attendance::live::Live::start(&db),
