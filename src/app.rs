@@ -179,7 +179,7 @@ mod screens {
             // Registered with the head (leptos_meta), not written where they are rendered;
             // the client's start script fetches them (see `ClientFiles`).
             for file in chunks.for_screen(name) {
-                let _ = view! { <Meta name="gather-screen-file" content=file /> }.to_html();
+                let _ = view! { <Meta name="gather-screen-file" content=file.clone() /> }.to_html();
             }
             if let Some(loader) = chunks.loader() {
                 let _ = view! { <Meta name="gather-screen-loader" content=loader.to_string() /> }

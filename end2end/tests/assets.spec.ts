@@ -108,6 +108,35 @@ test.describe("screens loaded when needed", () => {
     await expect(page.getByRole("button").first()).toBeEnabled();
   });
 
+  test("a screen that is slow to arrive says it is loading, then shows", async ({ page }) => {
+    await signIn(page, "provider@riverside.example");
+    await page.goto("/app");
+    await hydrated(page);
+    const mainModule = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.endsWith(".wasm")),
+    );
+    // A slow connection: each chunk this page does not have yet takes a second and a half.
+    await page.route(
+      (url) => url.pathname.endsWith(".wasm") && !mainModule.includes(url.pathname),
+      async (route) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        await route.continue();
+      },
+    );
+    const nav = page.getByRole("navigation", { name: "Main" });
+    if (test.info().project.name === "phone" && !(await nav.isVisible())) {
+      await page.getByRole("button", { name: "Menu" }).click();
+    }
+    await nav.getByRole("link", { name: "Note templates", exact: true }).click();
+    const status = page.getByTestId("getting-ready");
+    await expect(status).toHaveText("Loading this screen…");
+    await expect(page.getByRole("heading", { name: "Note templates", exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(status).toHaveText("");
+  });
+
   test("a screen whose chunk cannot be fetched says so and offers a retry that works", async ({ page }) => {
     await signIn(page, "provider@riverside.example");
     await page.goto("/app");

@@ -5,6 +5,35 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+/// The build's list of hashed client files (`hash.txt`, `kind: hash` per line), which
+/// cargo-leptos writes beside the binary. Read once at start; empty for a build without
+/// hashing (the tests), whose files keep their plain names.
+#[derive(Debug, Default)]
+pub struct BuildHashes(String);
+
+impl BuildHashes {
+    /// The list beside this binary.
+    pub fn beside_binary() -> BuildHashes {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+            .map(|file| BuildHashes::read(&file))
+            .unwrap_or_default()
+    }
+
+    pub fn read(file: &Path) -> BuildHashes {
+        BuildHashes(std::fs::read_to_string(file).unwrap_or_default())
+    }
+
+    /// The hash of the file of this kind (`js`, `wasm`, `css`, `manifest`, `split`).
+    fn of(&self, kind: &str) -> Option<&str> {
+        self.0.lines().find_map(|line| {
+            let (name, hash) = line.split_once(':')?;
+            (name.trim() == kind).then(|| hash.trim())
+        })
+    }
+}
+
 /// Each screen's files (`/pkg/<name>.wasm`, its own chunk and the chunks it shares), and
 /// the split loader script, read from the build's manifest.
 #[derive(Debug, Default)]
@@ -14,43 +43,40 @@ pub struct ScreenChunks {
 }
 
 impl ScreenChunks {
-    /// Reads the manifest named in `hash.txt` (beside the binary) from `pkg_dir`. A build
-    /// without a split client (the tests) has none: pages then simply preload nothing.
-    pub fn load(hash_txt: &Path, pkg_dir: &Path) -> ScreenChunks {
-        let Ok(hashes) = std::fs::read_to_string(hash_txt) else {
-            return ScreenChunks::default();
-        };
-        let hash_of = |file: &str| {
-            hashes.lines().find_map(|line| {
-                let (name, hash) = line.split_once(':')?;
-                (name.trim() == file).then(|| hash.trim().to_string())
-            })
-        };
-        let manifest = hash_of("manifest")
+    /// Reads the split manifest the hash list names from `pkg_dir`. A build without a
+    /// split client (the tests) has none: pages then simply preload nothing.
+    pub fn load(hashes: &BuildHashes, pkg_dir: &Path) -> ScreenChunks {
+        let manifest = hashes
+            .of("manifest")
             .and_then(|h| {
                 std::fs::read_to_string(pkg_dir.join(format!("__wasm_split_manifest.{h}.json")))
                     .ok()
             })
             .and_then(|text| serde_json::from_str::<HashMap<String, Vec<String>>>(&text).ok())
             .unwrap_or_default();
+        // The manifest names each split `__<screen>_view_<number>` (the lazy route's name
+        // in snake case); pages ask by screen.
+        let by_screen = manifest
+            .into_iter()
+            .filter_map(|(key, files)| {
+                let (screen, number) = key.strip_prefix("__")?.rsplit_once("_view_")?;
+                number.chars().all(|c| c.is_ascii_digit()).then(|| {
+                    let paths = files.iter().map(|f| format!("/pkg/{f}.wasm")).collect();
+                    (screen.to_string(), paths)
+                })
+            })
+            .collect();
         ScreenChunks {
-            by_screen: manifest,
-            loader: hash_of("split").map(|h| format!("/pkg/__wasm_split.{h}.js")),
+            by_screen,
+            loader: hashes
+                .of("split")
+                .map(|h| format!("/pkg/__wasm_split.{h}.js")),
         }
     }
 
-    /// The files of the screen whose view is `<screen>_view` (the lazy route's name, in
-    /// snake case), as paths.
-    pub fn for_screen(&self, screen: &str) -> Vec<String> {
-        let prefix = format!("__{screen}_view_");
-        self.by_screen
-            .iter()
-            .find(|(key, _)| {
-                key.strip_prefix(&prefix)
-                    .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
-            })
-            .map(|(_, files)| files.iter().map(|f| format!("/pkg/{f}.wasm")).collect())
-            .unwrap_or_default()
+    /// The files of the lazily loaded screen `screen`, as paths.
+    pub fn for_screen(&self, screen: &str) -> &[String] {
+        self.by_screen.get(screen).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The script that loads chunks, when the build is split.
@@ -83,15 +109,8 @@ pub struct ClientFiles {
 }
 
 impl ClientFiles {
-    pub fn load(hash_txt: &Path, output: &str) -> ClientFiles {
-        let hashes = std::fs::read_to_string(hash_txt).unwrap_or_default();
-        let hash_of = |file: &str| {
-            hashes.lines().find_map(|line| {
-                let (name, hash) = line.split_once(':')?;
-                (name.trim() == file).then(|| hash.trim().to_string())
-            })
-        };
-        let named = |kind: &str, plain: String| match hash_of(kind) {
+    pub fn load(hashes: &BuildHashes, output: &str) -> ClientFiles {
+        let named = |kind: &str, plain: String| match hashes.of(kind) {
             Some(hash) => format!("/pkg/{output}.{hash}.{kind}"),
             None => plain,
         };
@@ -108,29 +127,24 @@ impl ClientFiles {
         }
     }
 
-    /// This build's files, read the first time they are asked for.
+    /// This build's files, read the first time they are asked for. A process-wide value
+    /// rather than part of `AppState`: the error pages' shell renders without it.
     pub fn get() -> &'static ClientFiles {
         static FILES: std::sync::OnceLock<ClientFiles> = std::sync::OnceLock::new();
-        FILES.get_or_init(|| {
-            let hash_txt = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
-                .unwrap_or_default();
-            ClientFiles::load(&hash_txt, "gather")
-        })
+        FILES.get_or_init(|| ClientFiles::load(&BuildHashes::beside_binary(), "gather"))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{ClientFiles, ScreenChunks};
+    use super::{BuildHashes, ClientFiles, ScreenChunks};
 
     #[test]
     fn the_client_files_are_named_by_the_build() {
         let dir = std::env::temp_dir().join(format!("gather-files-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(dir.join("hash.txt"), "js: J1\nwasm: W1\ncss: C1\n").expect("write");
-        let hashed = ClientFiles::load(&dir.join("hash.txt"), "gather");
+        let hashed = ClientFiles::load(&BuildHashes::read(&dir.join("hash.txt")), "gather");
         std::fs::remove_dir_all(&dir).expect("clean up");
         assert_eq!(
             hashed,
@@ -140,7 +154,7 @@ mod tests {
                 stylesheet: "/pkg/gather.C1.css".into(),
             }
         );
-        let plain = ClientFiles::load(std::path::Path::new("/no/hash.txt"), "gather");
+        let plain = ClientFiles::load(&BuildHashes::default(), "gather");
         assert_eq!(plain.script, "/pkg/gather.js");
         assert!(plain.wasm.starts_with("/pkg/gather") && plain.wasm.ends_with(".wasm"));
     }
@@ -152,10 +166,10 @@ mod tests {
         std::fs::write(dir.join("hash.txt"), "js: a\nmanifest: M1\nsplit: S1\n").expect("write");
         std::fs::write(
             dir.join("__wasm_split_manifest.M1.json"),
-            r#"{"__case_view_123":["chunk_1.x","split___case_view_123.y"],"__new_case_view_123":["chunk_2.z"]}"#,
+            r#"{"__case_view_123":["chunk_1.x","split___case_view_123.y"],"__new_case_view_123":["chunk_2.z"],"__not_a_view":["chunk_3.q"]}"#,
         )
         .expect("write");
-        let chunks = ScreenChunks::load(&dir.join("hash.txt"), &dir);
+        let chunks = ScreenChunks::load(&BuildHashes::read(&dir.join("hash.txt")), &dir);
         std::fs::remove_dir_all(&dir).expect("clean up");
         assert_eq!(
             chunks.for_screen("case"),
@@ -165,10 +179,7 @@ mod tests {
         assert_eq!(chunks.for_screen("new_case"), vec!["/pkg/chunk_2.z.wasm"]);
         assert!(chunks.for_screen("calendar").is_empty());
         assert_eq!(chunks.loader(), Some("/pkg/__wasm_split.S1.js"));
-        let none = ScreenChunks::load(
-            std::path::Path::new("/no/hash.txt"),
-            std::path::Path::new("/no"),
-        );
+        let none = ScreenChunks::load(&BuildHashes::default(), std::path::Path::new("/no"));
         assert!(none.for_screen("case").is_empty() && none.loader().is_none());
     }
 }

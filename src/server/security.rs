@@ -220,9 +220,11 @@ pub async fn headers_layer(
     let immutable = state.content_named.contains(req.uri().path());
     let nonce = crate::auth::server::new_session_token();
     req.extensions_mut().insert(PageNonce(nonce.clone()));
-    // Shared by every pass Leptos makes over this request's page (see `ScreenPreloads`).
-    req.extensions_mut()
-        .insert(super::assets::Preloaded::default());
+    if !is_static_path {
+        // Shared by every pass Leptos makes over this request's page (see `ScreenPreloads`).
+        req.extensions_mut()
+            .insert(super::assets::Preloaded::default());
+    }
     let mut response = next.run(req).await;
     let immutable = immutable && response.status().is_success();
     let h = response.headers_mut();

@@ -22,36 +22,20 @@ pub struct AppState {
     pub screen_chunks: Arc<super::assets::ScreenChunks>,
 }
 
-/// The release build's list of hashed client files, beside this binary, where the page's
-/// script, wasm and stylesheet links read it.
-fn hash_file() -> Option<std::path::PathBuf> {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
-}
-
-fn hash_file_beside_binary() -> bool {
-    hash_file().is_some_and(|file| file.is_file())
-}
-
 impl AppState {
     pub fn new(config: Config, db: Db) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name("gather")
-            // cargo-leptos writes the hashed client file names beside the binary; a build
-            // without them (the tests) serves the plain names.
-            .hash_files(hash_file_beside_binary())
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
         let pkg_dir = std::path::Path::new(&config.site_root).join("pkg");
         let content_named = Arc::new(super::security::content_named_files(&pkg_dir));
-        let screen_chunks = Arc::new(
-            hash_file()
-                .map(|file| super::assets::ScreenChunks::load(&file, &pkg_dir))
-                .unwrap_or_default(),
-        );
+        let screen_chunks = Arc::new(super::assets::ScreenChunks::load(
+            &super::assets::BuildHashes::beside_binary(),
+            &pkg_dir,
+        ));
         AppState {
             screen_chunks,
             content_named,

@@ -74,7 +74,8 @@ fn ServiceForm(editing: Option<Service>, reload: Callback<()>) -> impl IntoView 
     let prefix = id
         .map(|i| format!("svc-{}", i.0))
         .unwrap_or_else(|| "svc-new".into());
-    let input = RwSignal::new(match &editing {
+    // Kept across the list's reload after another row's save (see `ui::Kept`).
+    let input = crate::ui::kept(format!("{prefix}-input"), || match &editing {
         Some(s) => ServiceInput {
             code: s.code.clone(),
             name: s.name.clone(),
