@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page, type Route } from "@playwright/test";
 import { hydrated, signIn } from "./helpers";
 
 // The hash cargo-leptos puts in a file's name: MD5 of the content, base64url.
@@ -53,6 +53,26 @@ const LAZY = [
   ["/app/services", /^Services$/],
   ["/app/note-templates", /^Note templates$/],
 ] as const;
+
+/** From the staff home, with every chunk the home has not loaded handled by `chunk` (a
+ * screen's chunks), follows the main navigation's link `link`. */
+async function fromHomeWithChunks(page: Page, link: string, chunk: (route: Route) => Promise<void>) {
+  await signIn(page, "provider@riverside.example");
+  await page.goto("/app");
+  await hydrated(page);
+  const mainModule = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .map((e) => new URL(e.name).pathname)
+      .filter((p) => p.endsWith(".wasm")),
+  );
+  await page.route((url) => url.pathname.endsWith(".wasm") && !mainModule.includes(url.pathname), chunk);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  if (test.info().project.name === "phone" && !(await nav.isVisible())) {
+    await page.getByRole("button", { name: "Menu" }).click();
+  }
+  await nav.getByRole("link", { name: link, exact: true }).click();
+}
 
 test.describe("screens loaded when needed", () => {
   test("a deep link to each lazily loaded screen works from a cold load and after moving there", async ({ page }) => {
@@ -109,28 +129,11 @@ test.describe("screens loaded when needed", () => {
   });
 
   test("a screen that is slow to arrive says it is loading, then shows", async ({ page }) => {
-    await signIn(page, "provider@riverside.example");
-    await page.goto("/app");
-    await hydrated(page);
-    const mainModule = await page.evaluate(() =>
-      performance
-        .getEntriesByType("resource")
-        .map((e) => new URL(e.name).pathname)
-        .filter((p) => p.endsWith(".wasm")),
-    );
     // A slow connection: each chunk this page does not have yet takes a second and a half.
-    await page.route(
-      (url) => url.pathname.endsWith(".wasm") && !mainModule.includes(url.pathname),
-      async (route) => {
-        await new Promise((r) => setTimeout(r, 1500));
-        await route.continue();
-      },
-    );
-    const nav = page.getByRole("navigation", { name: "Main" });
-    if (test.info().project.name === "phone" && !(await nav.isVisible())) {
-      await page.getByRole("button", { name: "Menu" }).click();
-    }
-    await nav.getByRole("link", { name: "Note templates", exact: true }).click();
+    await fromHomeWithChunks(page, "Note templates", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
     const status = page.getByTestId("getting-ready");
     await expect(status).toHaveText("Loading this screen…");
     await expect(page.getByRole("heading", { name: "Note templates", exact: true })).toBeVisible({ timeout: 30_000 });
@@ -138,25 +141,7 @@ test.describe("screens loaded when needed", () => {
   });
 
   test("a screen whose chunk cannot be fetched says so and offers a retry that works", async ({ page }) => {
-    await signIn(page, "provider@riverside.example");
-    await page.goto("/app");
-    await hydrated(page);
-    const mainModule = await page.evaluate(() =>
-      performance
-        .getEntriesByType("resource")
-        .map((e) => new URL(e.name).pathname)
-        .filter((p) => p.endsWith(".wasm")),
-    );
-    // Every wasm other than what this page already has is a screen's chunk: cut them off.
-    await page.route(
-      (url) => url.pathname.endsWith(".wasm") && !mainModule.includes(url.pathname),
-      (route) => route.abort("internetdisconnected"),
-    );
-    const nav = page.getByRole("navigation", { name: "Main" });
-    if (test.info().project.name === "phone" && !(await nav.isVisible())) {
-      await page.getByRole("button", { name: "Menu" }).click();
-    }
-    await nav.getByRole("link", { name: "Contacts", exact: true }).click();
+    await fromHomeWithChunks(page, "Contacts", (route) => route.abort("internetdisconnected"));
     const retry = page.getByTestId("retry-screen");
     await expect(page.getByTestId("getting-ready")).toContainText("Couldn't load this screen", { timeout: 30_000 });
     await page.unrouteAll();
