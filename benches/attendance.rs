@@ -1,5 +1,5 @@
-//! Attendance speed, in one run, on SQLite (the default engine) with the server's own
-//! database settings:
+//! Attendance speed, in one run, on SQLite (the default engine) and then on Postgres, with
+//! the server's own database settings:
 //!  - change throughput through the real server-function path (HTTP request through the
 //!    router, session cookie, JSON, checks, transaction with history and audit entries)
 //!    against a raw single-row UPDATE loop on the same database;
@@ -110,20 +110,19 @@ fn p99(times: &mut [f64]) -> f64 {
 
 async fn raw_update_loop(db: &Db, f: &Fixture) -> f64 {
     let mut pooled = db.acquire().await.expect("conn");
-    let gather::server::db::Conn::Sqlite(c) = pooled.conn() else {
-        unreachable!("the benchmark runs on SQLite")
-    };
     let t = Instant::now();
     for i in 0..RAW_UPDATES {
-        sqlx::query(
-            "UPDATE attendance SET charge_cents = $1 WHERE appointment_id = $2 AND person_id = $3",
-        )
-        .bind(i as i64)
-        .bind(f.session.0)
-        .bind(f.members[i % MEMBERS].0)
-        .execute(&mut *c)
-        .await
-        .expect("update");
+        gather::on_conn!(pooled.conn(), |c| {
+            sqlx::query(
+                "UPDATE attendance SET charge_cents = $1 WHERE appointment_id = $2 AND person_id = $3",
+            )
+            .bind(i as i64)
+            .bind(f.session.0)
+            .bind(f.members[i % MEMBERS].0)
+            .execute(&mut *c)
+            .await
+            .expect("update");
+        });
     }
     RAW_UPDATES as f64 / t.elapsed().as_secs_f64()
 }
@@ -240,6 +239,68 @@ async fn broadcast(f: &Arc<Fixture>) -> (f64, f64, usize, usize) {
     (p99(&mut times), worst, delivered, SUBSCRIBERS * BROADCASTS)
 }
 
+/// The server's allocator, so the server path is measured as the server runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A fresh database on the Postgres server at `GATHER_BENCH_POSTGRES_URL` (default: this
+/// machine's), or `None` when there is none to reach.
+async fn postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let server = std::env::var("GATHER_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .ok()?;
+    for statement in [
+        "DROP DATABASE IF EXISTS gather_bench_attendance",
+        "CREATE DATABASE gather_bench_attendance",
+    ] {
+        sqlx::query(statement).execute(&mut admin).await.ok()?;
+    }
+    Some(format!("{server}/gather_bench_attendance"))
+}
+
+async fn run(engine: &str, url: &str) {
+    let db = Db::connect(url).await.expect("db");
+    let f = Arc::new(setup(&db).await);
+    // Warm up, and give every member a row for the raw loop to update.
+    let mut versions = vec![0i64; MEMBERS];
+    for (m, v) in versions.iter_mut().enumerate() {
+        *v = change(&f, f.members[m], Choice::NoShow, 0).await;
+    }
+
+    let (mut raws, mut serveds, mut busys, mut p99s) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..RUNS {
+        raws.push(raw_update_loop(&db, &f).await);
+        serveds.push(sequential(&f).await);
+        let (busy, p99_busy) = concurrent(&f).await;
+        busys.push(busy);
+        p99s.push(p99_busy);
+    }
+    let (raw, served, busy, p99_busy) =
+        (median(raws), median(serveds), median(busys), median(p99s));
+    println!(
+        "== attendance changes ({engine}, {MEMBERS} participants in the session; median of {RUNS} runs)"
+    );
+    println!("  raw single-row UPDATE loop          {raw:>9.0} updates/s");
+    println!(
+        "  server function, one client         {served:>9.0} changes/s  (ratio {:.2})",
+        served / raw
+    );
+    println!(
+        "  server function, {CLIENTS} clients        {busy:>9.0} changes/s  (ratio {:.2})",
+        busy / raw
+    );
+    println!("  p99 latency of a change, {CLIENTS} clients  {p99_busy:>9.2} ms");
+
+    let (p99_live, worst, delivered, expected) = broadcast(&f).await;
+    println!("== live delivery to {SUBSCRIBERS} subscribers, {BROADCASTS} changes ({engine})");
+    println!("  p99 delivery latency                {p99_live:>9.2} ms  (worst {worst:.2} ms)");
+    println!("  delivered                           {delivered:>9} of {expected}");
+    db.close().await;
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -250,45 +311,11 @@ fn main() {
         let dir =
             std::env::temp_dir().join(format!("gather-bench-attendance-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
-        let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display()))
-            .await
-            .expect("db");
-        let f = Arc::new(setup(&db).await);
-        // Warm up, and give every member a row for the raw loop to update.
-        let mut versions = vec![0i64; MEMBERS];
-        for (m, v) in versions.iter_mut().enumerate() {
-            *v = change(&f, f.members[m], Choice::NoShow, 0).await;
-        }
-
-        let (mut raws, mut serveds, mut busys, mut p99s) = (vec![], vec![], vec![], vec![]);
-        for _ in 0..RUNS {
-            raws.push(raw_update_loop(&db, &f).await);
-            serveds.push(sequential(&f).await);
-            let (busy, p99_busy) = concurrent(&f).await;
-            busys.push(busy);
-            p99s.push(p99_busy);
-        }
-        let (raw, served, busy, p99_busy) =
-            (median(raws), median(serveds), median(busys), median(p99s));
-        println!(
-            "== attendance changes (SQLite, {MEMBERS} participants in the session; median of {RUNS} runs)"
-        );
-        println!("  raw single-row UPDATE loop          {raw:>9.0} updates/s");
-        println!(
-            "  server function, one client         {served:>9.0} changes/s  (ratio {:.2})",
-            served / raw
-        );
-        println!(
-            "  server function, {CLIENTS} clients        {busy:>9.0} changes/s  (ratio {:.2})",
-            busy / raw
-        );
-        println!("  p99 latency of a change, {CLIENTS} clients  {p99_busy:>9.2} ms");
-
-        let (p99_live, worst, delivered, expected) = broadcast(&f).await;
-        println!("== live delivery to {SUBSCRIBERS} subscribers, {BROADCASTS} changes");
-        println!("  p99 delivery latency                {p99_live:>9.2} ms  (worst {worst:.2} ms)");
-        println!("  delivered                           {delivered:>9} of {expected}");
-        db.close().await;
+        run("SQLite", &format!("sqlite://{}/bench.db", dir.display())).await;
         let _ = std::fs::remove_dir_all(&dir);
+        match postgres_database().await {
+            Some(url) => run("Postgres", &url).await,
+            None => println!("== attendance on Postgres: no Postgres server to reach, skipped"),
+        }
     });
 }

@@ -178,8 +178,12 @@ mod screens {
             let chunks = &state.screen_chunks;
             // Registered with the head (leptos_meta), not written where they are rendered;
             // the client's start script fetches them (see `ClientFiles`).
-            for file in chunks.for_screen(name) {
-                let _ = view! { <Meta name="gather-screen-file" content=file.clone() /> }.to_html();
+            // One tag naming them all: a screen can need seventy files, and registering a
+            // tag for each was a measurable part of rendering its page.
+            let files = chunks.for_screen(name);
+            if !files.is_empty() {
+                let _ = view! { <Meta name="gather-screen-files" content=files.to_string() /> }
+                    .to_html();
             }
             if let Some(loader) = chunks.loader() {
                 let _ = view! { <Meta name="gather-screen-loader" content=loader.to_string() /> }

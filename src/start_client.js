@@ -18,7 +18,9 @@
     // The wasm downloads while the script that instantiates it does.
     preload(wasm, "preload", "fetch");
     for (const m of d.querySelectorAll('meta[name="gather-screen-loader"]')) preload(m.content, "modulepreload");
-    for (const m of d.querySelectorAll('meta[name="gather-screen-file"]')) preload(m.content, "preload", "fetch");
+    for (const m of d.querySelectorAll('meta[name="gather-screen-files"]')) {
+      for (const file of m.content.split(" ")) if (file) preload(file, "preload", "fetch");
+    }
     import(script).then((client) => client.default({ module_or_path: wasm }).then(() => client.hydrate()));
   };
   if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 2000 });

@@ -260,3 +260,35 @@ test.describe("searching as you type", () => {
     expect(searches.length).toBeLessThan(5);
   });
 });
+
+test.describe("the contacts list, a page at a time", () => {
+  test("pages people from the server, searches there, and keeps the search in the address", async ({ page }) => {
+    await signIn(page, "owner@riverside.example");
+    await page.goto("/app/contacts");
+    await hydrated(page);
+    const people = page.getByTestId("people-list").getByRole("link");
+    // The demo practice has over two hundred people: the first page shows 25 of them.
+    await expect(people).toHaveCount(25);
+    const firstPage = await people.evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    const more = page.getByRole("button", { name: "Show more people" });
+    await more.click();
+    await expect(people).toHaveCount(50);
+    const both = await people.evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    expect(both.slice(0, 25)).toEqual(firstPage);
+    expect(new Set(both).size).toBe(50);
+
+    // Searching asks the server, which narrows every section; the pages start over.
+    await page.getByLabel("Search contacts").fill("Alex Rivera");
+    await expect(people.first()).toHaveText("Alex Rivera");
+    await expect(people).toHaveCount(1);
+    await expect(more).toHaveCount(0);
+    await expect(page.getByTestId("groups-list").getByRole("link")).toHaveCount(0);
+    await expect(page.getByText("None match this search.").first()).toBeVisible();
+
+    // A search in the address is answered by the server before any script runs.
+    await page.goto("/app/contacts?q=Tuesday");
+    await expect(page.getByLabel("Search contacts")).toHaveValue("Tuesday");
+    await expect(page.getByTestId("groups-list").getByRole("link", { name: /Tuesday Anxiety Group/ })).toBeVisible();
+    await expect(people).toHaveCount(0);
+  });
+});

@@ -113,6 +113,32 @@ fn endpoint() -> String {
         .unwrap_or_default()
 }
 
+/// The caller, if they may enter `area`: `NotSignedIn` for the anonymous, `WrongArea` for
+/// the other side's accounts. Synchronous, so a page's layout can decide at once (see
+/// `auth::components::RequireArea`). It does not audit: [`serve`] records a refused server
+/// function, and the session middleware a refused page, each before answering.
+pub fn enter(area: Area) -> AppResult<(AppState, SignedIn)> {
+    let state = state()?;
+    let who = signed_in().ok_or(AppError::NotSignedIn)?;
+    if !who.role.may_enter(area) {
+        return Err(AppError::WrongArea);
+    }
+    Ok((state, who))
+}
+
+/// Audits `who` being turned away from `area`.
+pub async fn refused_area(db: &Db, who: &SignedIn, area: Area) {
+    audit::server::denied(
+        db,
+        who,
+        audit::Event::access(ObjectKind::Area, None).detail(match area {
+            Area::Staff => "participant tried a staff page or function",
+            Area::Portal => "staff account tried a portal page or function",
+        }),
+    )
+    .await;
+}
+
 /// Answers a server function of `area`: the caller must be signed in on that side; `work`
 /// gets the state and the caller, and any refusal it returns is audited. This is the only
 /// way a server function learns who is calling.
@@ -121,20 +147,15 @@ where
     Work: FnOnce(AppState, SignedIn) -> Fut,
     Fut: Future<Output = AppResult<T>>,
 {
-    let state = state()?;
-    let who = signed_in().ok_or(AppError::NotSignedIn)?;
-    if !who.role.may_enter(area) {
-        audit::server::denied(
-            &state.db,
-            &who,
-            audit::Event::access(ObjectKind::Area, None).detail(match area {
-                Area::Staff => "participant tried a staff page or function",
-                Area::Portal => "staff account tried a portal page or function",
-            }),
-        )
-        .await;
-        return Err(AppError::WrongArea);
-    }
+    let (state, who) = match enter(area) {
+        Err(AppError::WrongArea) => {
+            if let (Ok(state), Some(who)) = (state(), signed_in()) {
+                refused_area(&state.db, &who, area).await;
+            }
+            return Err(AppError::WrongArea);
+        }
+        entered => entered?,
+    };
     let db = state.db.clone();
     answer(&db, &who.clone(), work(state, who)).await
 }

@@ -9,7 +9,7 @@
 
 use super::{LiveEvent, RowState};
 use crate::domain::AppointmentId;
-use crate::server::db::{Db, DbError, Tx};
+use crate::server::db::{Db, DbError, Pool, Tx};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -43,9 +43,9 @@ impl Hub {
     pub fn start(db: &Db) -> Arc<Hub> {
         let hub = Arc::new(Hub {
             channels: Mutex::default(),
-            via_postgres: matches!(db, Db::Postgres(_)),
+            via_postgres: matches!(db.pool(), Pool::Postgres(_)),
         });
-        if let Db::Postgres(pool) = db {
+        if let Pool::Postgres(pool) = db.pool() {
             tokio::spawn(listen(pool.clone(), hub.clone()));
         }
         hub

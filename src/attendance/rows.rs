@@ -4,7 +4,6 @@
 use super::repo::{self, AttendanceRow};
 use super::{RowState, SheetRow};
 use crate::access::SignedIn;
-use crate::audit::server::record;
 use crate::audit::{Event, ObjectKind};
 use crate::calendar::repo as calendar;
 use crate::calendar::server::{roster_of, visible_appointment};
@@ -73,15 +72,15 @@ pub(super) async fn roster_states(
 /// Every row of a session, for a live stream (re)connecting. Checked like the sheet, and
 /// audited as a read like it: the stream shows the same attendance.
 pub async fn snapshot(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Vec<RowState>> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let (rows, _, _) = roster_states(&mut tx, who, id).await?;
-    record(
-        tx.conn(),
+    tx.commit().await?;
+    crate::audit::server::read(
+        db,
         who,
         Event::read(ObjectKind::Attendance, id.0).detail("live stream"),
     )
     .await?;
-    tx.commit().await?;
     Ok(rows.into_iter().map(|r| r.state).collect())
 }
 

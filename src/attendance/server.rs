@@ -41,7 +41,7 @@ async fn offered_services(
 /// The session screen, audited as a read (it shows the roster and attendance).
 pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Sheet> {
     let tz = who.time_zone;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let (rows, row, case) = roster_states(&mut tx, who, id).await?;
     let fees = repo::missed_fees(tx.conn(), who.practice_id).await?;
     let offered = offered_services(&mut tx, who, case.kind()).await?;
@@ -58,8 +58,8 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
         .map(ServiceId)
         .filter(|d| options.iter().any(|o| o.id == *d));
     let (attended_options, absent_options) = choice_menu(default_service, &options, fees);
-    record(tx.conn(), who, Event::read(ObjectKind::Attendance, id.0)).await?;
     tx.commit().await?;
+    crate::audit::server::read(db, who, Event::read(ObjectKind::Attendance, id.0)).await?;
     Ok(Sheet {
         appointment_id: id,
         case_id: crate::domain::CaseId(case.id),
@@ -148,16 +148,16 @@ pub async fn history(
     person: PersonId,
 ) -> AppResult<Vec<HistoryEntry>> {
     let tz = who.time_zone;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     visible_appointment(&mut tx, who, id).await?;
     let rows = repo::history(tx.conn(), id, person).await?;
-    record(
-        tx.conn(),
+    tx.commit().await?;
+    crate::audit::server::read(
+        db,
         who,
         Event::read(ObjectKind::AttendanceHistory, id.0).detail(format!("person {person}")),
     )
     .await?;
-    tx.commit().await?;
     Ok(rows
         .into_iter()
         .map(|h| {

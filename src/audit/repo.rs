@@ -24,19 +24,21 @@ pub async fn append(c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), DbErr
     append_many(c, std::slice::from_ref(e), now).await
 }
 
-/// Appends many entries at once (a batch of attendance changes).
-pub async fn append_many(
-    mut c: Conn<'_>,
-    entries: &[NewEntry<'_>],
-    now: i64,
-) -> Result<(), DbError> {
+/// Appends many entries made at the same moment (a batch of attendance changes).
+pub async fn append_many(c: Conn<'_>, entries: &[NewEntry<'_>], now: i64) -> Result<(), DbError> {
+    let timed: Vec<(NewEntry<'_>, i64)> = entries.iter().map(|e| (e.clone(), now)).collect();
+    append_timed(c, &timed).await
+}
+
+/// Appends many entries, each with the time it was made (the audit writer's batches).
+pub async fn append_timed(mut c: Conn<'_>, entries: &[(NewEntry<'_>, i64)]) -> Result<(), DbError> {
     for chunk in statement_chunks(entries, 512) {
         on_conn!(c.re(), |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO audit_log
                     (practice_id, actor_account_id, actor_label, action, object_kind, object_id, outcome, detail, occurred_at) ",
             );
-            q.push_values(chunk, |mut b, e| {
+            q.push_values(chunk, |mut b, (e, at)| {
                 b.push_bind(e.practice_id.map(|p| p.0))
                     .push_bind(e.actor.map(|a| a.0))
                     .push_bind(e.actor_label)
@@ -45,7 +47,7 @@ pub async fn append_many(
                     .push_bind(e.object_id)
                     .push_bind(e.outcome.as_str())
                     .push_bind(e.detail)
-                    .push_bind(now);
+                    .push_bind(*at);
             });
             q.build().execute(&mut *c).await?;
         });

@@ -94,6 +94,14 @@ fn set_cookie(value: &str) {
     }
 }
 
+/// The viewer of this request if they may enter `area`, decided from what the session
+/// middleware resolved, without waiting (for the areas' layouts on the server).
+#[cfg(feature = "ssr")]
+pub fn viewer_entering(area: crate::domain::Area) -> Result<Viewer, AppError> {
+    let (state, who) = crate::access::enter(area)?;
+    Ok(viewer_of(&state, &who))
+}
+
 #[cfg(feature = "ssr")]
 fn viewer_of(state: &crate::server::state::AppState, who: &crate::access::SignedIn) -> Viewer {
     let ends = state

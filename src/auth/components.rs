@@ -72,16 +72,37 @@ pub fn use_viewer() -> Viewer {
     )
 }
 
-/// Renders `render` with the signed-in viewer if they belong to `area`. The check runs
-/// on the server (the viewer comes from a server function that refuses the other side);
-/// the anonymous are sent to sign in.
+/// Renders `render` with the signed-in viewer if they belong to `area`; the anonymous are
+/// sent to sign in. The check is the server's.
+///
+/// On the server the session middleware has already resolved the caller, so the layout is
+/// decided at once, and the client reads that same answer from the page while hydrating.
+/// Deciding it by awaiting a resource inside `<Suspense>` made Leptos build every screen of
+/// the area three times per page (Suspense re-runs its children to find their resources), so
+/// each screen's data was fetched, and its reads audited, three times. Only entering the area
+/// by client-side navigation (after signing in) waits for the viewer from a server function.
 #[component]
 pub fn RequireArea<F, V>(area: Area, render: F) -> impl IntoView
 where
     F: Fn(Viewer) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let viewer = Resource::new_blocking(
+    let decided = leptos::server::SharedValue::new(move || {
+        #[cfg(feature = "ssr")]
+        {
+            Some(super::api::viewer_entering(area))
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = area;
+            None::<Result<Viewer, AppError>>
+        }
+    })
+    .into_inner();
+    if let Some(decided) = decided {
+        return entered(decided, render).into_any();
+    }
+    let viewer = Resource::new(
         || (),
         move |_| async move {
             match area {
@@ -94,14 +115,20 @@ where
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
                 let render = render.clone();
-                Suspend::new(async move {
-                    match viewer.await {
-                        Ok(v) => render(v).into_any(),
-                        Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(error) => view! { <main><ErrorPanel error /></main> }.into_any(),
-                    }
-                })
+                Suspend::new(async move { entered(viewer.await, render) })
             }}
         </Suspense>
+    }
+    .into_any()
+}
+
+fn entered<V: IntoView + 'static>(
+    decided: Result<Viewer, AppError>,
+    render: impl Fn(Viewer) -> V,
+) -> AnyView {
+    match decided {
+        Ok(v) => render(v).into_any(),
+        Err(AppError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+        Err(error) => view! { <main><ErrorPanel error /></main> }.into_any(),
     }
 }

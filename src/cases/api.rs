@@ -1,11 +1,13 @@
 //! Server functions for cases, groups, membership, billing responsibility and diagnoses.
 //! Staff only; each checks the exact case or membership it touches.
 
-use super::{Added, CaseDetails, CaseEdit, CaseSummary, NewCase, StaffMember};
+use super::{
+    Added, CaseDetails, CaseEdit, ContactItems, ContactList, ContactSection, NewCase, StaffMember,
+};
 use crate::domain::billing::Payer;
+use crate::domain::paging::Cursor;
 use crate::domain::{AccountId, CaseId, MembershipId, PersonId};
 use crate::error::AppError;
-use crate::people::PersonSummary;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -17,11 +19,24 @@ fn day(field: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
     crate::domain::membership::parse_day(field, text).map_err(|m| AppError::invalid(field, m))
 }
 
-/// The contacts list: groups first, then other cases, then people.
+/// The contacts list's first page of groups, other cases and people matching `query`.
 #[server(endpoint = "contacts", input = Json)]
-pub async fn contacts(query: String) -> Result<(Vec<CaseSummary>, Vec<PersonSummary>), AppError> {
+pub async fn contacts(query: String) -> Result<ContactList, AppError> {
     serve(Area::Staff, move |state, who| async move {
         super::server::contacts(&state.db, &who, &query).await
+    })
+    .await
+}
+
+/// The next page of one section of the contacts list, for "Show more".
+#[server(endpoint = "more_contacts", input = Json)]
+pub async fn more_contacts(
+    query: String,
+    section: ContactSection,
+    after: Cursor,
+) -> Result<ContactItems, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::more_contacts(&state.db, &who, &query, section, &after).await
     })
     .await
 }

@@ -10,8 +10,40 @@ pub mod server;
 
 use crate::domain::billing::Payer;
 use crate::domain::cases::{CaseKind, Workflows};
+use crate::domain::paging::Page;
 use crate::domain::{AccountId, CaseId, MembershipId, PersonId, ServiceId};
 use serde::{Deserialize, Serialize};
+
+/// Lines each page of a contacts list section holds.
+pub const CONTACTS_PAGE: usize = 25;
+
+/// The longest search the contacts list takes.
+pub const MAX_CONTACT_QUERY: usize = 100;
+
+/// The contacts list's first page of each section, for one search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactList {
+    /// The search these are for, as the server read it (trimmed).
+    pub query: String,
+    pub groups: Page<CaseSummary>,
+    pub cases: Page<CaseSummary>,
+    pub people: Page<crate::people::PersonSummary>,
+}
+
+/// A section of the contacts list, for asking for its next page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactSection {
+    Groups,
+    Cases,
+    People,
+}
+
+/// A further page of one section.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactItems {
+    Cases(Page<CaseSummary>),
+    People(Page<crate::people::PersonSummary>),
+}
 
 /// One line of the contacts list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

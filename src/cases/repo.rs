@@ -5,6 +5,7 @@ use crate::access::visibility::{BindScope, VISIBLE_CASE};
 use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
 use crate::domain::membership::MembershipStatus;
+use crate::domain::paging::{Cursor, Page};
 use crate::domain::{
     AccountId, CaseId, MembershipId, PersonId, Role, Scope, ServiceId, UnknownValue,
 };
@@ -207,6 +208,69 @@ pub async fn search(
             capacity: r.capacity,
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    id: i64,
+    #[sqlx(try_from = "String")]
+    kind: CaseKind,
+    name: String,
+    initials: Option<String>,
+    capacity: Option<i64>,
+    current_members: i64,
+    search_name: String,
+}
+
+/// One page of the cases the scope may see whose name matches `query`: the groups, or the
+/// other cases, in name order from `after`. Read by the `(practice_id, search_name)` index
+/// from the cursor on, so a page costs the same however many cases the practice has.
+pub async fn page(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    query: &str,
+    groups: bool,
+    after: &Cursor,
+    size: usize,
+) -> Result<Page<CaseSummary>, DbError> {
+    let sql = format!(
+        "SELECT c.id, c.kind, c.name, c.initials, c.capacity, c.search_name,
+            (SELECT COUNT(*) FROM memberships m WHERE m.case_id = c.id AND m.left_on IS NULL AND m.status = 'active') AS current_members
+         FROM cases c
+         WHERE {VISIBLE_CASE} AND c.search_name LIKE $4 ESCAPE '\\'
+           AND (c.kind IN ({groups})) = $5
+           AND (c.search_name, c.id) > ($6, $7)
+         ORDER BY c.search_name, c.id
+         LIMIT $8",
+        groups = group_kinds(),
+    );
+    let rows: Vec<ListedRow> = on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
+            .bind_scope(scope)
+            .bind(crate::server::db::like_pattern(query))
+            .bind(groups)
+            .bind(&after.name)
+            .bind(after.id)
+            .bind(size as i64 + 1)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(Page::from_rows(
+        rows,
+        size,
+        |r| Cursor {
+            name: r.search_name.clone(),
+            id: r.id,
+        },
+        |r| CaseSummary {
+            id: CaseId(r.id),
+            kind: r.kind,
+            name: r.name,
+            initials: r.initials,
+            current_members: r.current_members,
+            capacity: r.capacity,
+        },
+    ))
 }
 
 /// Whether another case of the practice already uses these initials.

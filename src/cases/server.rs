@@ -4,8 +4,8 @@
 
 use super::repo::{self, CaseFields, CaseRow, MemberRow, StaffRow};
 use super::{
-    Added, CaseDetails, CaseEdit, CaseSummary, Diagnosis, Member, NewCase, PayerView, ServiceLabel,
-    StaffMember,
+    Added, CaseDetails, CaseEdit, ContactItems, ContactList, ContactSection, Diagnosis, Member,
+    NewCase, PayerView, ServiceLabel, StaffMember, CONTACTS_PAGE, MAX_CONTACT_QUERY,
 };
 use crate::access::SignedIn;
 use crate::audit::server::record;
@@ -14,6 +14,7 @@ use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
 use crate::domain::groups::{check_capacity, has_seat, normalize_initials};
 use crate::domain::membership::{check_end, check_new_period, Ending, MembershipStatus, Period};
+use crate::domain::paging::Cursor;
 use crate::domain::people::{display_name, PersonKind};
 use crate::domain::{AccountId, CaseId, MembershipId, PersonId, ServiceId};
 use crate::error::{AppError, AppResult};
@@ -503,7 +504,8 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         diagnoses,
         today: who.today().to_string(),
     };
-    record(c.conn(), who, Event::read(ObjectKind::Case, id.0)).await?;
+    drop(c);
+    crate::audit::server::read(db, who, Event::read(ObjectKind::Case, id.0)).await?;
     Ok(details)
 }
 
@@ -715,26 +717,73 @@ pub async fn add_diagnosis(
 
 /// The contacts list: groups first, then other cases, then people, all narrowed by
 /// `query` (name or initials).
-pub async fn contacts(
+pub async fn contacts(db: &Db, who: &SignedIn, query: &str) -> AppResult<ContactList> {
+    let query = contact_query(query)?;
+    let start = Cursor::start();
+    let mut c = db.acquire().await?;
+    let scope = who.scope();
+    Ok(ContactList {
+        query: query.to_string(),
+        groups: repo::page(c.conn(), &scope, query, true, &start, CONTACTS_PAGE).await?,
+        cases: repo::page(c.conn(), &scope, query, false, &start, CONTACTS_PAGE).await?,
+        people: people::page(
+            c.conn(),
+            &scope,
+            query,
+            CONTACT_KINDS,
+            &start,
+            CONTACTS_PAGE,
+        )
+        .await?,
+    })
+}
+
+/// The next page of one of the contacts list's sections.
+pub async fn more_contacts(
     db: &Db,
     who: &SignedIn,
     query: &str,
-) -> AppResult<(Vec<CaseSummary>, Vec<crate::people::PersonSummary>)> {
+    section: ContactSection,
+    after: &Cursor,
+) -> AppResult<ContactItems> {
+    let query = contact_query(query)?;
     let mut c = db.acquire().await?;
-    let cases = repo::search(c.conn(), &who.scope(), query, false, 200).await?;
-    let people = people::search(
-        c.conn(),
-        &who.scope(),
-        query,
-        &[
-            PersonKind::Person,
-            PersonKind::BillingContact,
-            PersonKind::Organization,
-        ],
-        200,
-    )
-    .await?;
-    Ok((cases, people))
+    let scope = who.scope();
+    Ok(match section {
+        ContactSection::Groups | ContactSection::Cases => ContactItems::Cases(
+            repo::page(
+                c.conn(),
+                &scope,
+                query,
+                section == ContactSection::Groups,
+                after,
+                CONTACTS_PAGE,
+            )
+            .await?,
+        ),
+        ContactSection::People => ContactItems::People(
+            people::page(c.conn(), &scope, query, CONTACT_KINDS, after, CONTACTS_PAGE).await?,
+        ),
+    })
+}
+
+/// Who the contacts list shows under "People and organizations".
+const CONTACT_KINDS: &[PersonKind] = &[
+    PersonKind::Person,
+    PersonKind::BillingContact,
+    PersonKind::Organization,
+];
+
+/// The search text, trimmed, refused when longer than any name could be.
+fn contact_query(query: &str) -> AppResult<&str> {
+    let query = query.trim();
+    if query.chars().count() > MAX_CONTACT_QUERY {
+        return Err(AppError::invalid(
+            "query",
+            format!("Search for at most {MAX_CONTACT_QUERY} characters."),
+        ));
+    }
+    Ok(query)
 }
 
 /// Shares a case with another provider (scheduling it on their calendar does this).

@@ -76,6 +76,7 @@ pub mod groups;
 pub mod ids;
 pub mod membership;
 pub mod notes;
+pub mod paging;
 pub mod people;
 pub mod roles;
 pub mod schedule;

@@ -4,6 +4,7 @@ use super::{PersonMembership, PersonSummary};
 use crate::access::visibility::{visible_person, BindScope, VISIBLE_CASE};
 use crate::domain::cases::CaseKind;
 use crate::domain::membership::MembershipStatus;
+use crate::domain::paging::{Cursor, Page};
 use crate::domain::people::{display_name, PersonFields, PersonInput, PersonKind};
 use crate::domain::{CaseId, MembershipId, PersonId, Scope};
 use crate::on_conn;
@@ -192,6 +193,52 @@ pub async fn search(
             .await?
     });
     Ok(rows.iter().map(PersonRow::summary).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    person: PersonRow,
+    search_name: String,
+}
+
+/// One page of the people of `kinds` the scope may see whose name matches `query`, in name
+/// order from `after`, read by the `(practice_id, search_name)` index from the cursor on.
+pub async fn page(
+    mut c: Conn<'_>,
+    scope: &Scope,
+    query: &str,
+    kinds: &[PersonKind],
+    after: &Cursor,
+    size: usize,
+) -> Result<Page<PersonSummary>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, p.search_name FROM people p
+         WHERE {} AND p.search_name LIKE $4 ESCAPE '\\' AND p.kind IN ({})
+           AND (p.search_name, p.id) > ($5, $6)
+         ORDER BY p.search_name, p.id LIMIT $7",
+        visible_person(),
+        sql_list(kinds.iter().map(|k| k.as_str()))
+    );
+    let rows: Vec<ListedRow> = on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
+            .bind_scope(scope)
+            .bind(crate::server::db::like_pattern(query))
+            .bind(&after.name)
+            .bind(after.id)
+            .bind(size as i64 + 1)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(Page::from_rows(
+        rows,
+        size,
+        |r| Cursor {
+            name: r.search_name.clone(),
+            id: r.person.id,
+        },
+        |r| r.person.summary(),
+    ))
 }
 
 #[derive(sqlx::FromRow)]

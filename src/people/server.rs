@@ -73,7 +73,8 @@ pub async fn profile(db: &Db, who: &SignedIn, id: PersonId) -> AppResult<PersonP
             kind: g.kind,
         })
         .collect();
-    record(c.conn(), who, Event::read(ObjectKind::Person, id.0)).await?;
+    drop(c);
+    crate::audit::server::read(db, who, Event::read(ObjectKind::Person, id.0)).await?;
     Ok(PersonProfile {
         id,
         display_name: row.display_name(),

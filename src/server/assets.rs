@@ -38,7 +38,8 @@ impl BuildHashes {
 /// the split loader script, read from the build's manifest.
 #[derive(Debug, Default)]
 pub struct ScreenChunks {
-    by_screen: HashMap<String, Vec<String>>,
+    /// Per screen, its files' paths separated by spaces (one head tag names them all).
+    by_screen: HashMap<String, String>,
     loader: Option<String>,
 }
 
@@ -61,8 +62,9 @@ impl ScreenChunks {
             .filter_map(|(key, files)| {
                 let (screen, number) = key.strip_prefix("__")?.rsplit_once("_view_")?;
                 number.chars().all(|c| c.is_ascii_digit()).then(|| {
-                    let paths = files.iter().map(|f| format!("/pkg/{f}.wasm")).collect();
-                    (screen.to_string(), paths)
+                    let paths: Vec<String> =
+                        files.iter().map(|f| format!("/pkg/{f}.wasm")).collect();
+                    (screen.to_string(), paths.join(" "))
                 })
             })
             .collect();
@@ -74,9 +76,9 @@ impl ScreenChunks {
         }
     }
 
-    /// The files of the lazily loaded screen `screen`, as paths.
-    pub fn for_screen(&self, screen: &str) -> &[String] {
-        self.by_screen.get(screen).map(Vec::as_slice).unwrap_or(&[])
+    /// The files of the lazily loaded screen `screen`, as paths separated by spaces.
+    pub fn for_screen(&self, screen: &str) -> &str {
+        self.by_screen.get(screen).map(String::as_str).unwrap_or("")
     }
 
     /// The script that loads chunks, when the build is split.
@@ -173,10 +175,10 @@ mod tests {
         std::fs::remove_dir_all(&dir).expect("clean up");
         assert_eq!(
             chunks.for_screen("case"),
-            vec!["/pkg/chunk_1.x.wasm", "/pkg/split___case_view_123.y.wasm"],
+            "/pkg/chunk_1.x.wasm /pkg/split___case_view_123.y.wasm",
             "the case screen's files, not the new-case screen's"
         );
-        assert_eq!(chunks.for_screen("new_case"), vec!["/pkg/chunk_2.z.wasm"]);
+        assert_eq!(chunks.for_screen("new_case"), "/pkg/chunk_2.z.wasm");
         assert!(chunks.for_screen("calendar").is_empty());
         assert_eq!(chunks.loader(), Some("/pkg/__wasm_split.S1.js"));
         let none = ScreenChunks::load(&BuildHashes::default(), std::path::Path::new("/no"));

@@ -24,9 +24,19 @@ pub enum Engine {
 
 /// A pool for one of the two engines.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub enum Pool {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
+}
+
+/// The database: its pool, and the writer that batches its reads' audit entries (see
+/// `audit::writer`). Cloning shares both.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: Pool,
+    /// Absent only in the writer's own copy, so the writer's channel closes with the last
+    /// handle the application holds.
+    audit: Option<crate::audit::writer::AuditWriter>,
 }
 
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.
@@ -106,6 +116,9 @@ pub enum DbError {
     Corrupt(#[from] crate::domain::UnknownValue),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The audit writer could not commit an entry (its batch's error, as text).
+    #[error("audit entry not written: {0}")]
+    Audit(String),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
 }
@@ -165,7 +178,7 @@ impl Db {
     /// Connects to `url` (`sqlite://path`, `sqlite::memory:`, `postgres://...`) and applies
     /// the engine's migrations.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
-        let db = if url.starts_with("sqlite:") {
+        let pool = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 // WAL lets the calendar read while attendance writes.
@@ -191,7 +204,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;
-            Db::Sqlite(pool)
+            Pool::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -199,27 +212,49 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;
-            Db::Postgres(pool)
+            Pool::Postgres(pool)
         } else {
             return Err(DbError::UnsupportedUrl(url.to_string()));
         };
+        let mut db = Db { pool, audit: None };
         db.migrate().await?;
+        db.audit = Some(crate::audit::writer::AuditWriter::start(db.clone()));
         Ok(db)
     }
 
+    /// The engine's own pool, for what only one engine has (Postgres's LISTEN/NOTIFY).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The writer for audit entries of reads and refusals (see `audit::writer`).
+    pub fn audit(&self) -> Option<&crate::audit::writer::AuditWriter> {
+        self.audit.as_ref()
+    }
+
     pub async fn migrate(&self) -> Result<(), DbError> {
-        match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }
 
     pub fn engine(&self) -> Engine {
-        match self {
-            Db::Sqlite(_) => Engine::Sqlite,
-            Db::Postgres(_) => Engine::Postgres,
+        match &self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
         }
+    }
+
+    /// Begins a transaction that only reads: one consistent view of the database across its
+    /// statements, without SQLite's write lock, so page views read side by side. A write in
+    /// it fails on SQLite; use [`Db::begin`] for those.
+    pub async fn begin_read(&self) -> Result<Tx, DbError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
     }
 
     /// Begins a transaction. On SQLite it takes the write lock at once, as BEGIN IMMEDIATE
@@ -228,22 +263,22 @@ impl Db {
     /// `begin_with` refuses a pooled connection whose dropped transaction is still rolling
     /// back, so the lock is taken by a write statement that changes nothing.
     pub async fn begin(&self) -> Result<Tx, DbError> {
-        Ok(match self {
-            Db::Sqlite(p) => {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => {
                 let mut tx = p.begin().await?;
                 sqlx::query("UPDATE practices SET id = id WHERE 0")
                     .execute(&mut *tx)
                     .await?;
                 Tx::Sqlite(tx)
             }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
     pub async fn acquire(&self) -> Result<Pooled, DbError> {
-        Ok(match self {
-            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
-            Db::Postgres(p) => Pooled::Postgres(p.acquire().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Pooled::Postgres(p.acquire().await?),
         })
     }
 
@@ -257,9 +292,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
         }
     }
 }

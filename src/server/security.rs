@@ -20,6 +20,21 @@ fn is_static(path: &str) -> bool {
 /// Resolves the session cookie into a `SignedIn` in the request's extensions, where pages
 /// and server functions find it. A cookie naming a dead session is cleared. Also refuses
 /// cross-site POSTs (the cookie is SameSite=Lax; this closes the remaining gap).
+/// The area a page belongs to, by its path (server functions are under `/api`).
+fn page_area(path: &str) -> Option<crate::domain::Area> {
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if under("/app") {
+        Some(crate::domain::Area::Staff)
+    } else if under("/portal") {
+        Some(crate::domain::Area::Portal)
+    } else {
+        None
+    }
+}
+
 pub async fn session_layer(
     State(state): State<AppState>,
     mut req: Request,
@@ -43,6 +58,11 @@ pub async fn session_layer(
         match resolve_session(&state.db, &state.config.sessions, &token).await {
             Ok(Some(who)) => {
                 super::trace::record_caller(who.account_id.0, who.practice_id.0);
+                // A page of the other side is refused by its layout (`RequireArea`), which
+                // cannot wait for the log; the refusal is recorded here, before it renders.
+                if let Some(area) = page_area(&path).filter(|a| !who.role.may_enter(*a)) {
+                    crate::access::refused_area(&state.db, &who, area).await;
+                }
                 req.extensions_mut().insert(who);
             }
             Ok(None) => stale_cookie = true,

@@ -19,7 +19,7 @@ use gather::domain::attendance::{Choice, Confirmation};
 use gather::domain::cases::CaseKind;
 use gather::domain::{AppointmentId, PersonId};
 use gather::error::AppError;
-use gather::server::db::{now_ms, Db};
+use gather::server::db::{now_ms, Db, Pool};
 use std::collections::HashMap;
 
 /// Audit entries of a practice about one object.
@@ -101,9 +101,9 @@ async fn concurrent_changes_lose_nothing(db: Db) {
     let colleague = p.other_provider.clone();
     // On Postgres the colleague's server is another process with a writer of its own, so
     // the two writers race for the same rows. (SQLite is one process: one writer.)
-    let elsewhere = match &db {
-        Db::Postgres(_) => Live::start(&db),
-        Db::Sqlite(_) => live.clone(),
+    let elsewhere = match db.pool() {
+        Pool::Postgres(_) => Live::start(&db),
+        Pool::Sqlite(_) => live.clone(),
     };
     let choices = [
         Some(Choice::Attended(default)),

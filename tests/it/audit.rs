@@ -1,9 +1,11 @@
 //! The audit log against a real database: appended, read back, never changed.
 
+use crate::common::fixtures::{person, practice};
 use crate::on_both_engines;
 use gather::audit::repo::{self as audit, NewEntry};
 use gather::audit::{Action, Outcome};
 use gather::auth::repo;
+use gather::people::server::profile;
 use gather::server::db::{now_ms, Db};
 
 async fn entries_are_kept_per_practice_and_cannot_be_changed(db: Db) {
@@ -95,7 +97,49 @@ async fn an_entry_rolls_back_with_its_transaction(db: Db) {
         .is_empty());
 }
 
+/// Reads of health information made by many page views at once are each in the log once
+/// their answer is back: the audit writer batches them into shared transactions, and loses
+/// none. Each entry keeps who read what.
+async fn concurrent_reads_are_all_audited(db: Db) {
+    let p = practice(&db, "batch").await;
+    let who = &p.owner;
+    let mut people = Vec::new();
+    for i in 0..8 {
+        people.push(person(&db, who, &format!("Read Person {i}")).await);
+    }
+    const VIEWS: usize = 120;
+    let views = (0..VIEWS).map(|i| {
+        let db = db.clone();
+        let who = who.clone();
+        let id = people[i % people.len()];
+        tokio::spawn(async move { profile(&db, &who, id).await.map(|_| id) })
+    });
+    let mut read = Vec::new();
+    for view in futures::future::join_all(views).await {
+        read.push(view.expect("task").expect("profile"));
+    }
+    // Every answer came back after its entry was committed: all are there, at once.
+    let mut c = db.acquire().await.expect("conn");
+    let log = audit::recent_for_practice(c.conn(), p.id, 1_000)
+        .await
+        .expect("log");
+    let reads: Vec<&gather::audit::AuditEntry> = log
+        .iter()
+        .filter(|e| e.action == "read" && e.object_kind == "person")
+        .collect();
+    assert_eq!(reads.len(), VIEWS, "one entry per page view, none lost");
+    for id in &people {
+        let expected = read.iter().filter(|r| *r == id).count();
+        let logged = reads.iter().filter(|e| e.object_id == Some(id.0)).count();
+        assert_eq!(logged, expected, "person {id:?}");
+    }
+    assert!(reads
+        .iter()
+        .all(|e| e.actor_account_id == Some(who.account_id.0) && e.actor_label == who.email));
+}
+
 on_both_engines!(
     entries_are_kept_per_practice_and_cannot_be_changed,
     an_entry_rolls_back_with_its_transaction,
+    concurrent_reads_are_all_audited,
 );

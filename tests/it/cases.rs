@@ -8,7 +8,9 @@ use gather::access::answer;
 use gather::audit::repo as audit;
 use gather::cases::repo as cases_repo;
 use gather::cases::server as cases;
-use gather::cases::Added;
+use gather::cases::{
+    Added, CaseSummary, ContactItems, ContactList, ContactSection, CONTACTS_PAGE, MAX_CONTACT_QUERY,
+};
 use gather::domain::billing::Payer;
 use gather::domain::cases::CaseKind;
 use gather::domain::people::{PersonInput, PersonKind};
@@ -17,6 +19,101 @@ use gather::error::AppError;
 use gather::people::server as people;
 use gather::server::db::{now_ms, Db};
 use gather::services::repo as services;
+
+/// Every case of a contacts list's first page, groups and others.
+fn all_cases(list: &ContactList) -> Vec<&CaseSummary> {
+    list.groups.items.iter().chain(&list.cases.items).collect()
+}
+
+/// The contacts list pages through a practice larger than one page, on the server: every
+/// person once, in name order, the last page saying so; a search narrows every section; a
+/// provider pages through only whom they may see; an over-long search is refused.
+async fn contacts_are_paged_and_searched_on_the_server(db: Db) {
+    let p = practice(&db, "a").await;
+    let owner = &p.owner;
+    let total = CONTACTS_PAGE * 2 + 3;
+    for i in 0..total {
+        person(&db, owner, &format!("Paged Person {i:03}")).await;
+    }
+    let list = cases::contacts(&db, owner, "paged")
+        .await
+        .expect("contacts");
+    assert_eq!(list.query, "paged");
+    assert_eq!(list.people.items.len(), CONTACTS_PAGE);
+    let mut names: Vec<String> = list
+        .people
+        .items
+        .iter()
+        .map(|x| x.display_name.clone())
+        .collect();
+    let mut after = list.people.next.clone();
+    let mut pages = 1;
+    while let Some(cursor) = after {
+        let ContactItems::People(page) =
+            cases::more_contacts(&db, owner, "paged", ContactSection::People, &cursor)
+                .await
+                .expect("more")
+        else {
+            panic!("a people section answers with people");
+        };
+        assert!(page.items.len() <= CONTACTS_PAGE);
+        names.extend(page.items.iter().map(|x| x.display_name.clone()));
+        after = page.next;
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<String> = (0..total).map(|i| format!("Paged Person {i:03}")).collect();
+    assert_eq!(names, expected, "every person once, in name order");
+
+    // The search narrows on the server; the other sections are searched too.
+    let one = cases::contacts(&db, owner, "  person 007 ")
+        .await
+        .expect("search");
+    assert_eq!(one.query, "person 007");
+    let found: Vec<&str> = one
+        .people
+        .items
+        .iter()
+        .map(|x| x.display_name.as_str())
+        .collect();
+    assert_eq!(found, vec!["Paged Person 007"]);
+    assert!(one.people.next.is_none() && all_cases(&one).is_empty());
+
+    // A provider sees none of the owner's unaffiliated people.
+    let theirs = cases::contacts(&db, &p.provider, "paged")
+        .await
+        .expect("provider");
+    assert!(theirs.people.items.is_empty() && theirs.people.next.is_none());
+
+    // Groups and other cases page separately.
+    let g = cases::create_case(
+        &db,
+        owner,
+        group(
+            CaseKind::Workshop,
+            "Paged workshop",
+            "PW",
+            &p.provider,
+            None,
+        ),
+    )
+    .await
+    .expect("group");
+    let both = cases::contacts(&db, owner, "paged")
+        .await
+        .expect("contacts");
+    assert_eq!(
+        both.groups.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![g]
+    );
+    assert!(both.cases.items.is_empty());
+
+    let long = "x".repeat(MAX_CONTACT_QUERY + 1);
+    assert!(matches!(
+        cases::contacts(&db, owner, &long).await,
+        Err(AppError::InvalidInput { ref field, .. }) if field == "query"
+    ));
+}
 
 async fn roster(db: &Db, case: CaseId, day: &str) -> Vec<String> {
     let mut c = db.acquire().await.expect("conn");
@@ -162,7 +259,8 @@ async fn providers_see_only_their_cases(db: Db) {
         .expect("add");
 
     let other = &p.other_provider;
-    let (listed, people_listed) = cases::contacts(&db, other, "").await.expect("contacts");
+    let list = cases::contacts(&db, other, "").await.expect("contacts");
+    let (listed, people_listed) = (all_cases(&list), &list.people.items);
     assert!(listed.iter().all(|c| c.id != mine), "never listed");
     assert!(
         people_listed.iter().all(|x| x.id != client),
@@ -238,8 +336,8 @@ async fn nothing_crosses_practices(db: Db) {
         people::profile(&db, &b.owner, someone).await.err(),
         Some(AppError::NotFound)
     );
-    let (listed, people_listed) = cases::contacts(&db, &b.owner, "").await.expect("contacts");
-    assert!(listed.is_empty() && people_listed.is_empty());
+    let list = cases::contacts(&db, &b.owner, "").await.expect("contacts");
+    assert!(all_cases(&list).is_empty() && list.people.items.is_empty());
     // Initials are unique per practice, not across practices.
     cases::create_case(
         &db,
@@ -306,8 +404,8 @@ async fn case_rules_are_enforced(db: Db) {
         "{r:?}"
     );
     // Nothing half-written: the failed cases left no rows behind.
-    let (listed, _) = cases::contacts(&db, who, "").await.expect("contacts");
-    assert_eq!(listed.len(), 1);
+    let list = cases::contacts(&db, who, "").await.expect("contacts");
+    assert_eq!(all_cases(&list).len(), 1);
 }
 
 async fn workshops_have_no_diagnoses(db: Db) {
@@ -620,4 +718,5 @@ on_both_engines!(
     workshops_have_no_diagnoses,
     billing_responsibility_is_separate_from_participation,
     group_memberships_from_the_profile,
+    contacts_are_paged_and_searched_on_the_server,
 );

@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// Height of half an hour in the time grid, in pixels.
+/// Height of half an hour in the time grid, in pixels (also `.slot` in style/main.css).
 const SLOT_PX: i64 = 24;
 
 pub(super) fn day_label(day: &str) -> String {
@@ -365,28 +365,15 @@ fn TimeGrid(
                                 view! { <EventButton ev=ev.clone() tone=provider_class(&page_for_class, ev) style selected /> }
                             })
                             .collect_view();
+                        let slots_html = slot_buttons(&heading, &slots);
+                        let column_day = day.clone();
                         view! {
-                            <div class="day-column" data-day=day.clone() data-provider=provider.map(|p| p.0.to_string())>
-                                {slots
-                                    .iter()
-                                    .map(|m| {
-                                        let t = clock(*m);
-                                        let d = day.clone();
-                                        let label = format!("New appointment, {heading}, {t}");
-                                        let t2 = t.clone();
-                                        view! {
-                                            <button
-                                                type="button"
-                                                class="slot"
-                                                class:hour-start=*m % 60 == 0
-                                                style=format!("height: {SLOT_PX}px")
-                                                aria-label=label
-                                                data-time=t2
-                                                on:click=move |_| creating.set(Some(Slot { day: d.clone(), time: t.clone(), provider }))
-                                            ></button>
-                                        }
-                                    })
-                                    .collect_view()}
+                            <div class="day-column" data-day=column_day data-provider=provider.map(|p| p.0.to_string())>
+                                <div class="slots" inner_html=slots_html on:click=move |e| {
+                                    if let Some(time) = clicked_slot(&e) {
+                                        creating.set(Some(Slot { day: day.clone(), time, provider }));
+                                    }
+                                }></div>
                                 {events_view}
                             </div>
                         }
@@ -394,6 +381,44 @@ fn TimeGrid(
                     .collect_view()}
             </div>
         </div>
+    }
+}
+
+/// A column's half-hour slots, as markup: one button each to book a new appointment there,
+/// named for screen readers ("New appointment, Mon 30 Nov, 09:30"). They are written as one
+/// string and clicked through their column (see [`clicked_slot`]) rather than rendered as
+/// views: a week has some two hundred of them, and as views they were most of what the
+/// server spent rendering a calendar page and the client hydrating one. The heading is a
+/// provider's name in the day view, so it is escaped.
+fn slot_buttons(heading: &str, slots: &[i64]) -> String {
+    use std::fmt::Write as _;
+    let heading = html_escape::encode_double_quoted_attribute(heading);
+    let mut html = String::with_capacity(slots.len() * 110);
+    for m in slots {
+        let t = clock(*m);
+        let hour = if *m % 60 == 0 { " hour-start" } else { "" };
+        let _ = write!(
+            html,
+            r#"<button type="button" class="slot{hour}" aria-label="New appointment, {heading}, {t}" data-time="{t}"></button>"#
+        );
+    }
+    html
+}
+
+/// The time of the slot a click in a column's slots landed on, if it landed on one.
+fn clicked_slot(e: &leptos::ev::MouseEvent) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest(".slot").ok().flatten())
+            .and_then(|slot| slot.get_attribute("data-time"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = e;
+        None
     }
 }
 

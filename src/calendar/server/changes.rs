@@ -10,7 +10,7 @@ pub async fn appointment_details(
     id: AppointmentId,
 ) -> AppResult<AppointmentDetails> {
     let tz = who.time_zone;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let (row, case) = visible_appointment(&mut tx, who, id).await?;
     let event_row = repo::event(tx.conn(), &who.scope(), id)
         .await?
@@ -31,8 +31,8 @@ pub async fn appointment_details(
             .map(|s| series_info(&s)),
         None => None,
     };
-    record(tx.conn(), who, Event::read(ObjectKind::Appointment, id.0)).await?;
     tx.commit().await?;
+    crate::audit::server::read(db, who, Event::read(ObjectKind::Appointment, id.0)).await?;
     Ok(AppointmentDetails {
         case_name: case.name.clone(),
         kind_label: case.kind().label().to_string(),

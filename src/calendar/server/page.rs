@@ -116,11 +116,13 @@ pub async fn calendar_page(
     let appointment_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let providers = repo::providers_of(c.conn(), &appointment_ids).await?;
     let events = rows.iter().map(|r| to_event(r, &providers, tz)).collect();
+    let services = service_list(c.conn(), who).await?;
+    drop(c);
     // A view naming cases and counting their rosters is a read of health information.
     let named = rows.iter().filter(|r| r.visible).count();
     if named > 0 {
-        record(
-            c.conn(),
+        crate::audit::server::read(
+            db,
             who,
             Event::new(Action::Read, ObjectKind::Calendar, None).detail(format!(
                 "{} view {first} to {last}: {named} session(s)",
@@ -147,7 +149,7 @@ pub async fn calendar_page(
         days,
         columns,
         staff: all_staff,
-        services: service_list(c.conn(), who).await?,
+        services,
         me: who.account_id,
         events,
         previous: view.step(on, false).to_string(),

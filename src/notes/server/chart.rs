@@ -97,7 +97,8 @@ pub async fn chart(db: &Db, who: &SignedIn, person: PersonId) -> AppResult<Chart
                 .collect(),
         })
         .collect();
-    record(c.conn(), who, Event::read(ObjectKind::Chart, person.0)).await?;
+    drop(c);
+    crate::audit::server::read(db, who, Event::read(ObjectKind::Chart, person.0)).await?;
     Ok(Chart {
         person_id: person,
         name: p.display_name(),

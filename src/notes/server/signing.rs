@@ -93,7 +93,7 @@ fn chart_previews(
 
 /// The review screen: each attendee's chart note as a lock would write it. Audited as a read.
 pub async fn review(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Review> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let (row, case, note) = existing_note(&mut tx, who, id, false).await?;
     let people = members(&mut tx, who, &row).await?;
     let own: HashMap<i64, repo::ParticipantNoteRow> =
@@ -103,13 +103,13 @@ pub async fn review(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Rev
             .map(|p| (p.person_id, p))
             .collect();
     let chart_notes = chart_previews(who, &row, &case, &note, &people, &own);
-    record(
-        tx.conn(),
+    tx.commit().await?;
+    crate::audit::server::read(
+        db,
         who,
         Event::read(ObjectKind::GroupNote, note.id).detail("review before lock"),
     )
     .await?;
-    tx.commit().await?;
     Ok(Review {
         appointment_id: id,
         title: session_title(&case),

@@ -5,7 +5,7 @@ use super::*;
 
 /// The note screen of a session, audited as a read.
 pub async fn screen(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<NoteScreen> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let (row, case) = visible_appointment(&mut tx, who, id).await?;
     let language = case.kind().workflows().language;
     let note = repo::note_for(tx.conn(), who.practice_id, id, false).await?;
@@ -19,10 +19,10 @@ pub async fn screen(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Not
         .filter(|t| t.active && t.language() == language)
         .map(template_of)
         .collect();
-    if let Some(n) = &note {
-        record(tx.conn(), who, Event::read(ObjectKind::GroupNote, n.id)).await?;
-    }
     tx.commit().await?;
+    if let Some(n) = &note {
+        crate::audit::server::read(db, who, Event::read(ObjectKind::GroupNote, n.id)).await?;
+    }
     Ok(NoteScreen {
         appointment_id: id,
         title: session_title(&case),
