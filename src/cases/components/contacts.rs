@@ -80,6 +80,27 @@ fn show_more(
     }
 }
 
+/// Loads a section's next page and appends it; `pick` takes the section's items out of the
+/// server's answer.
+fn more_of<T: Send + Sync + 'static>(
+    query: String,
+    section: ContactSection,
+    shown: RwSignal<Vec<T>>,
+    next: RwSignal<Option<Cursor>>,
+    pick: fn(ContactItems) -> Option<Page<T>>,
+) -> Action<Cursor, Result<(), AppError>> {
+    Action::new(move |after: &Cursor| {
+        let (query, after) = (query.clone(), after.clone());
+        async move {
+            if let Some(page) = pick(more_contacts(query, section, after).await?) {
+                shown.update(|v| v.extend(page.items));
+                next.set(page.next);
+            }
+            Ok(())
+        }
+    })
+}
+
 fn nothing_listed(query: &str) -> &'static str {
     if query.trim().is_empty() {
         "None yet."
@@ -101,15 +122,9 @@ fn CaseSection(
     let shown = RwSignal::new(first.items);
     let next = RwSignal::new(first.next);
     let empty = nothing_listed(&query);
-    let more = Action::new(move |after: &Cursor| {
-        let (query, after) = (query.clone(), after.clone());
-        async move {
-            if let ContactItems::Cases(page) = more_contacts(query, section, after).await? {
-                shown.update(|v| v.extend(page.items));
-                next.set(page.next);
-            }
-            Ok(())
-        }
+    let more = more_of(query, section, shown, next, |items| match items {
+        ContactItems::Cases(page) => Some(page),
+        ContactItems::People(_) => None,
     });
     let label = match section {
         ContactSection::Groups => "Show more groups",
@@ -158,18 +173,16 @@ fn PeopleSection(first: Page<PersonSummary>, query: String) -> impl IntoView {
     let shown = RwSignal::new(first.items);
     let next = RwSignal::new(first.next);
     let empty = nothing_listed(&query);
-    let more = Action::new(move |after: &Cursor| {
-        let (query, after) = (query.clone(), after.clone());
-        async move {
-            if let ContactItems::People(page) =
-                more_contacts(query, ContactSection::People, after).await?
-            {
-                shown.update(|v| v.extend(page.items));
-                next.set(page.next);
-            }
-            Ok(())
-        }
-    });
+    let more = more_of(
+        query,
+        ContactSection::People,
+        shown,
+        next,
+        |items| match items {
+            ContactItems::People(page) => Some(page),
+            ContactItems::Cases(_) => None,
+        },
+    );
     view! {
         <section class="list-section">
             <h2>"People and organizations"</h2>
