@@ -118,12 +118,15 @@ fn endpoint() -> String {
 /// `auth::components::RequireArea`). It does not audit: [`serve`] records a refused server
 /// function, and the session middleware a refused page, each before answering.
 pub fn enter(area: Area) -> AppResult<(AppState, SignedIn)> {
-    let state = state()?;
-    let who = signed_in().ok_or(AppError::NotSignedIn)?;
+    let (state, who) = caller()?;
     if !who.role.may_enter(area) {
         return Err(AppError::WrongArea);
     }
     Ok((state, who))
+}
+
+fn caller() -> AppResult<(AppState, SignedIn)> {
+    Ok((state()?, signed_in().ok_or(AppError::NotSignedIn)?))
 }
 
 /// Audits `who` being turned away from `area`.
@@ -147,15 +150,11 @@ where
     Work: FnOnce(AppState, SignedIn) -> Fut,
     Fut: Future<Output = AppResult<T>>,
 {
-    let (state, who) = match enter(area) {
-        Err(AppError::WrongArea) => {
-            if let (Ok(state), Some(who)) = (state(), signed_in()) {
-                refused_area(&state.db, &who, area).await;
-            }
-            return Err(AppError::WrongArea);
-        }
-        entered => entered?,
-    };
+    let (state, who) = caller()?;
+    if !who.role.may_enter(area) {
+        refused_area(&state.db, &who, area).await;
+        return Err(AppError::WrongArea);
+    }
     let db = state.db.clone();
     answer(&db, &who.clone(), work(state, who)).await
 }

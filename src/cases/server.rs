@@ -722,7 +722,7 @@ pub async fn contacts(db: &Db, who: &SignedIn, query: &str) -> AppResult<Contact
     let start = Cursor::start();
     let mut c = db.acquire().await?;
     let scope = who.scope();
-    Ok(ContactList {
+    let list = ContactList {
         query: query.to_string(),
         groups: repo::page(c.conn(), &scope, query, true, &start, CONTACTS_PAGE).await?,
         cases: repo::page(c.conn(), &scope, query, false, &start, CONTACTS_PAGE).await?,
@@ -735,7 +735,25 @@ pub async fn contacts(db: &Db, who: &SignedIn, query: &str) -> AppResult<Contact
             CONTACTS_PAGE,
         )
         .await?,
-    })
+    };
+    drop(c);
+    let listed = list.groups.items.len() + list.cases.items.len() + list.people.items.len();
+    contacts_read(db, who, query, listed).await?;
+    Ok(list)
+}
+
+/// A list naming clients is a read of health information: audited when it names anyone.
+async fn contacts_read(db: &Db, who: &SignedIn, query: &str, listed: usize) -> AppResult<()> {
+    if listed > 0 {
+        crate::audit::server::read(
+            db,
+            who,
+            Event::new(crate::audit::Action::Read, ObjectKind::Person, None)
+                .detail(format!("contacts list, search {query:?}: {listed} listed")),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The next page of one of the contacts list's sections.
@@ -749,7 +767,7 @@ pub async fn more_contacts(
     let query = contact_query(query)?;
     let mut c = db.acquire().await?;
     let scope = who.scope();
-    Ok(match section {
+    let items = match section {
         ContactSection::Groups | ContactSection::Cases => ContactItems::Cases(
             repo::page(
                 c.conn(),
@@ -764,7 +782,14 @@ pub async fn more_contacts(
         ContactSection::People => ContactItems::People(
             people::page(c.conn(), &scope, query, CONTACT_KINDS, after, CONTACTS_PAGE).await?,
         ),
-    })
+    };
+    drop(c);
+    let listed = match &items {
+        ContactItems::Cases(p) => p.items.len(),
+        ContactItems::People(p) => p.items.len(),
+    };
+    contacts_read(db, who, query, listed).await?;
+    Ok(items)
 }
 
 /// Who the contacts list shows under "People and organizations".

@@ -17,9 +17,6 @@ fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/healthz"
 }
 
-/// Resolves the session cookie into a `SignedIn` in the request's extensions, where pages
-/// and server functions find it. A cookie naming a dead session is cleared. Also refuses
-/// cross-site POSTs (the cookie is SameSite=Lax; this closes the remaining gap).
 /// The area a page belongs to, by its path (server functions are under `/api`).
 fn page_area(path: &str) -> Option<crate::domain::Area> {
     let under = |prefix: &str| {
@@ -35,6 +32,9 @@ fn page_area(path: &str) -> Option<crate::domain::Area> {
     }
 }
 
+/// Resolves the session cookie into a `SignedIn` in the request's extensions, where pages
+/// and server functions find it. A cookie naming a dead session is cleared. Also refuses
+/// cross-site POSTs (the cookie is SameSite=Lax; this closes the remaining gap).
 pub async fn session_layer(
     State(state): State<AppState>,
     mut req: Request,

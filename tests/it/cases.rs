@@ -108,6 +108,20 @@ async fn contacts_are_paged_and_searched_on_the_server(db: Db) {
     );
     assert!(both.cases.items.is_empty());
 
+    // Each listing that named someone is a read in the audit log.
+    let mut c = db.acquire().await.expect("conn");
+    let listings = audit::recent_for_practice(c.conn(), p.id, 100)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.action == "read" && e.detail.starts_with("contacts list"))
+        .count();
+    drop(c);
+    assert_eq!(
+        listings, 5,
+        "three pages, one search, one listing with the group"
+    );
+
     let long = "x".repeat(MAX_CONTACT_QUERY + 1);
     assert!(matches!(
         cases::contacts(&db, owner, &long).await,
