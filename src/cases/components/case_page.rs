@@ -155,8 +155,6 @@ fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
             editing.set(true);
         }
     };
-    let staff = Resource::new(|| (), |_| care_staff());
-    let services = Resource::new(|| (), |_| list_services(false));
     let problem = RwSignal::new(None::<String>);
     let save = Action::new(move |edit: &CaseEdit| {
         let edit = edit.clone();
@@ -209,86 +207,106 @@ fn CaseDetailsCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
                     }
                 }
             >
-                <form
-                    class="stack"
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        match capacity.with_untracked(|c| parse_capacity(c)) {
-                            Err(e) => problem.set(Some(e)),
-                            Ok(capacity) => {
-                                problem.set(None);
-                                save.dispatch(CaseEdit {
-                                    name: name.get_untracked(),
-                                    initials: initials.get_untracked(),
-                                    capacity,
-                                    provider_ids: providers.get_untracked(),
-                                    default_service_id: service.get_untracked(),
-                                });
-                            }
-                        }
-                    }
-                >
-                    <div class="field">
-                        <label for="edit-name">"Name"</label>
-                        <input id="edit-name" type="text" bind:value=name />
-                    </div>
-                    {kind.is_group().then(|| view! {
-                        <div class="field">
-                            <label for="edit-initials">"Initials"</label>
-                            <input id="edit-initials" type="text" maxlength="6" bind:value=initials />
-                        </div>
-                        <div class="field">
-                            <label for="edit-capacity">"Capacity (optional)"</label>
-                            <input id="edit-capacity" type="number" min="1" bind:value=capacity />
-                        </div>
-                    })}
-                    <fieldset class="checks">
-                        <legend>"Providers"</legend>
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                staff.await.unwrap_or_default().into_iter().map(|s| {
-                                    let id = s.id;
-                                    view! {
-                                        <label class="check">
-                                            <input
-                                                type="checkbox"
-                                                prop:checked=move || providers.with(|p| p.contains(&id))
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    providers.update(|p| { p.retain(|x| *x != id); if on { p.push(id) } });
-                                                }
-                                            />
-                                            {s.name.clone()}
-                                        </label>
-                                    }
-                                }).collect_view()
-                            })}
-                        </Suspense>
-                    </fieldset>
-                    <div class="field">
-                        <label for="edit-service">"Default service"</label>
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let list = services_for(kind, &services.await.unwrap_or_default());
-                                view! {
-                                    <select
-                                        id="edit-service"
-                                        prop:value=move || service.get().map(|s| s.0.to_string()).unwrap_or_default()
-                                        on:change=move |ev| service.set(event_target_value(&ev).parse().ok().map(ServiceId))
-                                    >
-                                        <option value="">"No default service"</option>
-                                        {list.into_iter().map(|s| view! { <option value=s.id.0.to_string()>{format!("{} {}", s.code, s.name)}</option> }).collect_view()}
-                                    </select>
-                                }
-                            })}
-                        </Suspense>
-                    </div>
-                    {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-                    {error_of(save)}
-                    <div class="actions"><button type="submit" class="primary">"Save"</button></div>
-                </form>
+                <CaseEditForm kind name initials capacity providers service problem save />
             </Show>
         </section>
+    }
+}
+
+/// The form behind "Edit". Staff and services are read only once it opens: most visits to a
+/// case never edit it, and the page should not pay for two lists it does not show.
+#[component]
+fn CaseEditForm(
+    kind: CaseKind,
+    name: RwSignal<String>,
+    initials: RwSignal<String>,
+    capacity: RwSignal<String>,
+    providers: RwSignal<Vec<AccountId>>,
+    service: RwSignal<Option<ServiceId>>,
+    problem: RwSignal<Option<String>>,
+    save: Action<CaseEdit, Result<(), AppError>>,
+) -> impl IntoView {
+    let staff = Resource::new(|| (), |_| care_staff());
+    let services = Resource::new(|| (), |_| list_services(false));
+    view! {
+        <form
+            class="stack"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                match capacity.with_untracked(|c| parse_capacity(c)) {
+                    Err(e) => problem.set(Some(e)),
+                    Ok(capacity) => {
+                        problem.set(None);
+                        save.dispatch(CaseEdit {
+                            name: name.get_untracked(),
+                            initials: initials.get_untracked(),
+                            capacity,
+                            provider_ids: providers.get_untracked(),
+                            default_service_id: service.get_untracked(),
+                        });
+                    }
+                }
+            }
+        >
+            <div class="field">
+                <label for="edit-name">"Name"</label>
+                <input id="edit-name" type="text" bind:value=name />
+            </div>
+            {kind.is_group().then(|| view! {
+                <div class="field">
+                    <label for="edit-initials">"Initials"</label>
+                    <input id="edit-initials" type="text" maxlength="6" bind:value=initials />
+                </div>
+                <div class="field">
+                    <label for="edit-capacity">"Capacity (optional)"</label>
+                    <input id="edit-capacity" type="number" min="1" bind:value=capacity />
+                </div>
+            })}
+            <fieldset class="checks">
+                <legend>"Providers"</legend>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        staff.await.unwrap_or_default().into_iter().map(|s| {
+                            let id = s.id;
+                            view! {
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=move || providers.with(|p| p.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            providers.update(|p| { p.retain(|x| *x != id); if on { p.push(id) } });
+                                        }
+                                    />
+                                    {s.name.clone()}
+                                </label>
+                            }
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </fieldset>
+            <div class="field">
+                <label for="edit-service">"Default service"</label>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = services_for(kind, &services.await.unwrap_or_default());
+                        view! {
+                            <select
+                                id="edit-service"
+                                prop:value=move || service.get().map(|s| s.0.to_string()).unwrap_or_default()
+                                on:change=move |ev| service.set(event_target_value(&ev).parse().ok().map(ServiceId))
+                            >
+                                <option value="">"No default service"</option>
+                                {list.into_iter().map(|s| view! { <option value=s.id.0.to_string()>{format!("{} {}", s.code, s.name)}</option> }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Suspense>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+            {error_of(save)}
+            <div class="actions"><button type="submit" class="primary">"Save"</button></div>
+        </form>
     }
 }
 
