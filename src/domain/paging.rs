@@ -22,22 +22,41 @@ impl Cursor {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// Absent on the last page.
-    pub next: Option<Cursor>,
+/// Where the next page of a newest-first list (a chart, a history) starts: just before the
+/// item at this time (UTC milliseconds) and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Earlier {
+    pub at: i64,
+    pub id: i64,
 }
 
-impl<T> Page<T> {
+impl Earlier {
+    /// The start of a newest-first list: after every item.
+    pub fn newest() -> Earlier {
+        Earlier {
+            at: i64::MAX,
+            id: i64::MAX,
+        }
+    }
+}
+
+/// One page of a list; `K` says where the next page starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T, K = Cursor> {
+    pub items: Vec<T>,
+    /// Absent on the last page.
+    pub next: Option<K>,
+}
+
+impl<T, K> Page<T, K> {
     /// A page from up to `size + 1` rows read in the list's order: the extra row, when
     /// there is one, only tells that another page follows, after the last row kept.
     pub fn from_rows<R>(
         mut rows: Vec<R>,
         size: usize,
-        key: impl Fn(&R) -> Cursor,
+        key: impl Fn(&R) -> K,
         item: impl FnMut(R) -> T,
-    ) -> Page<T> {
+    ) -> Page<T, K> {
         let next = if rows.len() > size {
             rows.truncate(size);
             rows.last().map(key)
@@ -89,5 +108,15 @@ mod tests {
     fn the_start_comes_before_every_item() {
         let start = Cursor::start();
         assert!((start.name.as_str(), start.id) < ("", 1));
+    }
+
+    #[test]
+    fn the_newest_comes_after_every_item_and_pages_keep_their_cursor_kind() {
+        let newest = Earlier::newest();
+        assert!((newest.at, newest.id) > (i64::MAX - 1, i64::MAX));
+        let rows = vec![(30_i64, 7_i64), (20, 9), (10, 2)];
+        let page = Page::from_rows(rows, 2, |r| Earlier { at: r.0, id: r.1 }, |r| r.1);
+        assert_eq!(page.items, vec![7, 9]);
+        assert_eq!(page.next, Some(Earlier { at: 20, id: 9 }));
     }
 }

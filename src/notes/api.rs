@@ -1,9 +1,13 @@
 //! Server functions for notes and charts. Staff only; each checks the exact session or
 //! person it touches (in `server`).
 
-use super::{Chart, LockProgress, NotePart, NoteScreen, Review, ReviewItem, SaveOutcome, Template};
+use super::{
+    Chart, ChartNoteView, LockProgress, NotePart, NoteScreen, Review, ReviewItem, SaveOutcome,
+    Template,
+};
 use crate::domain::cases::Language;
 use crate::domain::notes::Document;
+use crate::domain::paging::{Earlier, Page};
 use crate::domain::{AppointmentId, PersonId, TemplateId};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -99,6 +103,18 @@ pub async fn add_addendum(
 pub async fn get_chart(person: PersonId) -> Result<Chart, AppError> {
     serve(Area::Staff, move |state, who| async move {
         super::server::chart(&state.db, &who, person).await
+    })
+    .await
+}
+
+/// "Show earlier notes" on a chart: the page before `before`.
+#[server(endpoint = "earlier_chart_notes", input = Json)]
+pub async fn earlier_chart_notes(
+    person: PersonId,
+    before: Earlier,
+) -> Result<Page<ChartNoteView, Earlier>, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::earlier_chart_notes(&state.db, &who, person, before).await
     })
     .await
 }

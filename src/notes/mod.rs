@@ -16,6 +16,7 @@ pub mod server;
 
 use crate::domain::cases::Language;
 use crate::domain::notes::{Document, NotePermissions, NoteStatus};
+use crate::domain::paging::Earlier;
 use crate::domain::{AppointmentId, PersonId, TemplateId};
 use serde::{Deserialize, Serialize};
 
@@ -168,13 +169,19 @@ pub struct Review {
     pub not_attending: Vec<NotAttending>,
 }
 
-/// A participant's chart.
+/// How many chart notes a page of a chart holds: a chart grows by a note a week for as long
+/// as someone is in care, and the page must not grow with it.
+pub const CHART_PAGE: usize = 20;
+
+/// A participant's chart: its newest page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chart {
     pub person_id: PersonId,
     pub name: String,
     /// Newest first.
     pub notes: Vec<ChartNoteView>,
+    /// Where the earlier notes start, when there are any.
+    pub earlier: Option<Earlier>,
 }
 
 /// How far a lock has got, as the server reports it while the lock runs.

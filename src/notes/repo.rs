@@ -6,6 +6,7 @@
 use crate::access::visibility::{BindScope, VISIBLE_CASE};
 use crate::domain::cases::Language;
 use crate::domain::notes::{Document, NoteStatus};
+use crate::domain::paging::{Earlier, Page};
 use crate::domain::{
     AccountId, AppointmentId, CaseId, NoteId, PersonId, PracticeId, Scope, TemplateId,
 };
@@ -453,6 +454,7 @@ pub async fn insert_chart_notes(mut c: Conn<'_>, rows: &[NewChartNote]) -> Resul
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ChartNoteRow {
+    pub id: i64,
     pub person_id: i64,
     pub group_note_id: i64,
     pub session_starts_at: i64,
@@ -468,28 +470,46 @@ pub struct ChartNoteRow {
     pub cosigned_at: Option<i64>,
 }
 
-const CHART_COLUMNS: &str = "t.person_id, t.group_note_id, t.session_starts_at, t.session_ends_at,
+const CHART_COLUMNS: &str = "t.id, t.person_id, t.group_note_id, t.session_starts_at, t.session_ends_at,
     t.session_title, t.attendance, t.service, t.group_body, t.own_body, t.signed_by_name, t.signed_at,
     t.cosigned_by_name, t.cosigned_at";
 
-/// A person's chart notes from cases the scope may see, newest session first.
+/// A page of a person's chart notes from cases the scope may see, newest session first:
+/// up to `size` notes before `before`, and one more when there is one, to tell that another
+/// page follows. Read by `chart_notes_person`, so a long chart costs what a short one does.
 pub async fn chart(
     mut c: Conn<'_>,
     scope: &Scope,
     person: PersonId,
-) -> Result<Vec<ChartNoteRow>, DbError> {
+    before: Earlier,
+    size: usize,
+) -> Result<Page<ChartNoteRow, Earlier>, DbError> {
     let sql = format!(
         "SELECT {CHART_COLUMNS} FROM chart_notes t JOIN cases c ON c.id = t.case_id
          WHERE t.person_id = $4 AND t.practice_id = $1 AND {VISIBLE_CASE}
-         ORDER BY t.session_starts_at DESC, t.id DESC"
+           AND (t.session_starts_at, t.id) < ($5, $6)
+         ORDER BY t.session_starts_at DESC, t.id DESC
+         LIMIT $7"
     );
-    Ok(on_conn!(c.re(), |c| {
+    let rows: Vec<ChartNoteRow> = on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
             .bind_scope(scope)
             .bind(person.0)
+            .bind(before.at)
+            .bind(before.id)
+            .bind(size as i64 + 1)
             .fetch_all(&mut *c)
             .await?
-    }))
+    });
+    Ok(Page::from_rows(
+        rows,
+        size,
+        |r| Earlier {
+            at: r.session_starts_at,
+            id: r.id,
+        },
+        |r| r,
+    ))
 }
 
 /// The chart notes one locked note created.

@@ -24,7 +24,7 @@ use gather::error::AppError;
 use gather::notes::progress::Board;
 use gather::notes::repo as notes_repo;
 use gather::notes::server as notes;
-use gather::notes::{NotePart, SaveOutcome};
+use gather::notes::{NotePart, SaveOutcome, CHART_PAGE};
 use gather::server::db::{now_ms, Db};
 
 fn rich(text: &str) -> Document {
@@ -117,6 +117,7 @@ on_both_engines!(
     two_writers_never_overwrite_each_other,
     an_associates_note_is_cosigned_before_it_locks,
     templates_keep_clinical_language_to_therapy,
+    a_long_chart_is_paged_newest_first,
 );
 
 async fn only_attendees_get_chart_notes(db: Db) {
@@ -716,4 +717,70 @@ async fn templates_keep_clinical_language_to_therapy(db: Db) {
         notes::save(&db, &p.admin, id, NotePart::Group, 1, rich("x")).await,
         Err(AppError::Forbidden(_))
     ));
+}
+
+/// A participant in weekly care for half a year has more chart notes than a page holds: the
+/// chart comes a page at a time, newest first, every note exactly once, each page a read in
+/// the audit log.
+async fn a_long_chart_is_paged_newest_first(db: Db) {
+    let p = practice(&db, "n8").await;
+    let board = Board::default();
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (case, today, people) = session_with(&db, who, "NP", 1, svc).await;
+    let member = people[0];
+    let live = Live::start(&db);
+    let mut sessions = vec![today];
+    for back in 1..=(CHART_PAGE as i64 + 2) {
+        sessions.push(schedule_on(&db, who, case, who.today() - Duration::days(back)).await);
+    }
+    for (i, id) in sessions.iter().enumerate() {
+        mark(&live, who, *id, &[(member, Choice::Attended(svc))]).await;
+        notes::start(&db, who, *id, None).await.expect("start");
+        notes::save(
+            &db,
+            who,
+            *id,
+            NotePart::Group,
+            1,
+            rich(&format!("week {i}")),
+        )
+        .await
+        .expect("group");
+        assert_eq!(notes::lock(&db, &board, who, *id).await.expect("lock"), 1);
+    }
+
+    let first = notes::chart(&db, who, member).await.expect("chart");
+    assert_eq!(first.notes.len(), CHART_PAGE);
+    assert_eq!(first.notes[0].group, rich("week 0"), "newest first");
+    let before = first.earlier.expect("earlier notes follow");
+    let rest = notes::earlier_chart_notes(&db, who, member, before)
+        .await
+        .expect("earlier");
+    assert_eq!(rest.items.len(), sessions.len() - CHART_PAGE);
+    assert!(rest.next.is_none(), "the second page is the last");
+    let all: Vec<Document> = first
+        .notes
+        .iter()
+        .chain(rest.items.iter())
+        .map(|n| n.group.clone())
+        .collect();
+    let expected: Vec<Document> = (0..sessions.len())
+        .map(|i| rich(&format!("week {i}")))
+        .collect();
+    assert_eq!(all, expected, "every note once, newest session first");
+
+    // Another practice's provider gets nothing, not even an empty page.
+    let other = practice(&db, "n8b").await;
+    let refused = notes::earlier_chart_notes(&db, &other.provider, member, before).await;
+    assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
+
+    let mut c = db.acquire().await.expect("conn");
+    let reads = audit::recent_for_practice(c.conn(), p.id, 200)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.action == "read" && e.object_kind == "chart" && e.object_id == Some(member.0))
+        .count();
+    assert_eq!(reads, 2, "both pages are reads of the chart");
 }

@@ -68,15 +68,58 @@ pub fn ChartRoute() -> impl IntoView {
                 {if c.notes.is_empty() {
                     view! { <p data-testid="chart-empty">"No chart notes yet."</p> }.into_any()
                 } else {
-                    c.notes
-                        .into_iter()
-                        .map(|n| view! { <ChartNoteCard note=n /> })
-                        .collect_view()
-                        .into_any()
+                    view! { <ChartNotes person=c.person_id first=c.notes earlier=c.earlier /> }.into_any()
                 }}
             </div>
         }
     })
+}
+
+/// The chart's notes as loaded, then each earlier page appended below them.
+#[component]
+fn ChartNotes(
+    person: PersonId,
+    first: Vec<ChartNoteView>,
+    earlier: Option<Earlier>,
+) -> impl IntoView {
+    let shown = RwSignal::new(first);
+    let earlier = RwSignal::new(earlier);
+    let more = Action::new(move |before: &Earlier| {
+        let before = *before;
+        async move {
+            let page = earlier_chart_notes(person, before).await?;
+            shown.update(|v| v.extend(page.items));
+            earlier.set(page.next);
+            Ok::<(), AppError>(())
+        }
+    });
+    view! {
+        {move || shown.get().into_iter().map(|n| view! { <ChartNoteCard note=n /> }).collect_view()}
+        {move || {
+            earlier.get().map(|before| {
+                view! {
+                    <p class="muted print-only">"Earlier notes are not shown here."</p>
+                    <button
+                        type="button"
+                        class="show-more no-print"
+                        data-testid="chart-earlier"
+                        disabled=move || more.pending().get()
+                        on:click=move |_| {
+                            more.dispatch(before);
+                        }
+                    >
+                        {move || if more.pending().get() { "Loading…" } else { "Show earlier notes" }}
+                    </button>
+                }
+            })
+        }}
+        {move || {
+            more.value()
+                .get()
+                .and_then(Result::err)
+                .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+        }}
+    }
 }
 
 fn print_page() {

@@ -3,8 +3,9 @@
 //! One module per screen; `autosave` is what every editor shares.
 
 use super::api::{
-    add_addendum, get_chart, get_lock_progress, get_note, get_review, get_templates, lock_note,
-    notes_to_review, review_note, save_note, save_template, start_note, submit_note,
+    add_addendum, earlier_chart_notes, get_chart, get_lock_progress, get_note, get_review,
+    get_templates, lock_note, notes_to_review, review_note, save_note, save_template, start_note,
+    submit_note,
 };
 use super::editor::{DocumentView, EditorHandle, RichTextEditor};
 use super::{
@@ -14,6 +15,7 @@ use super::{
 use crate::auth::components::use_viewer;
 use crate::domain::cases::Language;
 use crate::domain::notes::{Document, NoteStatus};
+use crate::domain::paging::Earlier;
 use crate::domain::{AppointmentId, PersonId, TemplateId};
 use crate::error::AppError;
 use crate::ui::{loaded, or_not_found, route_id};

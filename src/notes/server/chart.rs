@@ -59,23 +59,52 @@ pub async fn add_addendum(
     Ok(())
 }
 
-/// A participant's chart: their chart notes from cases the caller may see, newest first,
-/// each with its addenda. Audited as a read.
+/// A participant's chart: the newest page of their chart notes from cases the caller may
+/// see, each with its addenda. Audited as a read.
 pub async fn chart(db: &Db, who: &SignedIn, person: PersonId) -> AppResult<Chart> {
+    let (name, page) = chart_page(db, who, person, Earlier::newest()).await?;
+    Ok(Chart {
+        person_id: person,
+        name,
+        notes: page.items,
+        earlier: page.next,
+    })
+}
+
+/// The page of a participant's chart before `before` ("Show earlier notes"). Audited as a
+/// read of the chart, like the first page.
+pub async fn earlier_chart_notes(
+    db: &Db,
+    who: &SignedIn,
+    person: PersonId,
+    before: Earlier,
+) -> AppResult<Page<ChartNoteView, Earlier>> {
+    Ok(chart_page(db, who, person, before).await?.1)
+}
+
+async fn chart_page(
+    db: &Db,
+    who: &SignedIn,
+    person: PersonId,
+    before: Earlier,
+) -> AppResult<(String, Page<ChartNoteView, Earlier>)> {
     let tz = who.time_zone;
     let mut c = db.acquire().await?;
     let p = crate::people::repo::get(c.conn(), &who.scope(), person)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::Person, person.0))?;
-    let rows = repo::chart(c.conn(), &who.scope(), person).await?;
-    let mut note_ids: Vec<NoteId> = rows.iter().map(|r| NoteId(r.group_note_id)).collect();
+    let rows = repo::chart(c.conn(), &who.scope(), person, before, CHART_PAGE).await?;
+    let mut note_ids: Vec<NoteId> = rows.items.iter().map(|r| NoteId(r.group_note_id)).collect();
     note_ids.dedup();
     let addenda = repo::addenda(c.conn(), &note_ids).await?;
+    drop(c);
+    let name = p.display_name();
     let notes = rows
+        .items
         .iter()
         .map(|r| ChartNoteView {
             person_id: person,
-            person_name: p.display_name(),
+            person_name: name.clone(),
             session_title: r.session_title.clone(),
             when: period(tz, r.session_starts_at, r.session_ends_at),
             attendance: r.attendance.clone(),
@@ -97,11 +126,16 @@ pub async fn chart(db: &Db, who: &SignedIn, person: PersonId) -> AppResult<Chart
                 .collect(),
         })
         .collect();
-    drop(c);
-    crate::audit::server::read(db, who, Event::read(ObjectKind::Chart, person.0)).await?;
-    Ok(Chart {
-        person_id: person,
-        name: p.display_name(),
-        notes,
-    })
+    let mut read = Event::read(ObjectKind::Chart, person.0);
+    if before != Earlier::newest() {
+        read = read.detail("earlier notes");
+    }
+    crate::audit::server::read(db, who, read).await?;
+    Ok((
+        name,
+        Page {
+            items: notes,
+            next: rows.next,
+        },
+    ))
 }

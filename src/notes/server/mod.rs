@@ -7,7 +7,7 @@ use super::progress::Board;
 use super::repo::{self, NewAddendum, NewChartNote, NewNote, NoteRow, StatusExtra};
 use super::{
     AddendumView, AttendeeNote, Chart, ChartNoteView, LockProgress, NotAttending, NotePart,
-    NoteScreen, NoteState, Review, ReviewItem, SaveOutcome, Template,
+    NoteScreen, NoteState, Review, ReviewItem, SaveOutcome, Template, CHART_PAGE,
 };
 use crate::access::SignedIn;
 use crate::attendance::repo as attendance;
@@ -24,6 +24,7 @@ use crate::domain::notes::{
     check_comments, check_lock, check_template, from_sections, permissions, Document,
     NotePermissions, NoteStatus,
 };
+use crate::domain::paging::{Earlier, Page};
 use crate::domain::people::display_name;
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::when;
@@ -42,7 +43,7 @@ mod writing;
 use templates::template_of;
 use writing::{checked, existing_note, not_a_writer};
 
-pub use chart::{add_addendum, chart};
+pub use chart::{add_addendum, chart, earlier_chart_notes};
 pub use signing::{lock, lock_progress, review, review_decision, waiting_for_me};
 pub use templates::{save_template, templates};
 pub use writing::{save, screen, start, submit};
