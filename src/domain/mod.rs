@@ -75,6 +75,7 @@ pub mod cases;
 pub mod groups;
 pub mod ids;
 pub mod membership;
+pub mod money;
 pub mod notes;
 pub mod paging;
 pub mod people;

@@ -125,62 +125,8 @@ pub fn check_minutes(minutes: i64) -> Result<i64, String> {
     }
 }
 
-/// Parses an amount typed as dollars ("150", "150.5", "$1,200.00") into cents.
-pub fn parse_money(text: &str) -> Result<i64, String> {
-    let cleaned: String = text
-        .trim()
-        .trim_start_matches('$')
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
-    let err = || "Enter an amount such as 150 or 150.00.".to_string();
-    if cleaned.is_empty() {
-        return Err(err());
-    }
-    let (whole, frac) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    if whole.is_empty() && frac.is_empty() {
-        return Err(err());
-    }
-    if !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > 2
-    {
-        return Err(err());
-    }
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| err())?
-    };
-    let frac: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().map_err(|_| err())? * 10,
-        _ => frac.parse().map_err(|_| err())?,
-    };
-    let cents = whole
-        .checked_mul(100)
-        .and_then(|w| w.checked_add(frac))
-        .ok_or_else(err)?;
-    if cents > 10_000_000 {
-        return Err("That amount is over $100,000; check it.".into());
-    }
-    Ok(cents)
-}
-
-/// Shows cents as dollars: 15000 -> "$150.00".
-pub fn format_money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    let dollars = (c / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in dollars.chars().enumerate() {
-        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}${grouped}.{:02}", c % 100)
-}
+// Amounts are read and shown by `money`; services keep these names for their callers.
+pub use super::money::{format_money, parse_money};
 
 #[cfg(test)]
 mod tests {
