@@ -14,6 +14,7 @@ pub mod app;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod calendar;
 pub mod cases;
 pub mod domain;

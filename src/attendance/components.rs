@@ -7,7 +7,9 @@ use super::api::{attendance_history, get_attendance, record_attendance, set_conf
 #[cfg(feature = "hydrate")]
 use super::LiveEvent;
 use super::{ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet};
+use crate::billing::components::TakePayment;
 use crate::domain::attendance::{Choice, ChoiceOption, Confirmation};
+use crate::domain::money::Money;
 use crate::domain::services::format_money;
 use crate::domain::{AppointmentId, PersonId};
 use crate::error::AppError;
@@ -33,6 +35,8 @@ struct Row {
     pending: RwSignal<Option<Option<Choice>>>,
     notice: RwSignal<Option<String>>,
     editing: RwSignal<bool>,
+    /// Paid on the participant's charge: from the screen's read, then each payment taken.
+    paid: RwSignal<Money>,
 }
 
 impl Row {
@@ -214,6 +218,7 @@ fn AttendanceSheet(sheet: Sheet) -> impl IntoView {
             pending: RwSignal::new(None),
             notice: RwSignal::new(None),
             editing: RwSignal::new(false),
+            paid: RwSignal::new(r.paid),
         })
         .collect();
     let labels: Vec<ChoiceOption> = sheet
@@ -435,6 +440,19 @@ fn AttendanceRow(
                 }
                 <span class="choice" data-testid="choice">{shown_label}</span>
                 {move || charge().map(|c| view! { <span class="charge" data-testid="charge">{c}</span> })}
+                {
+                    let name = name.clone();
+                    // A memo, so the payment form (and what it just said) is made once, not
+                    // again with every change to the charge or what is paid.
+                    let billable = Memo::new(move |_| {
+                        row.pending.get().is_none()
+                            && (row.server.with(|s| s.charge_cents) > 0 || row.paid.get().is_positive())
+                    });
+                    move || billable.get().then(|| view! {
+                        <TakePayment appointment=ctx.id person name=name.clone()
+                            charge=Signal::derive(move || row.server.with(|s| s.charge_cents)) paid=row.paid />
+                    })
+                }
                 {move || row.pending.get().is_some().then(|| view! { <span class="badge pending" data-testid="pending">"Waiting to send"</span> })}
                 {move || who_when().map(|w| view! { <span class="muted by">{w}</span> })}
                 {

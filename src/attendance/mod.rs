@@ -44,6 +44,8 @@ pub struct RowState {
 pub struct SheetRow {
     pub name: String,
     pub state: RowState,
+    /// Paid so far on the participant's charge for the session.
+    pub paid: crate::domain::money::Money,
 }
 
 /// Everything the session screen needs.

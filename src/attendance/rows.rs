@@ -63,6 +63,7 @@ pub(super) async fn roster_states(
             SheetRow {
                 name: r.display_name,
                 state: state_of(&a, who.time_zone),
+                paid: crate::domain::money::Money::ZERO,
             }
         })
         .collect();

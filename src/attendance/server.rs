@@ -42,7 +42,13 @@ async fn offered_services(
 pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Sheet> {
     let tz = who.time_zone;
     let mut tx = db.begin_read().await?;
-    let (rows, row, case) = roster_states(&mut tx, who, id).await?;
+    let (mut rows, row, case) = roster_states(&mut tx, who, id).await?;
+    let paid = crate::billing::server::paid_at_session(&mut tx, who, id).await?;
+    for r in &mut rows {
+        if let Some(p) = paid.get(&r.state.person_id) {
+            r.paid = *p;
+        }
+    }
     let fees = repo::missed_fees(tx.conn(), who.practice_id).await?;
     let offered = offered_services(&mut tx, who, case.kind()).await?;
     let options: Vec<ServiceOption> = offered

@@ -77,6 +77,7 @@ pub enum ObjectKind {
     Diagnosis,
     GroupNote,
     NoteTemplate,
+    Payment,
     Person,
     PracticeFees,
     Series,
@@ -86,7 +87,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 18] = [
+    pub const ALL: [ObjectKind; 19] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -100,6 +101,7 @@ impl ObjectKind {
         ObjectKind::Diagnosis,
         ObjectKind::GroupNote,
         ObjectKind::NoteTemplate,
+        ObjectKind::Payment,
         ObjectKind::Person,
         ObjectKind::PracticeFees,
         ObjectKind::Series,
@@ -122,6 +124,7 @@ impl ObjectKind {
             ObjectKind::Diagnosis => "diagnosis",
             ObjectKind::GroupNote => "group_note",
             ObjectKind::NoteTemplate => "note_template",
+            ObjectKind::Payment => "payment",
             ObjectKind::Person => "person",
             ObjectKind::PracticeFees => "practice_fees",
             ObjectKind::Series => "series",

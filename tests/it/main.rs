@@ -8,6 +8,7 @@ mod common;
 mod attendance;
 mod audit;
 mod auth;
+mod billing;
 mod boundary;
 mod calendar;
 mod cases;

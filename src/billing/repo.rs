@@ -1,0 +1,349 @@
+//! Billing's tables: charges, payments, allocations and gapless numbering. Server only; the
+//! rules (who pays, how a payment spreads, what a reference must say) are in
+//! `domain::billing`, and who may do what is checked in `server`.
+
+use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId};
+use crate::on_conn;
+use crate::server::db::{Conn, DbError};
+
+/// A participant's attendance whose charges are not yet brought up to date, with what
+/// billing needs to know who pays for it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttendanceToBill {
+    pub person_id: i64,
+    pub case_id: i64,
+    pub choice: Option<String>,
+    pub service_code: Option<String>,
+    pub service_name: Option<String>,
+    pub charge_cents: i64,
+    pub version: i64,
+    pub local_day: String,
+    pub case_payer_kind: String,
+    pub case_payer_contact_id: Option<i64>,
+    /// The participant's own payer on the membership covering the session's day, if any.
+    pub own_payer_kind: Option<String>,
+    pub own_payer_contact_id: Option<i64>,
+}
+
+/// The rows of a session (or, with `person`, one participant's row) whose attendance moved
+/// on since its charges were last brought up to date.
+pub async fn attendance_to_bill(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    appointment: AppointmentId,
+    person: Option<PersonId>,
+) -> Result<Vec<AttendanceToBill>, DbError> {
+    let sql =
+        "SELECT t.person_id, a.case_id, t.choice, s.code AS service_code, s.name AS service_name,
+            t.charge_cents, t.version, a.local_day,
+            c.payer_kind AS case_payer_kind, c.payer_contact_id AS case_payer_contact_id,
+            (SELECT m.payer_kind FROM memberships m
+              WHERE m.case_id = a.case_id AND m.person_id = t.person_id
+                AND m.joined_on <= a.local_day AND (m.left_on IS NULL OR m.left_on > a.local_day)
+              ORDER BY m.joined_on DESC LIMIT 1) AS own_payer_kind,
+            (SELECT m.payer_contact_id FROM memberships m
+              WHERE m.case_id = a.case_id AND m.person_id = t.person_id
+                AND m.joined_on <= a.local_day AND (m.left_on IS NULL OR m.left_on > a.local_day)
+              ORDER BY m.joined_on DESC LIMIT 1) AS own_payer_contact_id
+         FROM attendance t
+         JOIN appointments a ON a.id = t.appointment_id
+         JOIN cases c ON c.id = a.case_id
+         LEFT JOIN services s ON s.id = t.service_id
+         WHERE t.appointment_id = $1 AND t.practice_id = $2 AND t.billed_version <> t.version
+           AND ($3 = 0 OR t.person_id = $3)
+         ORDER BY t.person_id";
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(sql)
+            .bind(appointment.0)
+            .bind(practice.0)
+            .bind(person.map_or(0, |p| p.0))
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
+/// Marks a participant's charges as up to date with this attendance version.
+pub async fn mark_billed(
+    mut c: Conn<'_>,
+    appointment: AppointmentId,
+    person: PersonId,
+    version: i64,
+) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query(
+            "UPDATE attendance SET billed_version = $3 WHERE appointment_id = $1 AND person_id = $2",
+        )
+        .bind(appointment.0)
+        .bind(person.0)
+        .bind(version)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}
+
+/// One payer's part of a participant's charge for a session, with what is paid on it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ChargeRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub payer_kind: String,
+    pub payer_id: i64,
+    pub payer_legal_name: String,
+    pub payer_preferred_name: Option<String>,
+    pub description: String,
+    pub amount_cents: i64,
+    pub allocated_cents: i64,
+}
+
+const CHARGE_COLUMNS: &str = "ch.id, ch.person_id, ch.payer_kind, ch.payer_id,
+    p.legal_name AS payer_legal_name, p.preferred_name AS payer_preferred_name, ch.description,
+    ch.amount_cents,
+    CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id), 0) AS BIGINT)
+        AS allocated_cents";
+
+/// A session's charges (or one participant's), each with what is paid on it.
+pub async fn charges_of(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    appointment: AppointmentId,
+    person: Option<PersonId>,
+) -> Result<Vec<ChargeRow>, DbError> {
+    let sql = format!(
+        "SELECT {CHARGE_COLUMNS} FROM charges ch JOIN people p ON p.id = ch.payer_id
+         WHERE ch.appointment_id = $1 AND ch.practice_id = $2 AND ($3 = 0 OR ch.person_id = $3)
+         ORDER BY ch.person_id, ch.id"
+    );
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
+            .bind(appointment.0)
+            .bind(practice.0)
+            .bind(person.map_or(0, |p| p.0))
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
+pub struct NewCharge<'a> {
+    pub practice: PracticeId,
+    pub appointment: AppointmentId,
+    pub person: PersonId,
+    pub case_id: i64,
+    pub payer_kind: &'a str,
+    pub payer_id: i64,
+    pub service_day: &'a str,
+    pub description: &'a str,
+    pub amount_cents: i64,
+    pub attendance_version: i64,
+    pub at: i64,
+}
+
+pub async fn insert_charge(mut c: Conn<'_>, n: &NewCharge<'_>) -> Result<i64, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO charges (practice_id, appointment_id, person_id, case_id, payer_kind, payer_id,
+                service_day, description, amount_cents, attendance_version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(n.practice.0)
+        .bind(n.appointment.0)
+        .bind(n.person.0)
+        .bind(n.case_id)
+        .bind(n.payer_kind)
+        .bind(n.payer_id)
+        .bind(n.service_day)
+        .bind(n.description)
+        .bind(n.amount_cents)
+        .bind(n.attendance_version)
+        .bind(n.at)
+        .fetch_one(&mut *c)
+        .await?
+    }))
+}
+
+/// Sets what a not-yet-invoiced charge comes to now.
+pub async fn update_charge(
+    mut c: Conn<'_>,
+    id: i64,
+    description: &str,
+    amount_cents: i64,
+    attendance_version: i64,
+    at: i64,
+) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query(
+            "UPDATE charges SET description = $2, amount_cents = $3, attendance_version = $4,
+                updated_at = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(description)
+        .bind(amount_cents)
+        .bind(attendance_version)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}
+
+/// A charge nothing was ever paid on, gone with the attendance that made it.
+pub async fn delete_unpaid_charge(mut c: Conn<'_>, id: i64) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query(
+            "DELETE FROM charges WHERE id = $1
+               AND NOT EXISTS (SELECT 1 FROM allocations al WHERE al.charge_id = charges.id)",
+        )
+        .bind(id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AllocationRow {
+    pub payment_id: i64,
+    pub amount_cents: i64,
+}
+
+/// What was paid on a charge, newest payment first (the first to give back when the charge
+/// shrinks).
+pub async fn allocations_of(mut c: Conn<'_>, charge: i64) -> Result<Vec<AllocationRow>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(
+            "SELECT payment_id, amount_cents FROM allocations WHERE charge_id = $1
+             ORDER BY payment_id DESC",
+        )
+        .bind(charge)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}
+
+/// Sets (or, at zero, removes) what one payment pays on one charge.
+pub async fn set_allocation(
+    mut c: Conn<'_>,
+    payment: i64,
+    charge: i64,
+    amount_cents: i64,
+) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        if amount_cents > 0 {
+            sqlx::query(
+                "INSERT INTO allocations (payment_id, charge_id, amount_cents) VALUES ($1, $2, $3)
+                 ON CONFLICT (payment_id, charge_id) DO UPDATE SET amount_cents = excluded.amount_cents",
+            )
+            .bind(payment)
+            .bind(charge)
+            .bind(amount_cents)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        } else {
+            sqlx::query("DELETE FROM allocations WHERE payment_id = $1 AND charge_id = $2")
+                .bind(payment)
+                .bind(charge)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        }
+    });
+    Ok(())
+}
+
+/// The next number of a practice's series ("receipt"), taken inside the caller's
+/// transaction: the row is locked until it commits, and a rollback gives the number back,
+/// so numbers have no gaps and no repeats even with several server processes.
+pub async fn next_number(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    series: &str,
+) -> Result<i64, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO numbering (practice_id, series, last) VALUES ($1, $2, 1)
+             ON CONFLICT (practice_id, series) DO UPDATE SET last = numbering.last + 1
+             RETURNING last",
+        )
+        .bind(practice.0)
+        .bind(series)
+        .fetch_one(&mut *c)
+        .await?
+    }))
+}
+
+pub struct NewPayment<'a> {
+    pub practice: PracticeId,
+    pub payer_id: i64,
+    pub receipt_number: i64,
+    pub method: &'a str,
+    pub reference: &'a str,
+    pub amount_cents: i64,
+    pub received_on: &'a str,
+    pub by: AccountId,
+    pub at: i64,
+}
+
+pub async fn insert_payment(mut c: Conn<'_>, n: &NewPayment<'_>) -> Result<i64, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO payments (practice_id, payer_id, receipt_number, method, reference,
+                amount_cents, received_on, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(n.practice.0)
+        .bind(n.payer_id)
+        .bind(n.receipt_number)
+        .bind(n.method)
+        .bind(n.reference)
+        .bind(n.amount_cents)
+        .bind(n.received_on)
+        .bind(n.by.0)
+        .bind(n.at)
+        .fetch_one(&mut *c)
+        .await?
+    }))
+}
+
+/// A payer's credit: what they paid that no charge took.
+pub async fn credit_of(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    payer_id: i64,
+) -> Result<i64, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(py.amount_cents - COALESCE(
+                    (SELECT SUM(al.amount_cents) FROM allocations al WHERE al.payment_id = py.id), 0)
+                ), 0) AS BIGINT)
+             FROM payments py WHERE py.practice_id = $1 AND py.payer_id = $2",
+        )
+        .bind(practice.0)
+        .bind(payer_id)
+        .fetch_one(&mut *c)
+        .await?
+    }))
+}
+
+/// What is paid on each participant's charges for a session, for the session screen.
+pub async fn paid_at_session(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    appointment: AppointmentId,
+) -> Result<Vec<(i64, i64)>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(
+            "SELECT ch.person_id, CAST(SUM(al.amount_cents) AS BIGINT)
+             FROM charges ch JOIN allocations al ON al.charge_id = ch.id
+             WHERE ch.appointment_id = $1 AND ch.practice_id = $2
+             GROUP BY ch.person_id",
+        )
+        .bind(appointment.0)
+        .bind(practice.0)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}

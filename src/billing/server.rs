@@ -1,0 +1,228 @@
+//! Charges brought up to date from attendance, and payments taken at a session. Every staff
+//! member who may open a session may take a payment for it (clinicians take them in the
+//! room); each payment is audited with its receipt number. Server only.
+
+use super::repo::{self, AttendanceToBill, ChargeRow, NewCharge, NewPayment};
+use super::{PaymentInput, PaymentTaken};
+use crate::access::SignedIn;
+use crate::audit::server::record;
+use crate::audit::{Event, ObjectKind};
+use crate::calendar::server::{roster_of, visible_appointment};
+use crate::domain::attendance::Choice;
+use crate::domain::billing::{responsible, Payer};
+use crate::domain::money::Money;
+use crate::domain::people::display_name;
+use crate::domain::{AppointmentId, PersonId};
+use crate::error::{AppError, AppResult};
+use crate::server::db::{now_ms, Db, Tx};
+use std::collections::HashMap;
+
+/// The numbering series of receipts.
+const RECEIPTS: &str = "receipt";
+
+/// What a charge's line says, from the attendance choice it came from.
+fn description(row: &AttendanceToBill) -> String {
+    match row.choice.as_deref() {
+        Some(c) if c == Choice::NoShow.code() => "No-show fee".into(),
+        Some(c) if c == Choice::LateCancel.code() => "Late cancellation fee".into(),
+        _ => match (&row.service_code, &row.service_name) {
+            (Some(code), Some(name)) => format!("{code} {name}"),
+            _ => "Session".into(),
+        },
+    }
+}
+
+/// Who pays for a row's charge: the payer and the person whose account it goes on (the
+/// participant themself for self-pay).
+fn payer_of(row: &AttendanceToBill) -> AppResult<(Payer, i64)> {
+    let case = Payer::from_parts(&row.case_payer_kind, row.case_payer_contact_id)
+        .ok_or_else(|| AppError::internal("a case's payer is not a known kind"))?;
+    let own = match &row.own_payer_kind {
+        Some(kind) => Some(
+            Payer::from_parts(kind, row.own_payer_contact_id)
+                .ok_or_else(|| AppError::internal("a membership's payer is not a known kind"))?,
+        ),
+        None => None,
+    };
+    let payer = responsible(own, case);
+    Ok((payer, payer.contact_id().unwrap_or(row.person_id)))
+}
+
+/// Gives back what payments pay on a charge beyond `keep`, newest payment first: the money
+/// returns to the payer's credit rather than vanishing with the charge.
+async fn release(tx: &mut Tx, charge: i64, keep: i64) -> AppResult<()> {
+    let allocations = repo::allocations_of(tx.conn(), charge).await?;
+    let mut excess = allocations.iter().map(|a| a.amount_cents).sum::<i64>() - keep.max(0);
+    for a in allocations {
+        if excess <= 0 {
+            break;
+        }
+        let back = a.amount_cents.min(excess);
+        repo::set_allocation(tx.conn(), a.payment_id, charge, a.amount_cents - back).await?;
+        excess -= back;
+    }
+    Ok(())
+}
+
+/// Brings a session's charges (or one participant's) up to date with its attendance,
+/// inside the caller's transaction: each participant's charge goes to the payer responsible
+/// on the session's day; a charge that shrank or moved to another payer gives back what was
+/// paid on it beyond its new amount. Rows already up to date cost one read.
+pub async fn bring_up_to_date(
+    tx: &mut Tx,
+    who: &SignedIn,
+    appointment: AppointmentId,
+    person: Option<PersonId>,
+) -> AppResult<()> {
+    let rows = repo::attendance_to_bill(tx.conn(), who.practice_id, appointment, person).await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let now = now_ms();
+    let mut existing: HashMap<i64, Vec<ChargeRow>> = HashMap::new();
+    for c in repo::charges_of(tx.conn(), who.practice_id, appointment, person).await? {
+        existing.entry(c.person_id).or_default().push(c);
+    }
+    for row in rows {
+        let (payer, payer_id) = payer_of(&row)?;
+        let amount = row.charge_cents.max(0);
+        let line = description(&row);
+        let mut kept = false;
+        for c in existing.remove(&row.person_id).unwrap_or_default() {
+            if c.payer_id == payer_id && amount > 0 {
+                release(tx, c.id, amount).await?;
+                repo::update_charge(tx.conn(), c.id, &line, amount, row.version, now).await?;
+                kept = true;
+            } else {
+                release(tx, c.id, 0).await?;
+                repo::delete_unpaid_charge(tx.conn(), c.id).await?;
+            }
+        }
+        if !kept && amount > 0 {
+            repo::insert_charge(
+                tx.conn(),
+                &NewCharge {
+                    practice: who.practice_id,
+                    appointment,
+                    person: PersonId(row.person_id),
+                    case_id: row.case_id,
+                    payer_kind: payer.kind_str(),
+                    payer_id,
+                    service_day: &row.local_day,
+                    description: &line,
+                    amount_cents: amount,
+                    attendance_version: row.version,
+                    at: now,
+                },
+            )
+            .await?;
+        }
+        repo::mark_billed(tx.conn(), appointment, PersonId(row.person_id), row.version).await?;
+    }
+    Ok(())
+}
+
+/// "Take payment" beside a participant's charge on the session screen: records a payment
+/// from the charge's payer, applies it to that charge, and keeps any overpayment as the
+/// payer's credit. One transaction: the receipt number, the payment, its allocation and its
+/// audit entry are all written or none is.
+pub async fn take_payment(
+    db: &Db,
+    who: &SignedIn,
+    appointment: AppointmentId,
+    person: PersonId,
+    input: &PaymentInput,
+) -> AppResult<PaymentTaken> {
+    let amount =
+        Money::parse_positive(&input.amount).map_err(|m| AppError::invalid("amount", m))?;
+    let reference = input
+        .method
+        .check_reference(&input.reference)
+        .map_err(|m| AppError::invalid("reference", m))?;
+    let mut tx = db.begin().await?;
+    let (row, _case) = visible_appointment(&mut tx, who, appointment).await?;
+    let roster = roster_of(tx.conn(), &row).await?;
+    let Some(member) = roster.iter().find(|r| r.person_id == person) else {
+        return Err(AppError::invalid(
+            "person",
+            "That person is not on this session's roster.",
+        ));
+    };
+    bring_up_to_date(&mut tx, who, appointment, Some(person)).await?;
+    let charges = repo::charges_of(tx.conn(), who.practice_id, appointment, Some(person)).await?;
+    let Some(charge) = charges.iter().find(|c| c.amount_cents > c.allocated_cents) else {
+        return Err(AppError::Conflict(if charges.is_empty() {
+            format!(
+                "There is no charge for {} at this session.",
+                member.display_name
+            )
+        } else {
+            format!(
+                "{}'s charge for this session is already paid in full.",
+                member.display_name
+            )
+        }));
+    };
+    let owed = Money(charge.amount_cents - charge.allocated_cents);
+    let applied = owed.min(amount);
+    let receipt_number = repo::next_number(tx.conn(), who.practice_id, RECEIPTS).await?;
+    let payment = repo::insert_payment(
+        tx.conn(),
+        &NewPayment {
+            practice: who.practice_id,
+            payer_id: charge.payer_id,
+            receipt_number,
+            method: input.method.as_str(),
+            reference: &reference,
+            amount_cents: amount.cents(),
+            received_on: &who.today().to_string(),
+            by: who.account_id,
+            at: now_ms(),
+        },
+    )
+    .await?;
+    repo::set_allocation(tx.conn(), payment, charge.id, applied.cents()).await?;
+    let credit = Money(repo::credit_of(tx.conn(), who.practice_id, charge.payer_id).await?);
+    record(
+        tx.conn(),
+        who,
+        Event::create(ObjectKind::Payment, payment).detail(format!(
+            "receipt {receipt_number}: {amount} by {} from payer {} for session {} (person {}), {applied} applied",
+            input.method.as_str(),
+            charge.payer_id,
+            appointment.0,
+            person.0
+        )),
+    )
+    .await?;
+    tx.commit().await?;
+    let paid = Money(charge.allocated_cents) + applied;
+    Ok(PaymentTaken {
+        receipt_number,
+        payer_name: display_name(
+            &charge.payer_legal_name,
+            charge.payer_preferred_name.as_deref(),
+        ),
+        amount,
+        applied,
+        credit,
+        paid,
+        owed: Money(charge.amount_cents) - paid,
+    })
+}
+
+/// What is paid on each participant's charges for a session, for the session screen; read
+/// inside the screen's own read.
+pub async fn paid_at_session(
+    tx: &mut Tx,
+    who: &SignedIn,
+    appointment: AppointmentId,
+) -> AppResult<HashMap<PersonId, Money>> {
+    Ok(
+        repo::paid_at_session(tx.conn(), who.practice_id, appointment)
+            .await?
+            .into_iter()
+            .map(|(p, cents)| (PersonId(p), Money(cents)))
+            .collect(),
+    )
+}

@@ -1,0 +1,354 @@
+//! Billing against a real database: charges follow attendance to the payer responsible on
+//! the session's day (a participant's own payer, else the case's), payments at the session
+//! apply to the charge and keep the rest as credit, a charge that shrinks gives back what was
+//! paid on it, receipt numbers have no gaps even under concurrent payments, and bad input or
+//! a caller who may not see the session changes nothing.
+
+use crate::common::fixtures::{person, person_of_kind, practice, service, session_with};
+use crate::on_both_engines;
+use gather::access::SignedIn;
+use gather::attendance::live::Live;
+use gather::attendance::server as attendance;
+use gather::attendance::ChangeRequest;
+use gather::audit::repo as audit;
+use gather::billing::repo as billing_repo;
+use gather::billing::server as billing;
+use gather::billing::PaymentInput;
+use gather::cases::server as cases;
+use gather::domain::attendance::Choice;
+use gather::domain::billing::{Payer, PaymentMethod};
+use gather::domain::money::Money;
+use gather::domain::people::PersonKind;
+use gather::domain::{AppointmentId, MembershipId, PersonId};
+use gather::error::AppError;
+use gather::server::db::{now_ms, Db};
+use std::collections::HashMap;
+
+on_both_engines!(
+    charges_follow_attendance_to_the_payer_responsible,
+    payments_apply_to_the_charge_and_keep_the_rest_as_credit,
+    receipts_are_numbered_without_gaps_and_bad_payments_change_nothing,
+);
+
+async fn mark(
+    db: &Db,
+    live: &Live,
+    who: &SignedIn,
+    id: AppointmentId,
+    person: PersonId,
+    choice: Option<Choice>,
+) {
+    let rows = charge_of(db, who, id).await;
+    let base = rows.get(&person).map_or(0, |r| r.1);
+    attendance::record_changes(
+        live,
+        who,
+        id,
+        &[ChangeRequest {
+            person_id: person,
+            choice,
+            base_version: base,
+            made_at: now_ms(),
+            fill_only: false,
+        }],
+        now_ms(),
+    )
+    .await
+    .expect("attendance");
+}
+
+/// Each participant's (charge, attendance version, paid) as the session screen reads them.
+async fn charge_of(
+    db: &Db,
+    who: &SignedIn,
+    id: AppointmentId,
+) -> HashMap<PersonId, (i64, i64, Money)> {
+    attendance::sheet(db, who, id)
+        .await
+        .expect("sheet")
+        .rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.state.person_id,
+                (r.state.charge_cents, r.state.version, r.paid),
+            )
+        })
+        .collect()
+}
+
+fn cash(amount: &str) -> PaymentInput {
+    PaymentInput {
+        amount: amount.into(),
+        method: PaymentMethod::Cash,
+        reference: String::new(),
+    }
+}
+
+/// The session's charges as stored: person -> [(payer, amount, description)].
+async fn stored(
+    db: &Db,
+    who: &SignedIn,
+    id: AppointmentId,
+) -> HashMap<i64, Vec<(i64, i64, String)>> {
+    let mut tx = db.begin().await.expect("tx");
+    billing::bring_up_to_date(&mut tx, who, id, None)
+        .await
+        .expect("up to date");
+    let rows = billing_repo::charges_of(tx.conn(), who.practice_id, id, None)
+        .await
+        .expect("charges");
+    tx.commit().await.expect("commit");
+    let mut out: HashMap<i64, Vec<(i64, i64, String)>> = HashMap::new();
+    for r in rows {
+        out.entry(r.person_id)
+            .or_default()
+            .push((r.payer_id, r.amount_cents, r.description));
+    }
+    out
+}
+
+async fn membership_of(
+    db: &Db,
+    who: &SignedIn,
+    case: gather::domain::CaseId,
+    p: PersonId,
+) -> MembershipId {
+    cases::case_details(db, who, case)
+        .await
+        .expect("case")
+        .members
+        .into_iter()
+        .find(|m| m.person_id == p)
+        .expect("member")
+        .membership_id
+}
+
+async fn credit(db: &Db, who: &SignedIn, payer: PersonId) -> i64 {
+    let mut c = db.acquire().await.expect("conn");
+    billing_repo::credit_of(c.conn(), who.practice_id, payer.0)
+        .await
+        .expect("credit")
+}
+
+async fn charges_follow_attendance_to_the_payer_responsible(db: Db) {
+    let p = practice(&db, "b1").await;
+    let who = &p.provider;
+    attendance::save_missed_fees(&db, &p.owner, "40", "25")
+        .await
+        .expect("fees");
+    let svc = service(&db, &p, "90853").await;
+    let (case, id, people) = session_with(&db, who, "BA", 3, svc).await;
+    let (own, child, sponsored) = (people[0], people[1], people[2]);
+    let sponsor = person_of_kind(&db, who, "Riverside Employer", PersonKind::Organization).await;
+    let parent = person_of_kind(&db, who, "Parent Of Child", PersonKind::BillingContact).await;
+    // The case's payer is the sponsor; one member pays for themself, one's parent pays.
+    cases::set_case_payer(&db, who, case, Payer::Organization(sponsor.0))
+        .await
+        .expect("case payer");
+    let m = membership_of(&db, who, case, own).await;
+    cases::set_member_payer(&db, who, m, Some(Payer::SelfPay))
+        .await
+        .expect("own payer");
+    let m = membership_of(&db, who, case, child).await;
+    cases::set_member_payer(&db, who, m, Some(Payer::Contact(parent.0)))
+        .await
+        .expect("parent pays");
+
+    let live = Live::start(&db);
+    mark(&db, &live, who, id, own, Some(Choice::Attended(svc))).await;
+    mark(&db, &live, who, id, child, Some(Choice::NoShow)).await;
+    mark(&db, &live, who, id, sponsored, Some(Choice::Attended(svc))).await;
+    let fee = charge_of(&db, who, id).await[&own].0;
+    assert!(fee > 0, "the service has a fee");
+
+    let charges = stored(&db, who, id).await;
+    assert_eq!(charges[&own.0].len(), 1);
+    assert_eq!(
+        charges[&own.0][0].0, own.0,
+        "self-pay: the participant's own account"
+    );
+    assert_eq!(charges[&own.0][0].1, fee);
+    assert!(
+        charges[&own.0][0].2.starts_with("90853 "),
+        "{:?}",
+        charges[&own.0]
+    );
+    assert_eq!(
+        charges[&child.0],
+        vec![(parent.0, 4_000, "No-show fee".to_string())],
+        "the parent pays the child's no-show fee"
+    );
+    assert_eq!(
+        charges[&sponsored.0][0].0, sponsor.0,
+        "else the case's payer"
+    );
+
+    // Attendance changes before invoicing: the charge follows, to the cent, and a cleared or
+    // free choice leaves no charge at all.
+    mark(&db, &live, who, id, child, Some(Choice::LateCancel)).await;
+    mark(&db, &live, who, id, sponsored, Some(Choice::AttendedNoFee)).await;
+    let charges = stored(&db, who, id).await;
+    assert_eq!(
+        charges[&child.0],
+        vec![(parent.0, 2_500, "Late cancellation fee".to_string())]
+    );
+    assert!(!charges.contains_key(&sponsored.0), "{charges:?}");
+    // Bringing charges up to date again changes nothing.
+    assert_eq!(stored(&db, who, id).await, charges);
+}
+
+async fn payments_apply_to_the_charge_and_keep_the_rest_as_credit(db: Db) {
+    let p = practice(&db, "b2").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (_, id, people) = session_with(&db, who, "BB", 2, svc).await;
+    let (a, b) = (people[0], people[1]);
+    let live = Live::start(&db);
+    mark(&db, &live, who, id, a, Some(Choice::Attended(svc))).await;
+    mark(&db, &live, who, id, b, Some(Choice::Attended(svc))).await;
+    let fee = charge_of(&db, who, id).await[&a].0;
+
+    // Part now, the rest later: two receipts, the charge paid in full.
+    let first = billing::take_payment(&db, who, id, a, &cash("10"))
+        .await
+        .expect("part");
+    assert_eq!(first.applied, Money(1_000));
+    assert_eq!(first.paid, Money(1_000));
+    assert_eq!(first.owed, Money(fee - 1_000));
+    assert_eq!(first.credit, Money::ZERO);
+    let rest = Money(fee - 1_000).as_input();
+    let second = billing::take_payment(
+        &db,
+        who,
+        id,
+        a,
+        &PaymentInput {
+            amount: rest,
+            method: PaymentMethod::Check,
+            reference: " 1042 ".into(),
+        },
+    )
+    .await
+    .expect("rest");
+    assert_eq!(second.receipt_number, first.receipt_number + 1);
+    assert_eq!(second.owed, Money::ZERO);
+    assert_eq!(
+        charge_of(&db, who, id).await[&a].2,
+        Money(fee),
+        "the screen shows it paid"
+    );
+    let again = billing::take_payment(&db, who, id, a, &cash("1")).await;
+    assert!(
+        matches!(&again, Err(AppError::Conflict(m)) if m.contains("paid in full")),
+        "{again:?}"
+    );
+
+    // An overpayment is the payer's credit, not lost and not applied elsewhere unasked.
+    let over = billing::take_payment(&db, who, id, b, &cash(&Money(fee + 2_000).as_input()))
+        .await
+        .expect("over");
+    assert_eq!(over.applied, Money(fee));
+    assert_eq!(over.credit, Money(2_000));
+    assert_eq!(credit(&db, who, b).await, 2_000);
+
+    // A charge that shrinks after payment gives the payment back to the payer's credit.
+    mark(&db, &live, who, id, a, Some(Choice::AttendedNoFee)).await;
+    stored(&db, who, id).await;
+    assert_eq!(
+        credit(&db, who, a).await,
+        fee,
+        "both payments are credit now"
+    );
+    assert_eq!(charge_of(&db, who, id).await[&a].2, Money::ZERO);
+
+    // Each payment is in the audit log with its receipt number.
+    let mut c = db.acquire().await.expect("conn");
+    let entries: Vec<String> = audit::recent_for_practice(c.conn(), p.id, 500)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.object_kind == "payment" && e.action == "create")
+        .map(|e| e.detail)
+        .collect();
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert!(entries.iter().any(
+        |d| d.starts_with(&format!("receipt {}:", second.receipt_number)) && d.contains("by check")
+    ));
+}
+
+async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: Db) {
+    let p = practice(&db, "b3").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (_, id, people) = session_with(&db, who, "BC", 4, svc).await;
+    let live = Live::start(&db);
+    for person in &people {
+        mark(&db, &live, who, id, *person, Some(Choice::Attended(svc))).await;
+    }
+    let outsider = person(&db, who, "Not In The Group").await;
+
+    // Every refusal is typed and names its field; none takes a receipt number.
+    let field_of = |r: Result<_, AppError>| match r {
+        Err(AppError::InvalidInput { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    let a = people[0];
+    assert_eq!(
+        field_of(billing::take_payment(&db, who, id, a, &cash("0")).await),
+        "amount"
+    );
+    assert_eq!(
+        field_of(billing::take_payment(&db, who, id, a, &cash("ten")).await),
+        "amount"
+    );
+    assert_eq!(
+        field_of(billing::take_payment(&db, who, id, a, &cash("1.005")).await),
+        "amount"
+    );
+    let no_number = PaymentInput {
+        amount: "5".into(),
+        method: PaymentMethod::Check,
+        reference: "  ".into(),
+    };
+    assert_eq!(
+        field_of(billing::take_payment(&db, who, id, a, &no_number).await),
+        "reference"
+    );
+    assert_eq!(
+        field_of(billing::take_payment(&db, who, id, outsider, &cash("5")).await),
+        "person"
+    );
+    let other = practice(&db, "b3x").await;
+    assert!(matches!(
+        billing::take_payment(&db, &other.provider, id, a, &cash("5")).await,
+        Err(AppError::NotFound)
+    ));
+    mark(&db, &live, who, id, people[3], Some(Choice::AbsentNoFee)).await;
+    assert!(matches!(
+        billing::take_payment(&db, who, id, people[3], &cash("5")).await,
+        Err(AppError::Conflict(_))
+    ));
+
+    // Three payments at once, as three devices in one room might send them.
+    let mut tasks = Vec::new();
+    for person in people.iter().take(3).copied() {
+        let (db, who) = (db.clone(), who.clone());
+        tasks.push(tokio::spawn(async move {
+            billing::take_payment(&db, &who, id, person, &cash("5"))
+                .await
+                .expect("payment")
+                .receipt_number
+        }));
+    }
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.expect("task"));
+    }
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        vec![1, 2, 3],
+        "no gaps, no repeats, refusals took none"
+    );
+}
