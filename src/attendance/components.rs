@@ -444,13 +444,15 @@ fn AttendanceRow(
                     let name = name.clone();
                     // A memo, so the payment form (and what it just said) is made once, not
                     // again with every change to the charge or what is paid.
+                    // A change waiting to be sent only pauses it: what was typed and the
+                    // receipt just given stay on screen.
                     let billable = Memo::new(move |_| {
-                        row.pending.get().is_none()
-                            && (row.server.with(|s| s.charge_cents) > 0 || row.paid.get().is_positive())
+                        row.server.with(|s| s.charge_cents) > 0 || row.paid.get().is_positive()
                     });
                     move || billable.get().then(|| view! {
                         <TakePayment appointment=ctx.id person name=name.clone()
-                            charge=Signal::derive(move || row.server.with(|s| s.charge_cents)) paid=row.paid />
+                            charge=Signal::derive(move || row.server.with(|s| s.charge_cents)) paid=row.paid
+                            waiting=Signal::derive(move || row.pending.get().is_some()) />
                     })
                 }
                 {move || row.pending.get().is_some().then(|| view! { <span class="badge pending" data-testid="pending">"Waiting to send"</span> })}

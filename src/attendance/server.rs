@@ -46,7 +46,10 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
     let paid = crate::billing::server::paid_at_session(&mut tx, who, id).await?;
     for r in &mut rows {
         if let Some(p) = paid.get(&r.state.person_id) {
-            r.paid = *p;
+            // Charges are brought up to date by billing's own writes, not by this read: a
+            // charge lowered since shows no more paid than it now comes to (the rest goes
+            // back to the payer's credit when billing next runs).
+            r.paid = (*p).min(crate::domain::money::Money(r.state.charge_cents));
         }
     }
     let fees = repo::missed_fees(tx.conn(), who.practice_id).await?;

@@ -12,7 +12,8 @@ use leptos::prelude::*;
 
 /// What is paid on a participant's charge, and the form to take a payment for it. `charge`
 /// follows the live attendance row; `paid` starts from the session screen's read and grows
-/// with each payment taken here.
+/// with each payment taken here; while `waiting` (an attendance change not yet sent) no
+/// payment can be recorded, since the charge may be about to change.
 #[component]
 pub fn TakePayment(
     appointment: AppointmentId,
@@ -20,6 +21,7 @@ pub fn TakePayment(
     name: String,
     charge: Signal<i64>,
     paid: RwSignal<Money>,
+    waiting: Signal<bool>,
 ) -> impl IntoView {
     let owed = move || (Money(charge.get()) - paid.get()).max(Money::ZERO);
     let open = RwSignal::new(false);
@@ -27,14 +29,19 @@ pub fn TakePayment(
     let method = RwSignal::new(PaymentMethod::Cash);
     let reference = RwSignal::new(String::new());
     let done = RwSignal::new(None::<PaymentTaken>);
+    // Its own signal, not the action's last value, so reopening the form starts clean.
+    let problem = RwSignal::new(None::<AppError>);
     let take = Action::new(move |payment: &PaymentInput| {
         let payment = payment.clone();
         async move {
-            let taken = take_payment(appointment, person, payment).await?;
-            paid.set(taken.paid);
-            done.set(Some(taken));
-            open.set(false);
-            Ok::<(), AppError>(())
+            match take_payment(appointment, person, payment).await {
+                Ok(taken) => {
+                    paid.set(taken.paid);
+                    done.set(Some(taken));
+                    open.set(false);
+                }
+                Err(e) => problem.set(Some(e)),
+            }
         }
     });
     let start = move |_| {
@@ -42,6 +49,7 @@ pub fn TakePayment(
         method.set(PaymentMethod::Cash);
         reference.set(String::new());
         done.set(None);
+        problem.set(None);
         open.set(true);
     };
     let field = |suffix: &str| format!("pay-{}-{}-{suffix}", appointment.0, person.0);
@@ -64,13 +72,14 @@ pub fn TakePayment(
                 let take_aria = take_aria.clone();
                 move || (owed().is_positive() && !open.get()).then(|| view! {
                     <button type="button" class="secondary small" data-testid="take-payment"
-                        aria-label=take_aria.clone() on:click=start>"Take payment"</button>
+                        aria-label=take_aria.clone() disabled=move || waiting.get() on:click=start>"Take payment"</button>
                 })
             }
             <Show when=move || open.get()>
                 <form class="inline-form payment-form" data-testid="payment-form"
                     on:submit=move |ev| {
                         ev.prevent_default();
+                        problem.set(None);
                         take.dispatch(PaymentInput {
                             amount: amount.get_untracked(),
                             method: method.get_untracked(),
@@ -107,12 +116,12 @@ pub fn TakePayment(
                         })
                     }
                     <div class="actions">
-                        <button type="submit" class="primary" disabled=move || take.pending().get()>
+                        <button type="submit" class="primary" disabled=move || take.pending().get() || waiting.get()>
                             {move || if take.pending().get() { "Recording…" } else { "Record payment" }}
                         </button>
                         <button type="button" class="link-button" on:click=move |_| open.set(false)>"Cancel"</button>
                     </div>
-                    {move || take.value().get().and_then(Result::err).map(|e| view! {
+                    {move || problem.get().map(|e| view! {
                         <p class="form-error" role="alert" data-testid="payment-error">{e.to_string()}</p>
                     })}
                 </form>

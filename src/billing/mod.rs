@@ -30,7 +30,7 @@ pub struct PaymentTaken {
     pub amount: Money,
     /// What went to this charge.
     pub applied: Money,
-    /// What the payer has on account now, unapplied (this payment's overpayment included).
+    /// What this payment left on the payer's account as credit (an overpayment).
     pub credit: Money,
     /// Paid on the participant's charge for the session, this payment included.
     pub paid: Money,

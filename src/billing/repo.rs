@@ -2,7 +2,7 @@
 //! rules (who pays, how a payment spreads, what a reference must say) are in
 //! `domain::billing`, and who may do what is checked in `server`.
 
-use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId};
+use crate::domain::{AccountId, AppointmentId, CaseId, PersonId, PracticeId};
 use crate::on_conn;
 use crate::server::db::{Conn, DbError};
 
@@ -162,25 +162,21 @@ pub async fn insert_charge(mut c: Conn<'_>, n: &NewCharge<'_>) -> Result<i64, Db
     }))
 }
 
-/// Sets what a not-yet-invoiced charge comes to now.
-pub async fn update_charge(
-    mut c: Conn<'_>,
-    id: i64,
-    description: &str,
-    amount_cents: i64,
-    attendance_version: i64,
-    at: i64,
-) -> Result<(), DbError> {
+/// Sets what a not-yet-invoiced charge comes to now (its line, amount and day).
+pub async fn update_charge(mut c: Conn<'_>, id: i64, n: &NewCharge<'_>) -> Result<(), DbError> {
     on_conn!(c.re(), |c| {
         sqlx::query(
             "UPDATE charges SET description = $2, amount_cents = $3, attendance_version = $4,
-                updated_at = $5 WHERE id = $1",
+                service_day = $5, case_id = $6, payer_kind = $7, updated_at = $8 WHERE id = $1",
         )
         .bind(id)
-        .bind(description)
-        .bind(amount_cents)
-        .bind(attendance_version)
-        .bind(at)
+        .bind(n.description)
+        .bind(n.amount_cents)
+        .bind(n.attendance_version)
+        .bind(n.service_day)
+        .bind(n.case_id)
+        .bind(n.payer_kind)
+        .bind(n.at)
         .execute(&mut *c)
         .await?
         .rows_affected()
@@ -250,6 +246,46 @@ pub async fn set_allocation(
                 .await?
                 .rows_affected()
         }
+    });
+    Ok(())
+}
+
+/// Takes the practice's billing lock for the rest of the caller's transaction: on Postgres
+/// a row lock that makes concurrent payments and reconciliations of one practice wait for
+/// each other (so none reads what another is about to change); on SQLite the transaction
+/// already holds the database's write lock.
+pub async fn lock_billing(mut c: Conn<'_>, practice: PracticeId) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query(
+            "INSERT INTO numbering (practice_id, series, last) VALUES ($1, 'billing lock', 1)
+             ON CONFLICT (practice_id, series) DO UPDATE SET last = numbering.last",
+        )
+        .bind(practice.0)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}
+
+/// Marks a case's charges (or one participant's in it) for bringing up to date again, after
+/// who pays for them changed.
+pub async fn rebill(
+    mut c: Conn<'_>,
+    case: CaseId,
+    person: Option<PersonId>,
+) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query(
+            "UPDATE attendance SET billed_version = -1
+             WHERE appointment_id IN (SELECT id FROM appointments WHERE case_id = $1)
+               AND ($2 = 0 OR person_id = $2)",
+        )
+        .bind(case.0)
+        .bind(person.map_or(0, |p| p.0))
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
     });
     Ok(())
 }

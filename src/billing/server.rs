@@ -12,7 +12,7 @@ use crate::domain::attendance::Choice;
 use crate::domain::billing::{responsible, Payer};
 use crate::domain::money::Money;
 use crate::domain::people::display_name;
-use crate::domain::{AppointmentId, PersonId};
+use crate::domain::{AppointmentId, CaseId, PersonId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Db, Tx};
 use std::collections::HashMap;
@@ -74,6 +74,7 @@ pub async fn bring_up_to_date(
     appointment: AppointmentId,
     person: Option<PersonId>,
 ) -> AppResult<()> {
+    repo::lock_billing(tx.conn(), who.practice_id).await?;
     let rows = repo::attendance_to_bill(tx.conn(), who.practice_id, appointment, person).await?;
     if rows.is_empty() {
         return Ok(());
@@ -87,11 +88,24 @@ pub async fn bring_up_to_date(
         let (payer, payer_id) = payer_of(&row)?;
         let amount = row.charge_cents.max(0);
         let line = description(&row);
+        let wanted = NewCharge {
+            practice: who.practice_id,
+            appointment,
+            person: PersonId(row.person_id),
+            case_id: row.case_id,
+            payer_kind: payer.kind_str(),
+            payer_id,
+            service_day: &row.local_day,
+            description: &line,
+            amount_cents: amount,
+            attendance_version: row.version,
+            at: now,
+        };
         let mut kept = false;
         for c in existing.remove(&row.person_id).unwrap_or_default() {
             if c.payer_id == payer_id && amount > 0 {
                 release(tx, c.id, amount).await?;
-                repo::update_charge(tx.conn(), c.id, &line, amount, row.version, now).await?;
+                repo::update_charge(tx.conn(), c.id, &wanted).await?;
                 kept = true;
             } else {
                 release(tx, c.id, 0).await?;
@@ -99,23 +113,7 @@ pub async fn bring_up_to_date(
             }
         }
         if !kept && amount > 0 {
-            repo::insert_charge(
-                tx.conn(),
-                &NewCharge {
-                    practice: who.practice_id,
-                    appointment,
-                    person: PersonId(row.person_id),
-                    case_id: row.case_id,
-                    payer_kind: payer.kind_str(),
-                    payer_id,
-                    service_day: &row.local_day,
-                    description: &line,
-                    amount_cents: amount,
-                    attendance_version: row.version,
-                    at: now,
-                },
-            )
-            .await?;
+            repo::insert_charge(tx.conn(), &wanted).await?;
         }
         repo::mark_billed(tx.conn(), appointment, PersonId(row.person_id), row.version).await?;
     }
@@ -182,7 +180,9 @@ pub async fn take_payment(
     )
     .await?;
     repo::set_allocation(tx.conn(), payment, charge.id, applied.cents()).await?;
-    let credit = Money(repo::credit_of(tx.conn(), who.practice_id, charge.payer_id).await?);
+    // Only what this payment left over: the payer's whole credit may come from cases the
+    // caller cannot see.
+    let credit = amount - applied;
     record(
         tx.conn(),
         who,
@@ -209,6 +209,13 @@ pub async fn take_payment(
         paid,
         owed: Money(charge.amount_cents) - paid,
     })
+}
+
+/// After who pays for a case (or for one participant in it) changed: its charges not yet
+/// invoiced go to the new payer when next brought up to date, and what was paid on them
+/// returns to the old payer's credit.
+pub async fn payer_changed(tx: &mut Tx, case: CaseId, person: Option<PersonId>) -> AppResult<()> {
+    Ok(repo::rebill(tx.conn(), case, person).await?)
 }
 
 /// What is paid on each participant's charges for a session, for the session screen; read

@@ -623,6 +623,7 @@ pub async fn set_case_payer(db: &Db, who: &SignedIn, case: CaseId, payer: Payer)
     visible_case(tx.conn(), who, case).await?;
     check_payer(tx.conn(), who, payer).await?;
     repo::set_case_payer(tx.conn(), case, payer, now_ms()).await?;
+    crate::billing::server::payer_changed(&mut tx, case, None).await?;
     case_changed(&mut tx, who, case.0, "default payer").await?;
     tx.commit().await?;
     Ok(())
@@ -640,6 +641,8 @@ pub async fn set_member_payer(
         check_payer(tx.conn(), who, p).await?;
     }
     repo::set_member_payer(tx.conn(), id, payer, now_ms()).await?;
+    crate::billing::server::payer_changed(&mut tx, CaseId(m.case_id), Some(PersonId(m.person_id)))
+        .await?;
     case_changed(
         &mut tx,
         who,

@@ -194,13 +194,40 @@ async fn charges_follow_attendance_to_the_payer_responsible(db: Db) {
         vec![(parent.0, 2_500, "Late cancellation fee".to_string())]
     );
     assert!(!charges.contains_key(&sponsored.0), "{charges:?}");
-    // Bringing charges up to date again changes nothing.
-    assert_eq!(stored(&db, who, id).await, charges);
+
+    // Who pays changes before invoicing: the charge moves to the new payer, and what the old
+    // payer paid on it goes back to their credit.
+    billing::take_payment(&db, who, id, own, &cash("10"))
+        .await
+        .expect("paid part");
+    let m = membership_of(&db, who, case, own).await;
+    cases::set_member_payer(&db, who, m, Some(Payer::Contact(parent.0)))
+        .await
+        .expect("parent pays now");
+    let charges = stored(&db, who, id).await;
+    assert_eq!(charges[&own.0].len(), 1, "{charges:?}");
+    assert_eq!(
+        (charges[&own.0][0].0, charges[&own.0][0].1),
+        (parent.0, fee)
+    );
+    assert_eq!(credit(&db, who, own).await, 1_000);
+    assert_eq!(charge_of(&db, who, id).await[&own].2, Money::ZERO);
+    // And the case's own payer changing moves the charges that follow it.
+    cases::set_case_payer(&db, who, case, Payer::SelfPay)
+        .await
+        .expect("self-pay");
+    mark(&db, &live, who, id, sponsored, Some(Choice::Attended(svc))).await;
+    let charges = stored(&db, who, id).await;
+    assert_eq!(charges[&sponsored.0][0].0, sponsored.0);
+    assert_eq!(charges[&own.0][0].0, parent.0, "an own payer still wins");
 }
 
 async fn payments_apply_to_the_charge_and_keep_the_rest_as_credit(db: Db) {
     let p = practice(&db, "b2").await;
     let who = &p.provider;
+    attendance::save_missed_fees(&db, &p.owner, "40", "25")
+        .await
+        .expect("fees");
     let svc = service(&db, &p, "90853").await;
     let (_, id, people) = session_with(&db, who, "BB", 2, svc).await;
     let (a, b) = (people[0], people[1]);
@@ -252,7 +279,17 @@ async fn payments_apply_to_the_charge_and_keep_the_rest_as_credit(db: Db) {
     assert_eq!(over.credit, Money(2_000));
     assert_eq!(credit(&db, who, b).await, 2_000);
 
-    // A charge that shrinks after payment gives the payment back to the payer's credit.
+    // A charge that shrinks after payment keeps what it still comes to and gives the rest
+    // back to the payer's credit; one that goes to nothing gives back everything.
+    mark(&db, &live, who, id, a, Some(Choice::LateCancel)).await;
+    assert_eq!(
+        charge_of(&db, who, id).await[&a].2,
+        Money(2_500),
+        "the screen never shows more paid than is charged"
+    );
+    stored(&db, who, id).await;
+    assert_eq!(credit(&db, who, a).await, fee - 2_500);
+    assert_eq!(charge_of(&db, who, id).await[&a].2, Money(2_500));
     mark(&db, &live, who, id, a, Some(Choice::AttendedNoFee)).await;
     stored(&db, who, id).await;
     assert_eq!(
@@ -324,6 +361,11 @@ async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: 
         billing::take_payment(&db, &other.provider, id, a, &cash("5")).await,
         Err(AppError::NotFound)
     ));
+    // A colleague in the same practice who does not see the case is refused the same way.
+    assert!(matches!(
+        billing::take_payment(&db, &p.other_provider, id, a, &cash("5")).await,
+        Err(AppError::NotFound)
+    ));
     mark(&db, &live, who, id, people[3], Some(Choice::AbsentNoFee)).await;
     assert!(matches!(
         billing::take_payment(&db, who, id, people[3], &cash("5")).await,
@@ -351,4 +393,28 @@ async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: 
         vec![1, 2, 3],
         "no gaps, no repeats, refusals took none"
     );
+
+    // Two payments at once for one participant's charge: together they pay it exactly once,
+    // and what is over is credit.
+    let last = people[3];
+    mark(&db, &live, who, id, last, Some(Choice::Attended(svc))).await;
+    let fee = charge_of(&db, who, id).await[&last].0;
+    let each = Money(fee * 2 / 3);
+    let mut tasks = Vec::new();
+    for _ in 0..2 {
+        let (db, who) = (db.clone(), who.clone());
+        tasks.push(tokio::spawn(async move {
+            billing::take_payment(&db, &who, id, last, &cash(&each.as_input()))
+                .await
+                .expect("payment")
+        }));
+    }
+    let mut taken = Vec::new();
+    for t in tasks {
+        taken.push(t.await.expect("task"));
+    }
+    let applied: Money = taken.iter().map(|t| t.applied).sum();
+    assert_eq!(applied, Money(fee), "{taken:?}");
+    assert_eq!(credit(&db, who, last).await, 2 * each.cents() - fee);
+    assert_eq!(charge_of(&db, who, id).await[&last].2, Money(fee));
 }

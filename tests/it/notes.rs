@@ -734,7 +734,12 @@ async fn a_long_chart_is_paged_newest_first(db: Db) {
     for back in 1..=(CHART_PAGE as i64 + 2) {
         sessions.push(schedule_on(&db, who, case, who.today() - Duration::days(back)).await);
     }
-    for (i, id) in sessions.iter().enumerate() {
+    // A second session at the very time of the 20th newest: the page ends between the two,
+    // and the chart note made later (the higher id) comes first.
+    let twin = schedule_on(&db, who, case, who.today() - Duration::days(19)).await;
+    sessions.insert(CHART_PAGE - 1, twin);
+    // Documented oldest first, as a clinician catching up would.
+    for (i, id) in sessions.iter().enumerate().rev() {
         mark(&live, who, *id, &[(member, Choice::Attended(svc))]).await;
         notes::start(&db, who, *id, None).await.expect("start");
         notes::save(

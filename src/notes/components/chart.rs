@@ -75,26 +75,32 @@ pub fn ChartRoute() -> impl IntoView {
     })
 }
 
-/// The chart's notes as loaded, then each earlier page appended below them.
+/// The chart's notes as loaded, then each earlier page appended below them. Pages are kept
+/// apart and keyed by their number, so loading one renders only its notes.
 #[component]
 fn ChartNotes(
     person: PersonId,
     first: Vec<ChartNoteView>,
     earlier: Option<Earlier>,
 ) -> impl IntoView {
-    let shown = RwSignal::new(first);
+    let pages = RwSignal::new(vec![(0_usize, first)]);
     let earlier = RwSignal::new(earlier);
     let more = Action::new(move |before: &Earlier| {
         let before = *before;
         async move {
             let page = earlier_chart_notes(person, before).await?;
-            shown.update(|v| v.extend(page.items));
+            pages.update(|p| {
+                let n = p.len();
+                p.push((n, page.items));
+            });
             earlier.set(page.next);
             Ok::<(), AppError>(())
         }
     });
     view! {
-        {move || shown.get().into_iter().map(|n| view! { <ChartNoteCard note=n /> }).collect_view()}
+        <For each=move || pages.get() key=|(n, _)| *n let:page>
+            {page.1.into_iter().map(|n| view! { <ChartNoteCard note=n /> }).collect_view()}
+        </For>
         {move || {
             earlier.get().map(|before| {
                 view! {
