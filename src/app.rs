@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sessions/:id/note") view={Lazy::<screens::Note>::new()} ssr=SsrMode::Async />
                     <Route path=path!("sessions/:id/note/review") view={Lazy::<screens::Review>::new()} ssr=SsrMode::Async />
                     <Route path=path!("people/:id/chart") view={Lazy::<screens::Chart>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("people/:id/account") view={Lazy::<screens::Account>::new()} ssr=SsrMode::Async />
                     <Route path=path!("note-templates") view={Lazy::<screens::Templates>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts") view={Lazy::<screens::Contacts>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts/new") view={Lazy::<screens::NewCase>::new()} ssr=SsrMode::Async />
@@ -128,6 +129,7 @@ pub fn App() -> impl IntoView {
 /// with poor reception. A chunk that cannot be fetched is retried, then offered as a link
 /// to retry (see getting_ready.js).
 mod screens {
+    use crate::billing::components::PayerAccountPage;
     use crate::calendar::components::CalendarScreen;
     use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
@@ -227,4 +229,5 @@ mod screens {
     lazy_screen!(NewPerson, NewPersonPage, "new_person");
     lazy_screen!(Person, PersonProfilePage, "person");
     lazy_screen!(Services, ServicesPage, "services");
+    lazy_screen!(Account, PayerAccountPage, "account");
 }

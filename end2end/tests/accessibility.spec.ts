@@ -78,12 +78,28 @@ test.describe("accessibility", () => {
     await page.getByTestId("mark-all").click();
     await expect(page.getByTestId("attendance-counts")).toContainText("4 attended");
     found.push(...(await problems(page, "session screen (marked)")));
+    // Taking a payment, its form open with a field that says what the check was.
+    const first = page.getByTestId("attendance-row").first();
+    await first.getByTestId("take-payment").click();
+    await first.getByLabel("Method").selectOption({ label: "Check" });
+    found.push(...(await problems(page, "payment form")));
     await check(page, `${new URL(session).pathname}/note`, found);
     await page.getByLabel("Template").selectOption({ label: "Blank note" });
     await page.getByRole("button", { name: "Start the group note" }).click();
     await expect(page.getByTestId("group-note")).toBeVisible();
     found.push(...(await problems(page, "note editor")));
     await check(page, `${new URL(session).pathname}/note/review`, found);
+    expect(found).toEqual([]);
+  });
+
+  test("a payer's account has no serious or critical violations", async ({ page }) => {
+    const found: string[] = [];
+    await signIn(page, "admin@riverside.example");
+    await check(page, "/app/contacts", found);
+    const personHref = await page.getByTestId("people-list").getByRole("link").first().getAttribute("href");
+    await check(page, `${personHref}/account`, found, async () => {
+      await expect(page.getByTestId("account-name")).toBeVisible();
+    });
     expect(found).toEqual([]);
   });
 });

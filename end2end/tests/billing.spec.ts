@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated, newSession, signIn } from "./helpers";
+import { attendedWeeks, hydrated, newSession, otherScreen, signIn, unique } from "./helpers";
 
 function row(page: Page, name: string) {
   return page.getByTestId("attendance-row").filter({ has: page.getByTestId("participant-name").getByText(name, { exact: true }) });
@@ -53,5 +53,58 @@ test.describe("payments at the session", () => {
     await hydrated(page);
     await expect(row(page, "Alex Rivera").getByTestId("paid")).toHaveText("Paid in full ($60.00)");
     await expect(row(page, "Alex Rivera").getByTestId("take-payment")).toHaveCount(0);
+  });
+});
+
+test.describe("a payer's account", () => {
+  test("an administrator takes payments applied to the oldest charges first, the rest kept as credit", async ({ page, browser }, info) => {
+    const token = unique();
+    await signIn(page, "provider@riverside.example");
+    const { person } = await attendedWeeks(page, `Account Holder ${token}`, 2);
+    // Providers take payments at sessions; the account is for those who run billing.
+    await page.goto(`/app/people/${person.id}/account`);
+    await expect(page.getByTestId("error-panel")).toBeVisible();
+    await page.goto(`/app/people/${person.id}`);
+    await hydrated(page);
+    await expect(page.getByTestId("open-account")).toHaveCount(0);
+
+    const admin = await otherScreen(browser, info, info.project.name === "phone");
+    await signIn(admin, "admin@riverside.example");
+    await admin.goto(`/app/people/${person.id}`);
+    await hydrated(admin);
+    await admin.getByTestId("open-account").click();
+    await expect(admin.getByTestId("account-name")).toHaveText(`Account Holder ${token}`);
+    await hydrated(admin);
+    await expect(admin.getByTestId("balance")).toHaveText("$120.00");
+    const open = admin.getByTestId("open-charges").locator("li");
+    await expect(open).toHaveCount(2);
+    const form = admin.getByTestId("account-payment");
+    await expect(form.getByLabel("Amount")).toHaveValue("120.00");
+
+    await form.getByLabel("Amount").fill("90");
+    await form.getByRole("button", { name: "Record payment" }).click();
+    await expect(admin.getByTestId("account-paid")).toHaveText(/^Receipt \d+: \$90\.00 applied to 2 charges\.$/);
+    await expect(admin.getByTestId("balance")).toHaveText("$30.00");
+    await expect(open).toHaveCount(1);
+    await expect(open.first()).toContainText("(paid $30.00)");
+
+    await form.getByLabel("Amount").fill("50");
+    await form.getByLabel("Method").selectOption({ label: "Bank transfer" });
+    await form.getByLabel("Transfer reference (optional)").fill("TR-77");
+    await form.getByRole("button", { name: "Record payment" }).click();
+    await expect(admin.getByTestId("account-paid")).toHaveText(/^Receipt \d+: \$30\.00 applied to 1 charge\. \$20\.00 kept as credit\.$/);
+    await expect(admin.getByTestId("balance")).toHaveText("$0.00");
+    await expect(admin.getByTestId("credit")).toHaveText("Credit on account: $20.00");
+    await expect(admin.getByTestId("no-open-charges")).toBeVisible();
+    const payments = admin.getByTestId("payments").locator("li");
+    await expect(payments).toHaveCount(2);
+    await expect(payments.first()).toContainText("Bank transfer TR-77");
+
+    // Kept: the page read again says the same.
+    await admin.reload();
+    await hydrated(admin);
+    await expect(admin.getByTestId("balance")).toHaveText("$0.00");
+    await expect(admin.getByTestId("credit")).toHaveText("Credit on account: $20.00");
+    await admin.context().close();
   });
 });

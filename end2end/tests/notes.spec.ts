@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated, newSession, otherScreen, signIn, unique } from "./helpers";
+import { attendedWeeks, call, hydrated, newSession, otherScreen, signIn, unique } from "./helpers";
 
 const PROVIDER = "provider@riverside.example";
 const ASSOCIATE = "associate@riverside.example";
@@ -347,62 +347,19 @@ test.describe("group notes", () => {
   });
 });
 
-/** Calls a server function as the signed-in user, the way the client does, and returns its
- * answer: to build history faster than clicking through it, never to check a screen. */
-async function call(page: Page, endpoint: string, args: object | null): Promise<any> {
-  // A function without arguments takes a form post with nothing in it.
-  const res = await page.request.post(`/api/${endpoint}`, args ? { data: args } : { form: {} });
-  expect(res.ok(), `${endpoint}: ${await res.text()}`).toBeTruthy();
-  return res.json();
-}
-
-function isoDaysAgo(days: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
-}
-
 test.describe("a long chart", () => {
   test("comes a page at a time, newest first, and the earlier notes follow on request", async ({ page }) => {
     test.setTimeout(120_000);
     const token = unique();
     await signIn(page, PROVIDER);
     // Half a year of weekly sessions for one participant, each attended and its note locked.
-    const me = (await call(page, "viewer", null)).account_id;
-    const services: { id: number; code: string }[] = await call(page, "services", { include_inactive: false });
-    const svc = services.find((s) => s.code === "90853")!.id;
-    const person = await call(page, "create_person", {
-      input: {
-        kind: "person", legal_name: `Chart Long ${token}`, preferred_name: "", pronouns: "", date_of_birth: "",
-        email: "", phone: "", address: "", emergency_contact: "", admin_notes: "",
-      },
-    });
-    const group = await call(page, "create_case", {
-      draft: {
-        kind: "therapy_group", name: `Long-running group ${token}`, initials: `L${token.slice(-4)}`, capacity: null,
-        provider_ids: [me], default_service_id: svc, participant_ids: [], payer: { type: "self_pay" },
-      },
-    });
-    await call(page, "add_member", { case: group, person: person.id, joined_on: isoDaysAgo(7 * 30) });
     const weeks = 22;
-    for (let week = 1; week <= weeks; week++) {
-      const scheduled = await call(page, "schedule", {
-        draft: {
-          case_id: group, day: isoDaysAgo(7 * week), start_time: "06:00", minutes: 60, service_id: null,
-          location: "", video_link: "", provider_ids: [me], repeat: "Never", ends: { After: 1 }, confirmed: true,
-        },
-      });
-      const id = scheduled.Done.first;
-      const now = Date.now();
-      await call(page, "record_attendance", {
-        id,
-        changes: [{ person_id: person.id, choice: { type: "attended", service: svc }, base_version: 0, made_at: now, fill_only: false }],
-        sent_at: now,
-      });
+    const { person, sessions } = await attendedWeeks(page, `Chart Long ${token}`, weeks);
+    for (const [i, id] of sessions.entries()) {
       await call(page, "start_note", { id, template: null });
       await call(page, "save_note", {
         id, part: "Group", base: 1,
-        doc: { blocks: [{ kind: "paragraph", spans: [{ text: `Week ${week} of ${token}` }] }] },
+        doc: { blocks: [{ kind: "paragraph", spans: [{ text: `Week ${i + 1} of ${token}` }] }] },
       });
       expect(await call(page, "lock_note", { id })).toBe(1);
     }

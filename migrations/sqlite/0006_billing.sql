@@ -6,6 +6,9 @@
 -- The attendance version whose charges are in `charges`. Billing brings rows whose version
 -- moved on up to date when it needs them, so recording attendance never waits on billing.
 ALTER TABLE attendance ADD COLUMN billed_version BIGINT NOT NULL DEFAULT 0;
+-- The rows billing still has to bring up to date, found without reading the rest.
+CREATE INDEX attendance_unbilled ON attendance(practice_id, appointment_id)
+    WHERE billed_version <> version;
 
 -- Gapless numbers per practice and series (receipts now; invoices later): taken inside the
 -- transaction that uses them, so a rolled-back payment gives its number back.

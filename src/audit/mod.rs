@@ -77,6 +77,7 @@ pub enum ObjectKind {
     Diagnosis,
     GroupNote,
     NoteTemplate,
+    PayerAccount,
     Payment,
     Person,
     PracticeFees,
@@ -87,7 +88,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 19] = [
+    pub const ALL: [ObjectKind; 20] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -101,6 +102,7 @@ impl ObjectKind {
         ObjectKind::Diagnosis,
         ObjectKind::GroupNote,
         ObjectKind::NoteTemplate,
+        ObjectKind::PayerAccount,
         ObjectKind::Payment,
         ObjectKind::Person,
         ObjectKind::PracticeFees,
@@ -124,6 +126,7 @@ impl ObjectKind {
             ObjectKind::Diagnosis => "diagnosis",
             ObjectKind::GroupNote => "group_note",
             ObjectKind::NoteTemplate => "note_template",
+            ObjectKind::PayerAccount => "payer_account",
             ObjectKind::Payment => "payment",
             ObjectKind::Person => "person",
             ObjectKind::PracticeFees => "practice_fees",

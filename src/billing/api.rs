@@ -1,7 +1,7 @@
 //! Server functions for billing. Staff only; each checks the exact session and participant
 //! it touches (in `server`).
 
-use super::{PaymentInput, PaymentTaken};
+use super::{AccountPaid, PayerAccount, PaymentInput, PaymentTaken};
 use crate::domain::{AppointmentId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -19,6 +19,27 @@ pub async fn take_payment(
 ) -> Result<PaymentTaken, AppError> {
     serve(Area::Staff, move |state, who| async move {
         super::server::take_payment(&state.db, &who, id, person, &payment).await
+    })
+    .await
+}
+
+/// A payer's account page.
+#[server(endpoint = "payer_account", input = Json)]
+pub async fn get_payer_account(payer: PersonId) -> Result<PayerAccount, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::account(&state.db, &who, payer).await
+    })
+    .await
+}
+
+/// "Take payment" on a payer's account.
+#[server(endpoint = "take_account_payment", input = Json)]
+pub async fn take_account_payment(
+    payer: PersonId,
+    payment: PaymentInput,
+) -> Result<AccountPaid, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::take_account_payment(&state.db, &who, payer, &payment).await
     })
     .await
 }

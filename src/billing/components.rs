@@ -1,13 +1,14 @@
-//! "Take payment" beside a participant's charge on the session screen: what is paid, what is
-//! owed, and a short form (amount, method, reference) that records a payment and says its
-//! receipt number.
+//! "Take payment" beside a participant's charge on the session screen (what is paid, what is
+//! owed, and a short form that records a payment and says its receipt number), and a payer's
+//! account page for owners and admins.
 
-use super::api::take_payment;
-use super::{PaymentInput, PaymentTaken};
+use super::api::{get_payer_account, take_account_payment, take_payment};
+use super::{PayerAccount, PaymentInput, PaymentTaken};
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;
 use crate::domain::{AppointmentId, PersonId};
 use crate::error::AppError;
+use crate::ui::{loaded, or_not_found, route_id};
 use leptos::prelude::*;
 
 /// What is paid on a participant's charge, and the form to take a payment for it. `charge`
@@ -52,8 +53,6 @@ pub fn TakePayment(
         problem.set(None);
         open.set(true);
     };
-    let field = |suffix: &str| format!("pay-{}-{}-{suffix}", appointment.0, person.0);
-    let (amount_id, method_id, reference_id) = (field("amount"), field("method"), field("ref"));
     let take_aria = format!("Take payment for {name}");
     view! {
         <div class="payment" data-testid="payment">
@@ -86,35 +85,7 @@ pub fn TakePayment(
                             reference: reference.get_untracked(),
                         });
                     }>
-                    <div class="field">
-                        <label for=amount_id.clone()>"Amount"</label>
-                        <input id=amount_id.clone() type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
-                    </div>
-                    <div class="field">
-                        <label for=method_id.clone()>"Method"</label>
-                        <select id=method_id.clone()
-                            on:change=move |ev| {
-                                if let Some(m) = PaymentMethod::parse(&event_target_value(&ev)) {
-                                    method.set(m);
-                                }
-                            }>
-                            {PaymentMethod::ALL.iter().map(|m| view! {
-                                <option value=m.as_str() selected=move || method.get() == *m>{m.label()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    {
-                        let reference_id = reference_id.clone();
-                        move || method.get().reference_label().map(|(label, _)| {
-                            let reference_id = reference_id.clone();
-                            view! {
-                                <div class="field">
-                                    <label for=reference_id.clone()>{label}</label>
-                                    <input id=reference_id type="text" maxlength="80" autocomplete="off" bind:value=reference />
-                                </div>
-                            }
-                        })
-                    }
+                    <PaymentFields prefix=format!("pay-{}-{}", appointment.0, person.0) amount method reference />
                     <div class="actions">
                         <button type="submit" class="primary" disabled=move || take.pending().get() || waiting.get()>
                             {move || if take.pending().get() { "Recording…" } else { "Record payment" }}
@@ -133,6 +104,179 @@ pub fn TakePayment(
                 }
                 view! { <p class="notice" role="status" data-testid="payment-done">{said}</p> }
             })}
+        </div>
+    }
+}
+
+/// The amount, method and reference fields every payment form has; ids start with `prefix`
+/// so several forms can share a page.
+#[component]
+fn PaymentFields(
+    prefix: String,
+    amount: RwSignal<String>,
+    method: RwSignal<PaymentMethod>,
+    reference: RwSignal<String>,
+) -> impl IntoView {
+    let (amount_id, method_id, reference_id) = (
+        format!("{prefix}-amount"),
+        format!("{prefix}-method"),
+        format!("{prefix}-ref"),
+    );
+    view! {
+        <div class="field">
+            <label for=amount_id.clone()>"Amount"</label>
+            <input id=amount_id type="text" inputmode="decimal" autocomplete="off" bind:value=amount />
+        </div>
+        <div class="field">
+            <label for=method_id.clone()>"Method"</label>
+            <select id=method_id
+                on:change=move |ev| {
+                    if let Some(m) = PaymentMethod::parse(&event_target_value(&ev)) {
+                        method.set(m);
+                    }
+                }>
+                {PaymentMethod::ALL.iter().map(|m| view! {
+                    <option value=m.as_str() selected=move || method.get() == *m>{m.label()}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        {move || method.get().reference_label().map(|(label, _)| {
+            let reference_id = reference_id.clone();
+            view! {
+                <div class="field">
+                    <label for=reference_id.clone()>{label}</label>
+                    <input id=reference_id type="text" maxlength="80" autocomplete="off" bind:value=reference />
+                </div>
+            }
+        })}
+    }
+}
+
+/// A payer's account (`/app/people/:id/account`): balance and credit, open charges oldest
+/// first, recent payments, and "Take payment", applied to the oldest charges first.
+#[component]
+pub fn PayerAccountPage() -> impl IntoView {
+    let account = Resource::new(route_id(PersonId), |id| or_not_found(id, get_payer_account));
+    loaded(account, |a| view! { <AccountView account=a /> })
+}
+
+#[component]
+fn AccountView(account: PayerAccount) -> impl IntoView {
+    let payer = account.payer_id;
+    let shown = RwSignal::new(account);
+    let amount = RwSignal::new(String::new());
+    let method = RwSignal::new(PaymentMethod::Cash);
+    let reference = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<AppError>);
+    let said = RwSignal::new(None::<String>);
+    let take = Action::new(move |payment: &PaymentInput| {
+        let payment = payment.clone();
+        async move {
+            match take_account_payment(payer, payment).await {
+                Ok(paid) => {
+                    let mut text = format!(
+                        "Receipt {}: {} applied to {} charge{}.",
+                        paid.receipt_number,
+                        paid.applied,
+                        paid.charges,
+                        if paid.charges == 1 { "" } else { "s" }
+                    );
+                    if paid.credit.is_positive() {
+                        text.push_str(&format!(" {} kept as credit.", paid.credit));
+                    }
+                    said.set(Some(text));
+                    amount.set(paid.account.balance.as_input());
+                    reference.set(String::new());
+                    shown.set(paid.account);
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+        }
+    });
+    amount.set(shown.with_untracked(|a| a.balance.as_input()));
+    view! {
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Account"</p>
+                <h1 data-testid="account-name">{move || shown.with(|a| a.name.clone())}</h1>
+            </div>
+            <nav class="header-links">
+                <a class="button secondary" href=format!("/app/people/{}", payer.0)>"Profile"</a>
+            </nav>
+        </header>
+        <div class="cards">
+            <section class="card" data-testid="account-summary">
+                <h2>"Balance"</h2>
+                <p class="amount-large" data-testid="balance">{move || shown.with(|a| a.balance.to_string())}</p>
+                {move || shown.with(|a| a.credit.is_positive().then(|| {
+                    view! { <p data-testid="credit">"Credit on account: " {a.credit.to_string()}</p> }
+                }))}
+                <form class="stack account-payment" data-testid="account-payment"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        problem.set(None);
+                        said.set(None);
+                        take.dispatch(PaymentInput {
+                            amount: amount.get_untracked(),
+                            method: method.get_untracked(),
+                            reference: reference.get_untracked(),
+                        });
+                    }>
+                    <h3>"Take payment"</h3>
+                    <p class="muted">"Applied to the oldest open charges first; anything over stays as credit."</p>
+                    <PaymentFields prefix="account".to_string() amount method reference />
+                    <div class="actions">
+                        <button type="submit" class="primary" disabled=move || take.pending().get()>
+                            {move || if take.pending().get() { "Recording…" } else { "Record payment" }}
+                        </button>
+                    </div>
+                    {move || problem.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                    {move || said.get().map(|t| view! { <p class="notice" role="status" data-testid="account-paid">{t}</p> })}
+                </form>
+            </section>
+            <section class="card wide">
+                <h2>"Open charges"</h2>
+                {move || {
+                    let open = shown.with(|a| a.open.clone());
+                    if open.is_empty() {
+                        view! { <p class="muted" data-testid="no-open-charges">"Nothing is owed."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="rows" data-testid="open-charges">
+                                {open.into_iter().map(|c| view! {
+                                    <li class="charge-row">
+                                        <span class="name">{c.day}</span>
+                                        <span>{c.participant} " · " {c.description}</span>
+                                        <span class="money">
+                                            {c.amount.to_string()}
+                                            {c.paid.is_positive().then(|| format!(" (paid {})", c.paid))}
+                                        </span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }}
+                <h2>"Payments"</h2>
+                {move || {
+                    let payments = shown.with(|a| a.payments.clone());
+                    if payments.is_empty() {
+                        view! { <p class="muted">"No payments yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="rows" data-testid="payments">
+                                {payments.into_iter().map(|p| view! {
+                                    <li class="charge-row">
+                                        <span class="name">"Receipt " {p.receipt_number}</span>
+                                        <span>{p.received_on} " · " {p.method}</span>
+                                        <span class="money">{p.amount.to_string()}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }}
+            </section>
         </div>
     }
 }

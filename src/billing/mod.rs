@@ -12,6 +12,7 @@ pub mod server;
 
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;
+use crate::domain::PersonId;
 use serde::{Deserialize, Serialize};
 
 /// A payment as the form sends it: the amount as typed (dollars).
@@ -36,4 +37,55 @@ pub struct PaymentTaken {
     pub paid: Money,
     /// Still owed on it.
     pub owed: Money,
+}
+
+/// A payer's account: what they owe, oldest first, what they paid, and their credit. For
+/// owners and administrators, who run billing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayerAccount {
+    pub payer_id: PersonId,
+    pub name: String,
+    /// Charged and not yet paid.
+    pub balance: Money,
+    /// Paid and not taken by any charge.
+    pub credit: Money,
+    /// Charges with something still owed, oldest session first.
+    pub open: Vec<AccountCharge>,
+    /// The most recent payments, newest first.
+    pub payments: Vec<AccountPayment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountCharge {
+    pub charge_id: i64,
+    /// The session's day, as people read it ("Tuesday 24 November 2026").
+    pub day: String,
+    pub participant: String,
+    pub description: String,
+    pub amount: Money,
+    pub paid: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPayment {
+    pub receipt_number: i64,
+    /// The day it was received, as people read it.
+    pub received_on: String,
+    /// "Check 1042", "Cash".
+    pub method: String,
+    pub amount: Money,
+    pub applied: Money,
+}
+
+/// A payment taken from the account page: its receipt, how it was spread, and the account
+/// as it is now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPaid {
+    pub receipt_number: i64,
+    pub applied: Money,
+    /// How many charges it went to.
+    pub charges: usize,
+    /// What it left on the account as credit.
+    pub credit: Money,
+    pub account: PayerAccount,
 }

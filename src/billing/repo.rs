@@ -383,3 +383,89 @@ pub async fn paid_at_session(
         .await?
     }))
 }
+
+/// The sessions of a practice with attendance billing has not brought up to date yet
+/// (read by the `attendance_unbilled` partial index).
+pub async fn sessions_to_bill(mut c: Conn<'_>, practice: PracticeId) -> Result<Vec<i64>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_scalar(
+            "SELECT DISTINCT appointment_id FROM attendance
+             WHERE practice_id = $1 AND billed_version <> version ORDER BY appointment_id",
+        )
+        .bind(practice.0)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}
+
+/// One charge on a payer's account, with the participant and session it is for.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AccountChargeRow {
+    pub id: i64,
+    pub appointment_id: i64,
+    pub service_day: String,
+    pub description: String,
+    pub person_legal_name: String,
+    pub person_preferred_name: Option<String>,
+    pub amount_cents: i64,
+    pub allocated_cents: i64,
+}
+
+/// A payer's charges, oldest session first (the order payments are applied in).
+pub async fn account_charges(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    payer_id: i64,
+) -> Result<Vec<AccountChargeRow>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(
+            "SELECT ch.id, ch.appointment_id, ch.service_day, ch.description,
+                p.legal_name AS person_legal_name, p.preferred_name AS person_preferred_name,
+                ch.amount_cents,
+                CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id), 0) AS BIGINT)
+                    AS allocated_cents
+             FROM charges ch JOIN people p ON p.id = ch.person_id
+             WHERE ch.practice_id = $1 AND ch.payer_id = $2
+             ORDER BY ch.service_day, ch.appointment_id, ch.id",
+        )
+        .bind(practice.0)
+        .bind(payer_id)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}
+
+/// One payment on a payer's account, with how much of it charges took.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AccountPaymentRow {
+    pub id: i64,
+    pub receipt_number: i64,
+    pub method: String,
+    pub reference: String,
+    pub amount_cents: i64,
+    pub received_on: String,
+    pub applied_cents: i64,
+}
+
+/// A payer's most recent payments, newest first.
+pub async fn account_payments(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    payer_id: i64,
+    limit: i64,
+) -> Result<Vec<AccountPaymentRow>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(
+            "SELECT py.id, py.receipt_number, py.method, py.reference, py.amount_cents, py.received_on,
+                CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.payment_id = py.id), 0) AS BIGINT)
+                    AS applied_cents
+             FROM payments py WHERE py.practice_id = $1 AND py.payer_id = $2
+             ORDER BY py.receipt_number DESC LIMIT $3",
+        )
+        .bind(practice.0)
+        .bind(payer_id)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}

@@ -3,15 +3,16 @@
 //! room); each payment is audited with its receipt number. Server only.
 
 use super::repo::{self, AttendanceToBill, ChargeRow, NewCharge, NewPayment};
-use super::{PaymentInput, PaymentTaken};
+use super::{AccountCharge, AccountPaid, AccountPayment, PayerAccount, PaymentInput, PaymentTaken};
 use crate::access::SignedIn;
 use crate::audit::server::record;
 use crate::audit::{Event, ObjectKind};
 use crate::calendar::server::{roster_of, visible_appointment};
 use crate::domain::attendance::Choice;
-use crate::domain::billing::{responsible, Payer};
+use crate::domain::billing::{allocate, responsible, Open, Payer, PaymentMethod};
 use crate::domain::money::Money;
 use crate::domain::people::display_name;
+use crate::domain::when;
 use crate::domain::{AppointmentId, CaseId, PersonId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Db, Tx};
@@ -232,4 +233,170 @@ pub async fn paid_at_session(
             .map(|(p, cents)| (PersonId(p), Money(cents)))
             .collect(),
     )
+}
+
+/// How many of a payer's payments the account page lists.
+const ACCOUNT_PAYMENTS: i64 = 50;
+
+/// Payers' accounts span cases: only those who run billing see them whole.
+fn may_run_billing(who: &SignedIn) -> AppResult<()> {
+    who.permit(
+        who.role.manages_practice(),
+        "Only the practice's owners and administrators see payers' accounts.",
+    )
+}
+
+/// Brings every session of the practice with attendance not yet billed up to date.
+async fn bring_practice_up_to_date(tx: &mut Tx, who: &SignedIn) -> AppResult<()> {
+    repo::lock_billing(tx.conn(), who.practice_id).await?;
+    for id in repo::sessions_to_bill(tx.conn(), who.practice_id).await? {
+        bring_up_to_date(tx, who, AppointmentId(id), None).await?;
+    }
+    Ok(())
+}
+
+/// A stored day as people read it ("Tuesday 24 November 2026").
+fn long_day(stored: String) -> String {
+    chrono::NaiveDate::parse_from_str(&stored, "%Y-%m-%d")
+        .map(when::long_date)
+        .unwrap_or(stored)
+}
+
+/// The payer's account as it stands, read inside `tx` after charges are brought up to date.
+async fn read_account(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<PayerAccount> {
+    let p = crate::people::repo::get(tx.conn(), &who.scope(), payer)
+        .await?
+        .ok_or_else(|| who.not_found(ObjectKind::PayerAccount, payer.0))?;
+    let charges = repo::account_charges(tx.conn(), who.practice_id, payer.0).await?;
+    let payments =
+        repo::account_payments(tx.conn(), who.practice_id, payer.0, ACCOUNT_PAYMENTS).await?;
+    let credit = Money(repo::credit_of(tx.conn(), who.practice_id, payer.0).await?);
+    let balance: Money = charges
+        .iter()
+        .map(|c| Money(c.amount_cents - c.allocated_cents).max(Money::ZERO))
+        .sum();
+    let open = charges
+        .into_iter()
+        .filter(|c| c.amount_cents > c.allocated_cents)
+        .map(|c| AccountCharge {
+            charge_id: c.id,
+            day: long_day(c.service_day),
+            participant: display_name(&c.person_legal_name, c.person_preferred_name.as_deref()),
+            description: c.description,
+            amount: Money(c.amount_cents),
+            paid: Money(c.allocated_cents),
+        })
+        .collect();
+    let payments = payments
+        .into_iter()
+        .map(|py| AccountPayment {
+            receipt_number: py.receipt_number,
+            received_on: long_day(py.received_on),
+            method: {
+                let label = PaymentMethod::parse(&py.method).map_or("Payment", |m| m.label());
+                if py.reference.is_empty() {
+                    label.to_string()
+                } else {
+                    format!("{label} {}", py.reference)
+                }
+            },
+            amount: Money(py.amount_cents),
+            applied: Money(py.applied_cents),
+        })
+        .collect();
+    Ok(PayerAccount {
+        payer_id: payer,
+        name: display_name(&p.legal_name, p.preferred_name.as_deref()),
+        balance,
+        credit,
+        open,
+        payments,
+    })
+}
+
+/// A payer's account: open charges oldest first, recent payments and credit. Owners and
+/// admins only; audited as a read (it names participants and their sessions).
+pub async fn account(db: &Db, who: &SignedIn, payer: PersonId) -> AppResult<PayerAccount> {
+    may_run_billing(who)?;
+    let mut tx = db.begin().await?;
+    bring_practice_up_to_date(&mut tx, who).await?;
+    let account = read_account(&mut tx, who, payer).await?;
+    record(
+        tx.conn(),
+        who,
+        Event::read(ObjectKind::PayerAccount, payer.0),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// "Take payment" on a payer's account: applied to their oldest open charges first, what is
+/// left over kept as credit. One transaction with its receipt number and audit entry.
+pub async fn take_account_payment(
+    db: &Db,
+    who: &SignedIn,
+    payer: PersonId,
+    input: &PaymentInput,
+) -> AppResult<AccountPaid> {
+    may_run_billing(who)?;
+    let amount =
+        Money::parse_positive(&input.amount).map_err(|m| AppError::invalid("amount", m))?;
+    let reference = input
+        .method
+        .check_reference(&input.reference)
+        .map_err(|m| AppError::invalid("reference", m))?;
+    let mut tx = db.begin().await?;
+    bring_practice_up_to_date(&mut tx, who).await?;
+    // Checks the payer is of this practice before anything is written.
+    read_account(&mut tx, who, payer).await?;
+    let open: Vec<Open> = repo::account_charges(tx.conn(), who.practice_id, payer.0)
+        .await?
+        .iter()
+        .map(|c| Open {
+            charge: c.id,
+            owed: Money(c.amount_cents - c.allocated_cents),
+        })
+        .collect();
+    let (parts, credit) = allocate(amount, &open);
+    let receipt_number = repo::next_number(tx.conn(), who.practice_id, RECEIPTS).await?;
+    let payment = repo::insert_payment(
+        tx.conn(),
+        &NewPayment {
+            practice: who.practice_id,
+            payer_id: payer.0,
+            receipt_number,
+            method: input.method.as_str(),
+            reference: &reference,
+            amount_cents: amount.cents(),
+            received_on: &who.today().to_string(),
+            by: who.account_id,
+            at: now_ms(),
+        },
+    )
+    .await?;
+    for part in &parts {
+        repo::set_allocation(tx.conn(), payment, part.charge, part.amount.cents()).await?;
+    }
+    let applied: Money = parts.iter().map(|p| p.amount).sum();
+    record(
+        tx.conn(),
+        who,
+        Event::create(ObjectKind::Payment, payment).detail(format!(
+            "receipt {receipt_number}: {amount} by {} from payer {} on account, {applied} applied to {} charge(s), {credit} credit",
+            input.method.as_str(),
+            payer.0,
+            parts.len()
+        )),
+    )
+    .await?;
+    let account = read_account(&mut tx, who, payer).await?;
+    tx.commit().await?;
+    Ok(AccountPaid {
+        receipt_number,
+        applied,
+        charges: parts.len(),
+        credit,
+        account,
+    })
 }

@@ -5,6 +5,7 @@ use super::api::{
     create_person, get_person_profile, search_people, set_person_groups, update_person,
 };
 use super::{PersonProfile, PersonSummary};
+use crate::auth::components::use_viewer;
 use crate::domain::people::{PersonInput, PersonKind};
 use crate::domain::{CaseId, PersonId};
 use crate::error::AppError;
@@ -296,6 +297,11 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
             <a class="button secondary" href=format!("/app/people/{}/chart", profile.id.0) data-testid="open-chart">
                 "Chart"
             </a>
+            {use_viewer().role.manages_practice().then(|| view! {
+                <a class="button secondary" href=format!("/app/people/{}/account", profile.id.0) data-testid="open-account">
+                    "Account"
+                </a>
+            })}
         </header>
         <div class="cards">
             <section class="card">

@@ -28,6 +28,7 @@ on_both_engines!(
     charges_follow_attendance_to_the_payer_responsible,
     payments_apply_to_the_charge_and_keep_the_rest_as_credit,
     receipts_are_numbered_without_gaps_and_bad_payments_change_nothing,
+    a_payers_account_pays_the_oldest_charges_first,
 );
 
 async fn mark(
@@ -417,4 +418,88 @@ async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: 
     assert_eq!(applied, Money(fee), "{taken:?}");
     assert_eq!(credit(&db, who, last).await, 2 * each.cents() - fee);
     assert_eq!(charge_of(&db, who, id).await[&last].2, Money(fee));
+}
+
+/// A parent pays for two children in a group, over two sessions: their account lists the
+/// four charges oldest first, a payment goes to the oldest first, the rest is credit; only
+/// owners and admins see it.
+async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
+    let p = practice(&db, "b4").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (case, today, kids) = session_with(&db, who, "BD", 2, svc).await;
+    let parent = person_of_kind(&db, who, "Parent Of Two", PersonKind::BillingContact).await;
+    cases::set_case_payer(&db, who, case, Payer::Contact(parent.0))
+        .await
+        .expect("parent pays");
+    let earlier = crate::common::fixtures::schedule_on(
+        &db,
+        who,
+        case,
+        who.today() - chrono::Duration::days(7),
+    )
+    .await;
+    let live = Live::start(&db);
+    for id in [earlier, today] {
+        for k in &kids {
+            mark(&db, &live, who, id, *k, Some(Choice::Attended(svc))).await;
+        }
+    }
+    let fee = charge_of(&db, who, today).await[&kids[0]].0;
+
+    // Providers take payments at sessions; accounts are for those who run billing.
+    assert!(matches!(
+        billing::account(&db, who, parent).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let other = practice(&db, "b4x").await;
+    assert!(matches!(
+        billing::account(&db, &other.admin, parent).await,
+        Err(AppError::NotFound)
+    ));
+
+    let admin = &p.admin;
+    let account = billing::account(&db, admin, parent).await.expect("account");
+    assert_eq!(account.open.len(), 4);
+    assert_eq!(account.balance, Money(4 * fee));
+    assert_eq!(account.credit, Money::ZERO);
+    let days: Vec<String> = account.open.iter().map(|c| c.day.clone()).collect();
+    assert!(
+        days[0] == days[1] && days[2] == days[3] && days[0] != days[2],
+        "{days:?}"
+    );
+
+    // One and a half charges' worth: the earlier session first, whole then half.
+    let half =
+        billing::take_account_payment(&db, admin, parent, &cash(&Money(fee + fee / 2).as_input()))
+            .await
+            .expect("payment");
+    assert_eq!(half.charges, 2);
+    assert_eq!(half.credit, Money::ZERO);
+    assert_eq!(half.account.open.len(), 3);
+    assert_eq!(half.account.open[0].day, days[1]);
+    assert_eq!(half.account.open[0].paid, Money(fee / 2));
+    assert_eq!(half.account.balance, Money(4 * fee - fee - fee / 2));
+    // More than is owed: everything paid, the rest on account.
+    let rest = billing::take_account_payment(&db, admin, parent, &cash(&Money(3 * fee).as_input()))
+        .await
+        .expect("payment");
+    assert!(rest.account.open.is_empty());
+    assert_eq!(rest.account.balance, Money::ZERO);
+    assert_eq!(rest.credit, Money(fee / 2), "paid 4.5 charges' worth for 4");
+    assert_eq!(rest.account.credit, rest.credit);
+    assert_eq!(
+        rest.account
+            .payments
+            .iter()
+            .map(|p| p.receipt_number)
+            .collect::<Vec<_>>(),
+        vec![rest.receipt_number, half.receipt_number],
+        "newest first"
+    );
+    // Bad input is refused by field and writes nothing.
+    let refused = billing::take_account_payment(&db, admin, parent, &cash("-3")).await;
+    assert!(matches!(refused, Err(AppError::InvalidInput { ref field, .. }) if field == "amount"));
+    let after = billing::account(&db, admin, parent).await.expect("account");
+    assert_eq!(after.payments.len(), 2);
 }

@@ -261,6 +261,18 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
             a,
         ),
         ("chart", json!({"person": p}), "person", p),
+        (
+            "earlier_chart_notes",
+            json!({"person": p, "before": {"at": i64::MAX, "id": i64::MAX}}),
+            "person",
+            p,
+        ),
+        (
+            "take_payment",
+            json!({"id": a, "person": p, "payment": {"amount": "5", "method": "cash", "reference": ""}}),
+            "appointment",
+            a,
+        ),
         ("person_profile", json!({"id": p}), "person", p),
         (
             "update_person",
