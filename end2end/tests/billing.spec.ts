@@ -78,6 +78,8 @@ test.describe("a payer's account", () => {
     await expect(admin.getByTestId("balance")).toHaveText("$120.00");
     const open = admin.getByTestId("open-charges").locator("li");
     await expect(open).toHaveCount(2);
+    // Oldest first: the later session's charge is the second, and the one left after $90.
+    const later = (await open.nth(1).locator(".name").textContent())!;
     const form = admin.getByTestId("account-payment");
     await expect(form.getByLabel("Amount")).toHaveValue("120.00");
 
@@ -87,6 +89,7 @@ test.describe("a payer's account", () => {
     await expect(admin.getByTestId("balance")).toHaveText("$30.00");
     await expect(open).toHaveCount(1);
     await expect(open.first()).toContainText("(paid $30.00)");
+    await expect(open.first().locator(".name")).toHaveText(later);
 
     await form.getByLabel("Amount").fill("50");
     await form.getByLabel("Method").selectOption({ label: "Bank transfer" });

@@ -163,8 +163,8 @@ pub fn PayerAccountPage() -> impl IntoView {
 #[component]
 fn AccountView(account: PayerAccount) -> impl IntoView {
     let payer = account.payer_id;
+    let amount = RwSignal::new(account.balance.as_input());
     let shown = RwSignal::new(account);
-    let amount = RwSignal::new(String::new());
     let method = RwSignal::new(PaymentMethod::Cash);
     let reference = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<AppError>);
@@ -181,6 +181,12 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                         paid.charges,
                         if paid.charges == 1 { "" } else { "s" }
                     );
+                    if paid.from_credit.is_positive() {
+                        text.push_str(&format!(
+                            " {} of earlier credit was applied first.",
+                            paid.from_credit
+                        ));
+                    }
                     if paid.credit.is_positive() {
                         text.push_str(&format!(" {} kept as credit.", paid.credit));
                     }
@@ -193,7 +199,6 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
             }
         }
     });
-    amount.set(shown.with_untracked(|a| a.balance.as_input()));
     view! {
         <header class="page-header">
             <div>

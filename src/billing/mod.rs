@@ -87,5 +87,7 @@ pub struct AccountPaid {
     pub charges: usize,
     /// What it left on the account as credit.
     pub credit: Money,
+    /// Earlier credit on the account applied to open charges before this payment.
+    pub from_credit: Money,
     pub account: PayerAccount,
 }

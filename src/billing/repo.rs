@@ -384,15 +384,76 @@ pub async fn paid_at_session(
     }))
 }
 
-/// The sessions of a practice with attendance billing has not brought up to date yet
-/// (read by the `attendance_unbilled` partial index).
-pub async fn sessions_to_bill(mut c: Conn<'_>, practice: PracticeId) -> Result<Vec<i64>, DbError> {
+/// The sessions whose attendance billing has not brought up to date and whose charges may
+/// be this payer's: the payer is the participant, the case's payer or a member's own payer,
+/// or already holds a charge for that row (a payer change moves it away). Found by the
+/// `attendance_unbilled` partial index, so rows already billed are not read.
+pub async fn sessions_to_bill_for(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    payer_id: i64,
+) -> Result<Vec<i64>, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_scalar(
-            "SELECT DISTINCT appointment_id FROM attendance
-             WHERE practice_id = $1 AND billed_version <> version ORDER BY appointment_id",
+            "SELECT DISTINCT t.appointment_id FROM attendance t
+             JOIN appointments a ON a.id = t.appointment_id
+             JOIN cases c ON c.id = a.case_id
+             WHERE t.practice_id = $1 AND t.billed_version <> t.version
+               AND (t.person_id = $2 OR c.payer_contact_id = $2
+                 OR EXISTS (SELECT 1 FROM memberships m WHERE m.case_id = a.case_id
+                              AND m.person_id = t.person_id AND m.payer_contact_id = $2)
+                 OR EXISTS (SELECT 1 FROM charges ch WHERE ch.appointment_id = t.appointment_id
+                              AND ch.person_id = t.person_id AND ch.payer_id = $2))
+             ORDER BY t.appointment_id",
         )
         .bind(practice.0)
+        .bind(payer_id)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}
+
+/// Adds to what one payment pays on one charge.
+pub async fn add_allocation(
+    mut c: Conn<'_>,
+    payment: i64,
+    charge: i64,
+    amount_cents: i64,
+) -> Result<(), DbError> {
+    on_conn!(c.re(), |c| {
+        sqlx::query(
+            "INSERT INTO allocations (payment_id, charge_id, amount_cents) VALUES ($1, $2, $3)
+             ON CONFLICT (payment_id, charge_id)
+             DO UPDATE SET amount_cents = allocations.amount_cents + excluded.amount_cents",
+        )
+        .bind(payment)
+        .bind(charge)
+        .bind(amount_cents)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}
+
+/// A payer's payments with something not yet taken by a charge: (payment, what is left),
+/// oldest first.
+pub async fn payments_with_credit(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    payer_id: i64,
+) -> Result<Vec<(i64, i64)>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(
+            "SELECT id, left_cents FROM (
+                SELECT py.id, py.receipt_number, py.amount_cents - CAST(COALESCE(
+                    (SELECT SUM(al.amount_cents) FROM allocations al WHERE al.payment_id = py.id), 0) AS BIGINT)
+                    AS left_cents
+                FROM payments py WHERE py.practice_id = $1 AND py.payer_id = $2) p
+             WHERE left_cents > 0 ORDER BY receipt_number",
+        )
+        .bind(practice.0)
+        .bind(payer_id)
         .fetch_all(&mut *c)
         .await?
     }))
@@ -408,25 +469,30 @@ pub struct AccountChargeRow {
     pub person_legal_name: String,
     pub person_preferred_name: Option<String>,
     pub amount_cents: i64,
+    pub starts_at: i64,
     pub allocated_cents: i64,
 }
 
-/// A payer's charges, oldest session first (the order payments are applied in).
-pub async fn account_charges(
+/// A payer's charges with something still owed, oldest session first (the order payments
+/// are applied in).
+pub async fn open_charges(
     mut c: Conn<'_>,
     practice: PracticeId,
     payer_id: i64,
 ) -> Result<Vec<AccountChargeRow>, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as(
-            "SELECT ch.id, ch.appointment_id, ch.service_day, ch.description,
-                p.legal_name AS person_legal_name, p.preferred_name AS person_preferred_name,
-                ch.amount_cents,
-                CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id), 0) AS BIGINT)
-                    AS allocated_cents
-             FROM charges ch JOIN people p ON p.id = ch.person_id
-             WHERE ch.practice_id = $1 AND ch.payer_id = $2
-             ORDER BY ch.service_day, ch.appointment_id, ch.id",
+            "SELECT * FROM (
+                SELECT ch.id, ch.appointment_id, ch.service_day, ch.description,
+                    p.legal_name AS person_legal_name, p.preferred_name AS person_preferred_name,
+                    ch.amount_cents, a.starts_at,
+                    CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id), 0) AS BIGINT)
+                        AS allocated_cents
+                FROM charges ch JOIN people p ON p.id = ch.person_id
+                JOIN appointments a ON a.id = ch.appointment_id
+                WHERE ch.practice_id = $1 AND ch.payer_id = $2) charged
+             WHERE amount_cents > allocated_cents
+             ORDER BY starts_at, id",
         )
         .bind(practice.0)
         .bind(payer_id)

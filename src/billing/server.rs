@@ -76,6 +76,16 @@ pub async fn bring_up_to_date(
     person: Option<PersonId>,
 ) -> AppResult<()> {
     repo::lock_billing(tx.conn(), who.practice_id).await?;
+    reconcile(tx, who, appointment, person).await
+}
+
+/// `bring_up_to_date` for a caller already holding the billing lock.
+async fn reconcile(
+    tx: &mut Tx,
+    who: &SignedIn,
+    appointment: AppointmentId,
+    person: Option<PersonId>,
+) -> AppResult<()> {
     let rows = repo::attendance_to_bill(tx.conn(), who.practice_id, appointment, person).await?;
     if rows.is_empty() {
         return Ok(());
@@ -246,13 +256,61 @@ fn may_run_billing(who: &SignedIn) -> AppResult<()> {
     )
 }
 
-/// Brings every session of the practice with attendance not yet billed up to date.
-async fn bring_practice_up_to_date(tx: &mut Tx, who: &SignedIn) -> AppResult<()> {
+/// Checks the payer is a person or organization of the caller's practice (before any work).
+async fn payer_named(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<String> {
+    let p = crate::people::repo::get(tx.conn(), &who.scope(), payer)
+        .await?
+        .ok_or_else(|| who.not_found(ObjectKind::PayerAccount, payer.0))?;
+    Ok(display_name(&p.legal_name, p.preferred_name.as_deref()))
+}
+
+/// Brings up to date the sessions whose charges may be this payer's, under the billing
+/// lock: only those, so a page view does no work for the rest of the practice.
+async fn bring_payer_up_to_date(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<()> {
     repo::lock_billing(tx.conn(), who.practice_id).await?;
-    for id in repo::sessions_to_bill(tx.conn(), who.practice_id).await? {
-        bring_up_to_date(tx, who, AppointmentId(id), None).await?;
+    for id in repo::sessions_to_bill_for(tx.conn(), who.practice_id, payer.0).await? {
+        reconcile(tx, who, AppointmentId(id), None).await?;
     }
     Ok(())
+}
+
+/// Applies what the payer has on account (payments not yet taken by a charge, oldest first)
+/// to their open charges, oldest first: credit and an open charge never stand side by side.
+/// Audited when it moves anything. Returns how much it applied.
+async fn apply_credit(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<Money> {
+    let credits = repo::payments_with_credit(tx.conn(), who.practice_id, payer.0).await?;
+    if credits.is_empty() {
+        return Ok(Money::ZERO);
+    }
+    let mut open: Vec<Open> = repo::open_charges(tx.conn(), who.practice_id, payer.0)
+        .await?
+        .iter()
+        .map(|c| Open {
+            charge: c.id,
+            owed: Money(c.amount_cents - c.allocated_cents),
+        })
+        .collect();
+    let mut applied = Money::ZERO;
+    for (payment, left) in credits {
+        let (parts, _) = allocate(Money(left), &open);
+        for part in parts {
+            repo::add_allocation(tx.conn(), payment, part.charge, part.amount.cents()).await?;
+            if let Some(o) = open.iter_mut().find(|o| o.charge == part.charge) {
+                o.owed -= part.amount;
+            }
+            applied += part.amount;
+        }
+    }
+    if applied.is_positive() {
+        record(
+            tx.conn(),
+            who,
+            Event::update(ObjectKind::PayerAccount, payer.0)
+                .detail(format!("{applied} of credit applied to open charges")),
+        )
+        .await?;
+    }
+    Ok(applied)
 }
 
 /// A stored day as people read it ("Tuesday 24 November 2026").
@@ -263,11 +321,13 @@ fn long_day(stored: String) -> String {
 }
 
 /// The payer's account as it stands, read inside `tx` after charges are brought up to date.
-async fn read_account(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<PayerAccount> {
-    let p = crate::people::repo::get(tx.conn(), &who.scope(), payer)
-        .await?
-        .ok_or_else(|| who.not_found(ObjectKind::PayerAccount, payer.0))?;
-    let charges = repo::account_charges(tx.conn(), who.practice_id, payer.0).await?;
+async fn read_account(
+    tx: &mut Tx,
+    who: &SignedIn,
+    payer: PersonId,
+    name: String,
+) -> AppResult<PayerAccount> {
+    let charges = repo::open_charges(tx.conn(), who.practice_id, payer.0).await?;
     let payments =
         repo::account_payments(tx.conn(), who.practice_id, payer.0, ACCOUNT_PAYMENTS).await?;
     let credit = Money(repo::credit_of(tx.conn(), who.practice_id, payer.0).await?);
@@ -277,7 +337,6 @@ async fn read_account(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult
         .sum();
     let open = charges
         .into_iter()
-        .filter(|c| c.amount_cents > c.allocated_cents)
         .map(|c| AccountCharge {
             charge_id: c.id,
             day: long_day(c.service_day),
@@ -306,7 +365,7 @@ async fn read_account(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult
         .collect();
     Ok(PayerAccount {
         payer_id: payer,
-        name: display_name(&p.legal_name, p.preferred_name.as_deref()),
+        name,
         balance,
         credit,
         open,
@@ -319,8 +378,10 @@ async fn read_account(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult
 pub async fn account(db: &Db, who: &SignedIn, payer: PersonId) -> AppResult<PayerAccount> {
     may_run_billing(who)?;
     let mut tx = db.begin().await?;
-    bring_practice_up_to_date(&mut tx, who).await?;
-    let account = read_account(&mut tx, who, payer).await?;
+    let name = payer_named(&mut tx, who, payer).await?;
+    bring_payer_up_to_date(&mut tx, who, payer).await?;
+    apply_credit(&mut tx, who, payer).await?;
+    let account = read_account(&mut tx, who, payer, name).await?;
     record(
         tx.conn(),
         who,
@@ -331,8 +392,9 @@ pub async fn account(db: &Db, who: &SignedIn, payer: PersonId) -> AppResult<Paye
     Ok(account)
 }
 
-/// "Take payment" on a payer's account: applied to their oldest open charges first, what is
-/// left over kept as credit. One transaction with its receipt number and audit entry.
+/// "Take payment" on a payer's account: credit already on the account is applied first,
+/// then the payment, each to the oldest open charges first; what is left over is credit. A
+/// payment when nothing is owed is all credit (a deposit). One transaction with its receipt number and audit entry.
 pub async fn take_account_payment(
     db: &Db,
     who: &SignedIn,
@@ -347,10 +409,10 @@ pub async fn take_account_payment(
         .check_reference(&input.reference)
         .map_err(|m| AppError::invalid("reference", m))?;
     let mut tx = db.begin().await?;
-    bring_practice_up_to_date(&mut tx, who).await?;
-    // Checks the payer is of this practice before anything is written.
-    read_account(&mut tx, who, payer).await?;
-    let open: Vec<Open> = repo::account_charges(tx.conn(), who.practice_id, payer.0)
+    let name = payer_named(&mut tx, who, payer).await?;
+    bring_payer_up_to_date(&mut tx, who, payer).await?;
+    let from_credit = apply_credit(&mut tx, who, payer).await?;
+    let open: Vec<Open> = repo::open_charges(tx.conn(), who.practice_id, payer.0)
         .await?
         .iter()
         .map(|c| Open {
@@ -390,13 +452,14 @@ pub async fn take_account_payment(
         )),
     )
     .await?;
-    let account = read_account(&mut tx, who, payer).await?;
+    let account = read_account(&mut tx, who, payer, name).await?;
     tx.commit().await?;
     Ok(AccountPaid {
         receipt_number,
         applied,
         charges: parts.len(),
         credit,
+        from_credit,
         account,
     })
 }

@@ -464,10 +464,13 @@ async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
     assert_eq!(account.balance, Money(4 * fee));
     assert_eq!(account.credit, Money::ZERO);
     let days: Vec<String> = account.open.iter().map(|c| c.day.clone()).collect();
-    assert!(
-        days[0] == days[1] && days[2] == days[3] && days[0] != days[2],
-        "{days:?}"
+    let week_ago = gather::domain::when::long_date(who.today() - chrono::Duration::days(7));
+    assert_eq!(
+        days,
+        vec![week_ago.clone(), week_ago, days[2].clone(), days[2].clone()],
+        "the earlier session's charges first"
     );
+    assert_ne!(days[0], days[2]);
 
     // One and a half charges' worth: the earlier session first, whole then half.
     let half =
@@ -497,9 +500,72 @@ async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
         vec![rest.receipt_number, half.receipt_number],
         "newest first"
     );
-    // Bad input is refused by field and writes nothing.
+    // Refusals, before and after the work of reconciling, write nothing: no payment, no
+    // receipt number.
     let refused = billing::take_account_payment(&db, admin, parent, &cash("-3")).await;
     assert!(matches!(refused, Err(AppError::InvalidInput { ref field, .. }) if field == "amount"));
-    let after = billing::account(&db, admin, parent).await.expect("account");
-    assert_eq!(after.payments.len(), 2);
+    assert!(matches!(
+        billing::take_account_payment(&db, who, parent, &cash("5")).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        billing::take_account_payment(&db, &other.admin, parent, &cash("5")).await,
+        Err(AppError::NotFound)
+    ));
+
+    // Credit already on the account goes to the next charge by itself, also one from
+    // another case the same parent pays for.
+    let (case2, session2, others) = session_with(&db, who, "BE", 1, svc).await;
+    cases::set_case_payer(&db, who, case2, Payer::Contact(parent.0))
+        .await
+        .expect("parent pays here too");
+    mark(
+        &db,
+        &live,
+        who,
+        session2,
+        others[0],
+        Some(Choice::Attended(svc)),
+    )
+    .await;
+    let now = billing::account(&db, admin, parent).await.expect("account");
+    assert_eq!(now.open.len(), 1, "{:?}", now.open);
+    assert_eq!(
+        now.open[0].paid,
+        Money(fee / 2),
+        "the credit paid part of it"
+    );
+    assert_eq!(now.credit, Money::ZERO);
+    assert_eq!(now.balance, Money(fee - fee / 2));
+    // Paying when nothing is owed is a deposit: all credit, with the next receipt number.
+    let settle = billing::take_account_payment(&db, admin, parent, &cash(&now.balance.as_input()))
+        .await
+        .expect("settle");
+    assert_eq!(
+        settle.receipt_number,
+        rest.receipt_number + 1,
+        "refusals took no number"
+    );
+    let deposit = billing::take_account_payment(&db, admin, parent, &cash("25"))
+        .await
+        .expect("deposit");
+    assert_eq!(
+        (deposit.applied, deposit.credit),
+        (Money::ZERO, Money(2_500))
+    );
+    assert_eq!(deposit.account.credit, Money(2_500));
+
+    // Each view of the account is a read in the audit log, and applying credit a change.
+    let mut c = db.acquire().await.expect("conn");
+    let log = audit::recent_for_practice(c.conn(), p.id, 1_000)
+        .await
+        .expect("log");
+    let reads = log
+        .iter()
+        .filter(|e| e.object_kind == "payer_account" && e.action == "read")
+        .count();
+    assert_eq!(reads, 2, "two views by the admin; refusals are not reads");
+    assert!(log
+        .iter()
+        .any(|e| e.object_kind == "payer_account" && e.detail.contains("of credit applied")));
 }

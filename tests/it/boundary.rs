@@ -317,6 +317,11 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
     let missing = 987_654_i64;
     let before = denied_entries(&db, practice, owner_id).await.len();
     for (endpoint, args) in [
+        ("payer_account", json!({"payer": missing})),
+        (
+            "take_account_payment",
+            json!({"payer": missing, "payment": {"amount": "5", "method": "cash", "reference": ""}}),
+        ),
         ("retire_service", json!({"id": missing})),
         ("reactivate_service", json!({"id": missing})),
     ] {
@@ -328,7 +333,14 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{endpoint}");
     }
     let entries = denied_entries(&db, practice, owner_id).await;
-    assert_eq!(entries.len(), before + 2);
+    assert_eq!(entries.len(), before + 4);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| **e == ("payer_account".to_string(), Some(missing)))
+            .count(),
+        2
+    );
     assert!(entries
         .iter()
         .take(2)
