@@ -131,6 +131,47 @@ async fn reconcile(
     Ok(())
 }
 
+/// A payment form's input, checked: an amount more than nothing, and the reference its
+/// method needs.
+fn checked_payment(input: &PaymentInput) -> AppResult<(Money, String)> {
+    let amount =
+        Money::parse_positive(&input.amount).map_err(|m| AppError::invalid("amount", m))?;
+    let reference = input
+        .method
+        .check_reference(&input.reference)
+        .map_err(|m| AppError::invalid("reference", m))?;
+    Ok((amount, reference))
+}
+
+/// Writes a payment received today from `payer_id` with the practice's next receipt number,
+/// inside the caller's transaction. Returns (payment id, receipt number).
+async fn record_payment(
+    tx: &mut Tx,
+    who: &SignedIn,
+    payer_id: i64,
+    method: PaymentMethod,
+    amount: Money,
+    reference: &str,
+) -> AppResult<(i64, i64)> {
+    let receipt_number = repo::next_number(tx.conn(), who.practice_id, RECEIPTS).await?;
+    let payment = repo::insert_payment(
+        tx.conn(),
+        &NewPayment {
+            practice: who.practice_id,
+            payer_id,
+            receipt_number,
+            method: method.as_str(),
+            reference,
+            amount_cents: amount.cents(),
+            received_on: &who.today().to_string(),
+            by: who.account_id,
+            at: now_ms(),
+        },
+    )
+    .await?;
+    Ok((payment, receipt_number))
+}
+
 /// "Take payment" beside a participant's charge on the session screen: records a payment
 /// from the charge's payer, applies it to that charge, and keeps any overpayment as the
 /// payer's credit. One transaction: the receipt number, the payment, its allocation and its
@@ -142,12 +183,7 @@ pub async fn take_payment(
     person: PersonId,
     input: &PaymentInput,
 ) -> AppResult<PaymentTaken> {
-    let amount =
-        Money::parse_positive(&input.amount).map_err(|m| AppError::invalid("amount", m))?;
-    let reference = input
-        .method
-        .check_reference(&input.reference)
-        .map_err(|m| AppError::invalid("reference", m))?;
+    let (amount, reference) = checked_payment(input)?;
     let mut tx = db.begin().await?;
     let (row, _case) = visible_appointment(&mut tx, who, appointment).await?;
     let roster = roster_of(tx.conn(), &row).await?;
@@ -174,20 +210,13 @@ pub async fn take_payment(
     };
     let owed = Money(charge.amount_cents - charge.allocated_cents);
     let applied = owed.min(amount);
-    let receipt_number = repo::next_number(tx.conn(), who.practice_id, RECEIPTS).await?;
-    let payment = repo::insert_payment(
-        tx.conn(),
-        &NewPayment {
-            practice: who.practice_id,
-            payer_id: charge.payer_id,
-            receipt_number,
-            method: input.method.as_str(),
-            reference: &reference,
-            amount_cents: amount.cents(),
-            received_on: &who.today().to_string(),
-            by: who.account_id,
-            at: now_ms(),
-        },
+    let (payment, receipt_number) = record_payment(
+        &mut tx,
+        who,
+        charge.payer_id,
+        input.method,
+        amount,
+        &reference,
     )
     .await?;
     repo::set_allocation(tx.conn(), payment, charge.id, applied.cents()).await?;
@@ -402,12 +431,7 @@ pub async fn take_account_payment(
     input: &PaymentInput,
 ) -> AppResult<AccountPaid> {
     may_run_billing(who)?;
-    let amount =
-        Money::parse_positive(&input.amount).map_err(|m| AppError::invalid("amount", m))?;
-    let reference = input
-        .method
-        .check_reference(&input.reference)
-        .map_err(|m| AppError::invalid("reference", m))?;
+    let (amount, reference) = checked_payment(input)?;
     let mut tx = db.begin().await?;
     let name = payer_named(&mut tx, who, payer).await?;
     bring_payer_up_to_date(&mut tx, who, payer).await?;
@@ -421,22 +445,8 @@ pub async fn take_account_payment(
         })
         .collect();
     let (parts, credit) = allocate(amount, &open);
-    let receipt_number = repo::next_number(tx.conn(), who.practice_id, RECEIPTS).await?;
-    let payment = repo::insert_payment(
-        tx.conn(),
-        &NewPayment {
-            practice: who.practice_id,
-            payer_id: payer.0,
-            receipt_number,
-            method: input.method.as_str(),
-            reference: &reference,
-            amount_cents: amount.cents(),
-            received_on: &who.today().to_string(),
-            by: who.account_id,
-            at: now_ms(),
-        },
-    )
-    .await?;
+    let (payment, receipt_number) =
+        record_payment(&mut tx, who, payer.0, input.method, amount, &reference).await?;
     for part in &parts {
         repo::set_allocation(tx.conn(), payment, part.charge, part.amount.cents()).await?;
     }
