@@ -303,6 +303,18 @@ async fn bring_payer_up_to_date(tx: &mut Tx, who: &SignedIn, payer: PersonId) ->
     Ok(())
 }
 
+/// What is owed on each of the payer's open charges, oldest first.
+async fn owed_on(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<Vec<Open>> {
+    Ok(repo::open_charges(tx.conn(), who.practice_id, payer.0)
+        .await?
+        .iter()
+        .map(|c| Open {
+            charge: c.id,
+            owed: Money(c.amount_cents - c.allocated_cents),
+        })
+        .collect())
+}
+
 /// Applies what the payer has on account (payments not yet taken by a charge, oldest first)
 /// to their open charges, oldest first: credit and an open charge never stand side by side.
 /// Audited when it moves anything. Returns how much it applied.
@@ -311,14 +323,7 @@ async fn apply_credit(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult
     if credits.is_empty() {
         return Ok(Money::ZERO);
     }
-    let mut open: Vec<Open> = repo::open_charges(tx.conn(), who.practice_id, payer.0)
-        .await?
-        .iter()
-        .map(|c| Open {
-            charge: c.id,
-            owed: Money(c.amount_cents - c.allocated_cents),
-        })
-        .collect();
+    let mut open = owed_on(tx, who, payer).await?;
     let mut applied = Money::ZERO;
     for (payment, left) in credits {
         let (parts, _) = allocate(Money(left), &open);
@@ -436,14 +441,7 @@ pub async fn take_account_payment(
     let name = payer_named(&mut tx, who, payer).await?;
     bring_payer_up_to_date(&mut tx, who, payer).await?;
     let from_credit = apply_credit(&mut tx, who, payer).await?;
-    let open: Vec<Open> = repo::open_charges(tx.conn(), who.practice_id, payer.0)
-        .await?
-        .iter()
-        .map(|c| Open {
-            charge: c.id,
-            owed: Money(c.amount_cents - c.allocated_cents),
-        })
-        .collect();
+    let open = owed_on(&mut tx, who, payer).await?;
     let (parts, credit) = allocate(amount, &open);
     let (payment, receipt_number) =
         record_payment(&mut tx, who, payer.0, input.method, amount, &reference).await?;
