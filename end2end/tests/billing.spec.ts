@@ -102,6 +102,7 @@ test.describe("a payer's account", () => {
     const payments = admin.getByTestId("payments").locator("li");
     await expect(payments).toHaveCount(2);
     await expect(payments.first()).toContainText("Bank transfer TR-77");
+    await expect(payments.first()).toContainText("$50.00 ($20.00 on account)");
 
     // Kept: the page read again says the same.
     await admin.reload();

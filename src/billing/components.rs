@@ -57,7 +57,9 @@ pub fn TakePayment(
     view! {
         <div class="payment" data-testid="payment">
             {move || {
-                let p = paid.get();
+                // A charge lowered on another screen since: never more paid than it comes to
+                // (billing returns the rest to the payer's credit).
+                let p = paid.get().min(Money(charge.get()));
                 (p.is_positive()).then(|| {
                     let full = p.cents() >= charge.get();
                     view! {
@@ -274,7 +276,10 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                                     <li class="charge-row">
                                         <span class="name">"Receipt " {p.receipt_number}</span>
                                         <span>{p.received_on} " · " {p.method}</span>
-                                        <span class="money">{p.amount.to_string()}</span>
+                                        <span class="money">
+                                            {p.amount.to_string()}
+                                            {(p.applied < p.amount).then(|| format!(" ({} on account)", p.amount - p.applied))}
+                                        </span>
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -57,7 +57,6 @@ pub struct PayerAccount {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountCharge {
-    pub charge_id: i64,
     /// The session's day, as people read it ("Tuesday 24 November 2026").
     pub day: String,
     pub participant: String,

@@ -463,13 +463,11 @@ pub async fn payments_with_credit(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AccountChargeRow {
     pub id: i64,
-    pub appointment_id: i64,
     pub service_day: String,
     pub description: String,
     pub person_legal_name: String,
     pub person_preferred_name: Option<String>,
     pub amount_cents: i64,
-    pub starts_at: i64,
     pub allocated_cents: i64,
 }
 

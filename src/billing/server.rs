@@ -50,17 +50,39 @@ fn payer_of(row: &AttendanceToBill) -> AppResult<(Payer, i64)> {
 }
 
 /// Gives back what payments pay on a charge beyond `keep`, newest payment first: the money
-/// returns to the payer's credit rather than vanishing with the charge.
-async fn release(tx: &mut Tx, charge: i64, keep: i64) -> AppResult<()> {
-    let allocations = repo::allocations_of(tx.conn(), charge).await?;
+/// returns to the payer's credit rather than vanishing with the charge. A money movement, so
+/// it is audited (against the payer's account) when it moves anything.
+async fn release(
+    tx: &mut Tx,
+    who: &SignedIn,
+    charge: &ChargeRow,
+    appointment: AppointmentId,
+    keep: i64,
+) -> AppResult<()> {
+    let allocations = repo::allocations_of(tx.conn(), charge.id).await?;
     let mut excess = allocations.iter().map(|a| a.amount_cents).sum::<i64>() - keep.max(0);
+    let mut returned = 0;
     for a in allocations {
         if excess <= 0 {
             break;
         }
         let back = a.amount_cents.min(excess);
-        repo::set_allocation(tx.conn(), a.payment_id, charge, a.amount_cents - back).await?;
+        repo::set_allocation(tx.conn(), a.payment_id, charge.id, a.amount_cents - back).await?;
         excess -= back;
+        returned += back;
+    }
+    if returned > 0 {
+        record(
+            tx.conn(),
+            who,
+            Event::update(ObjectKind::PayerAccount, charge.payer_id).detail(format!(
+                "{} paid for session {} (person {}) returned to credit: the charge changed",
+                Money(returned),
+                appointment.0,
+                charge.person_id
+            )),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -115,11 +137,11 @@ async fn reconcile(
         let mut kept = false;
         for c in existing.remove(&row.person_id).unwrap_or_default() {
             if c.payer_id == payer_id && amount > 0 {
-                release(tx, c.id, amount).await?;
+                release(tx, who, &c, appointment, amount).await?;
                 repo::update_charge(tx.conn(), c.id, &wanted).await?;
                 kept = true;
             } else {
-                release(tx, c.id, 0).await?;
+                release(tx, who, &c, appointment, 0).await?;
                 repo::delete_unpaid_charge(tx.conn(), c.id).await?;
             }
         }
@@ -372,7 +394,6 @@ async fn read_account(
     let open = charges
         .into_iter()
         .map(|c| AccountCharge {
-            charge_id: c.id,
             day: long_day(c.service_day),
             participant: display_name(&c.person_legal_name, c.person_preferred_name.as_deref()),
             description: c.description,

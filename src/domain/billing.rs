@@ -117,115 +117,6 @@ pub fn responsible(own: Option<Payer>, case: Payer) -> Payer {
     own.unwrap_or(case)
 }
 
-/// How much of each charge one payer of a shared arrangement takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type", content = "value")]
-pub enum Part {
-    /// Basis points of what the fixed parts leave: 5000 is 50%.
-    Percent(i64),
-    /// A fixed amount of each charge, never more than the charge.
-    Fixed(Money),
-}
-
-/// The most payers one charge can be shared between.
-pub const MAX_SHARES: usize = 6;
-
-/// Checks a sharing arrangement before it is kept. Fixed parts come off the charge first,
-/// in order; percentages divide what they leave and must add up to exactly 100%, so every
-/// cent of every charge has a payer whatever the charge turns out to be.
-pub fn check_parts(parts: &[Part]) -> Result<(), String> {
-    if parts.is_empty() {
-        return Err("Choose at least one payer.".into());
-    }
-    if parts.len() > MAX_SHARES {
-        return Err(format!(
-            "A charge can be shared by at most {MAX_SHARES} payers."
-        ));
-    }
-    let mut percent = 0;
-    for part in parts {
-        match *part {
-            Part::Percent(bp) if !(1..=10_000).contains(&bp) => {
-                return Err("Each share must be more than 0% and at most 100%.".into())
-            }
-            Part::Percent(bp) => percent += bp,
-            Part::Fixed(m) if !m.is_positive() || m.cents() > super::money::MAX_TYPED_CENTS => {
-                return Err("A fixed share must be more than $0.00 and at most $100,000.".into())
-            }
-            Part::Fixed(_) => {}
-        }
-    }
-    if percent != 10_000 {
-        return Err(format!(
-            "The percentage shares add up to {}; they must add up to 100% (of what any fixed shares leave).",
-            percent_label(percent)
-        ));
-    }
-    Ok(())
-}
-
-/// Basis points as a percentage for people: 5000 -> "50%", 3333 -> "33.33%".
-pub fn percent_label(bp: i64) -> String {
-    let (whole, frac) = (bp / 100, (bp % 100).abs());
-    if frac == 0 {
-        format!("{whole}%")
-    } else {
-        format!("{whole}.{}%", format!("{frac:02}").trim_end_matches('0'))
-    }
-}
-
-/// Splits a charge between the parts of an arrangement checked by `check_parts`, in the
-/// arrangement's order. Fixed parts take their amount (or what is left); percentages divide
-/// the rest by largest remainder, so the parts always add up to the charge to the cent and a
-/// left-over cent goes to the part that lost most to rounding (the earlier one on a tie).
-/// A negative amount (a reduction) splits as the mirror of its size.
-pub fn split(total: Money, parts: &[Part]) -> Vec<Money> {
-    if total.cents() < 0 {
-        return split(-total, parts).into_iter().map(|m| -m).collect();
-    }
-    let mut out = vec![Money::ZERO; parts.len()];
-    let mut left = total.cents();
-    for (i, part) in parts.iter().enumerate() {
-        if let Part::Fixed(m) = part {
-            let take = m.cents().clamp(0, left);
-            out[i] = Money(take);
-            left -= take;
-        }
-    }
-    let percent: Vec<(usize, i64)> = parts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| match p {
-            Part::Percent(bp) => Some((i, *bp)),
-            Part::Fixed(_) => None,
-        })
-        .collect();
-    let whole: i128 = percent.iter().map(|(_, bp)| i128::from(*bp)).sum();
-    if whole <= 0 {
-        // Unchecked input with no percentage: the first part keeps what is left, so the sum
-        // still holds.
-        if let Some(first) = out.first_mut() {
-            *first += Money(left);
-        }
-        return out;
-    }
-    let mut given = 0_i64;
-    let mut remainders = Vec::with_capacity(percent.len());
-    for (i, bp) in &percent {
-        let exact = i128::from(left) * i128::from(*bp);
-        let floor = (exact / whole) as i64;
-        out[*i] = Money(out[*i].cents() + floor);
-        given += floor;
-        remainders.push((exact % whole, *i));
-    }
-    // Largest remainder first; on a tie, the earlier part.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in remainders.iter().take((left - given) as usize) {
-        out[*i] += Money(1);
-    }
-    out
-}
-
 /// What is still owed on one charge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Open {
@@ -260,41 +151,6 @@ pub fn allocate(payment: Money, open: &[Open]) -> (Vec<Allocation>, Money) {
         left -= amount;
     }
     (out, left)
-}
-
-/// Checks an allocation chosen by hand ("apply this payment to these charges"): each part to
-/// an open charge, none more than it owes, each charge once, in all no more than the payment.
-/// Returns what is left over as a credit.
-pub fn check_allocation(
-    payment: Money,
-    open: &[Open],
-    chosen: &[Allocation],
-) -> Result<Money, String> {
-    let mut total = Money::ZERO;
-    for (i, a) in chosen.iter().enumerate() {
-        if !a.amount.is_positive() {
-            return Err("Each amount applied must be more than $0.00.".into());
-        }
-        if chosen[..i].iter().any(|b| b.charge == a.charge) {
-            return Err("A charge is listed twice.".into());
-        }
-        let Some(o) = open.iter().find(|o| o.charge == a.charge) else {
-            return Err("That charge is not open on this account.".into());
-        };
-        if a.amount > o.owed {
-            return Err(format!(
-                "{} is more than the {} still owed on that charge.",
-                a.amount, o.owed
-            ));
-        }
-        total += a.amount;
-    }
-    if total > payment {
-        return Err(format!(
-            "The amounts applied ({total}) are more than the payment ({payment})."
-        ));
-    }
-    Ok(payment - total)
 }
 
 #[cfg(test)]
@@ -339,58 +195,6 @@ mod tests {
     }
 
     #[test]
-    fn shares_always_add_up_to_the_cent() {
-        let couple = [Part::Percent(5_000), Part::Percent(5_000)];
-        assert_eq!(
-            split(Money(13_001), &couple),
-            vec![Money(6_501), Money(6_500)]
-        );
-        let sponsor = [Part::Percent(8_000), Part::Percent(2_000)];
-        assert_eq!(
-            split(Money(9_999), &sponsor),
-            vec![Money(7_999), Money(2_000)]
-        );
-        let thirds = [
-            Part::Percent(3_334),
-            Part::Percent(3_333),
-            Part::Percent(3_333),
-        ];
-        for total in [0, 1, 2, 100, 9_999, 10_000, 13_001, 1_234_567] {
-            let parts = split(Money(total), &thirds);
-            assert_eq!(parts.iter().sum::<Money>(), Money(total), "{total}");
-            assert!(parts.iter().all(|p| p.cents() >= 0));
-        }
-        // Fixed first, capped at the charge; the percentages share what is left.
-        let fixed = [Part::Fixed(Money(10_000)), Part::Percent(10_000)];
-        assert_eq!(
-            split(Money(13_000), &fixed),
-            vec![Money(10_000), Money(3_000)]
-        );
-        assert_eq!(split(Money(4_000), &fixed), vec![Money(4_000), Money::ZERO]);
-        // A reduction splits as the mirror of its size.
-        assert_eq!(
-            split(Money(-13_001), &couple),
-            vec![Money(-6_501), Money(-6_500)]
-        );
-    }
-
-    #[test]
-    fn an_arrangement_must_give_every_cent_a_payer() {
-        assert!(check_parts(&[Part::Percent(10_000)]).is_ok());
-        assert!(check_parts(&[Part::Fixed(Money(2_000)), Part::Percent(10_000)]).is_ok());
-        assert!(check_parts(&[]).is_err());
-        let short = check_parts(&[Part::Percent(5_000), Part::Percent(4_000)]).expect_err("90%");
-        assert!(short.contains("90%"), "{short}");
-        assert!(check_parts(&[Part::Fixed(Money(2_000))]).is_err());
-        assert!(check_parts(&[Part::Percent(0), Part::Percent(10_000)]).is_err());
-        assert!(check_parts(&[Part::Fixed(Money(0)), Part::Percent(10_000)]).is_err());
-        assert!(check_parts(&[Part::Percent(1_000); 10]).is_err());
-        assert_eq!(percent_label(3_333), "33.33%");
-        assert_eq!(percent_label(1_250), "12.5%");
-        assert_eq!(percent_label(5_000), "50%");
-    }
-
-    #[test]
     fn payments_go_to_the_oldest_charges_and_the_rest_is_credit() {
         let open = [
             Open {
@@ -424,33 +228,6 @@ mod tests {
         let (all, over) = allocate(Money(12_000), &open);
         assert_eq!(all.iter().map(|a| a.amount).sum::<Money>(), Money(10_000));
         assert_eq!(over, Money(2_000));
-    }
-
-    #[test]
-    fn a_chosen_allocation_stays_within_the_payment_and_what_is_owed() {
-        let open = [
-            Open {
-                charge: 1,
-                owed: Money(5_000),
-            },
-            Open {
-                charge: 3,
-                owed: Money(5_000),
-            },
-        ];
-        let to = |charge, cents| Allocation {
-            charge,
-            amount: Money(cents),
-        };
-        assert_eq!(
-            check_allocation(Money(6_000), &open, &[to(3, 5_000)]),
-            Ok(Money(1_000))
-        );
-        assert!(check_allocation(Money(6_000), &open, &[to(3, 5_001)]).is_err());
-        assert!(check_allocation(Money(6_000), &open, &[to(1, 4_000), to(3, 4_000)]).is_err());
-        assert!(check_allocation(Money(9_000), &open, &[to(3, 100), to(3, 100)]).is_err());
-        assert!(check_allocation(Money(9_000), &open, &[to(2, 100)]).is_err());
-        assert!(check_allocation(Money(9_000), &open, &[to(1, 0)]).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::iter::Sum;
-use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::ops::{Add, AddAssign, Sub, SubAssign};
 
 /// The most one amount typed by a person may be: a typo guard, not a business rule.
 pub const MAX_TYPED_CENTS: i64 = 10_000_000;
@@ -21,10 +21,6 @@ impl Money {
 
     pub fn cents(self) -> i64 {
         self.0
-    }
-
-    pub fn is_zero(self) -> bool {
-        self.0 == 0
     }
 
     pub fn is_positive(self) -> bool {
@@ -81,13 +77,6 @@ impl Sub for Money {
 impl SubAssign for Money {
     fn sub_assign(&mut self, other: Money) {
         self.0 -= other.0;
-    }
-}
-
-impl Neg for Money {
-    type Output = Money;
-    fn neg(self) -> Money {
-        Money(-self.0)
     }
 }
 
@@ -186,6 +175,5 @@ mod tests {
         let parts = [Money(3_333), Money(3_333), Money(3_334)];
         assert_eq!(parts.iter().sum::<Money>(), Money(10_000));
         assert_eq!(Money(100) - Money(250), Money(-150));
-        assert_eq!(-Money(5), Money(-5));
     }
 }

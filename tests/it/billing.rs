@@ -310,6 +310,18 @@ async fn payments_apply_to_the_charge_and_keep_the_rest_as_credit(db: Db) {
         .map(|e| e.detail)
         .collect();
     assert_eq!(entries.len(), 3, "{entries:?}");
+    // Money the charges gave back is a movement too, in the payer's account's log.
+    let returned = audit::recent_for_practice(c.conn(), p.id, 500)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|e| {
+            e.object_kind == "payer_account"
+                && e.object_id == Some(a.0)
+                && e.detail.contains("returned to credit")
+        })
+        .count();
+    assert_eq!(returned, 2, "the late cancel, then the free attendance");
     assert!(entries.iter().any(
         |d| d.starts_with(&format!("receipt {}:", second.receipt_number)) && d.contains("by check")
     ));
