@@ -112,6 +112,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("people/new") view={Lazy::<screens::NewPerson>::new()} ssr=SsrMode::Async />
                     <Route path=path!("people/:id") view={Lazy::<screens::Person>::new()} ssr=SsrMode::Async />
                     <Route path=path!("services") view={Lazy::<screens::Services>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("billing") view={Lazy::<screens::Billing>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("invoices/:id") view={Lazy::<screens::Invoice>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=PortalHome ssr=SsrMode::Async />
@@ -130,6 +132,7 @@ pub fn App() -> impl IntoView {
 /// to retry (see getting_ready.js).
 mod screens {
     use crate::billing::components::PayerAccountPage;
+    use crate::billing::invoices::components::{BillingPage, InvoicePage};
     use crate::calendar::components::CalendarScreen;
     use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
@@ -230,4 +233,6 @@ mod screens {
     lazy_screen!(Person, PersonProfilePage, "person");
     lazy_screen!(Services, ServicesPage, "services");
     lazy_screen!(Account, PayerAccountPage, "account");
+    lazy_screen!(Billing, BillingPage, "billing");
+    lazy_screen!(Invoice, InvoicePage, "invoice");
 }

@@ -1,18 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { problems } from "./axe";
 import { PARTICIPANTS, hydrated, newSession, signIn } from "./helpers";
-
-/** The rules checked: WCAG 2.2 A and AA, and axe's best practices. */
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-
-/** Every serious or critical violation on the page as it stands, one line per rule and
- * the elements it names, so a failure says exactly what to fix. */
-async function problems(page: Page, where: string): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** Opens a page from a cold load, waits for the client, and checks it. */
 async function check(page: Page, path: string, found: string[], ready?: () => Promise<void>) {
@@ -99,6 +87,16 @@ test.describe("accessibility", () => {
     const personHref = await page.getByTestId("people-list").getByRole("link").first().getAttribute("href");
     await check(page, `${personHref}/account`, found, async () => {
       await expect(page.getByTestId("account-name")).toBeVisible();
+    });
+    expect(found).toEqual([]);
+  });
+
+  test("the billing page has no serious or critical violations", async ({ page }) => {
+    // An invoice and its void form are checked where the invoices tests issue one.
+    const found: string[] = [];
+    await signIn(page, "admin@riverside.example");
+    await check(page, "/app/billing", found, async () => {
+      await expect(page.getByTestId("unbilled-summary")).toBeVisible();
     });
     expect(found).toEqual([]);
   });

@@ -76,6 +76,8 @@ pub enum ObjectKind {
     Chart,
     Diagnosis,
     GroupNote,
+    /// An invoice or a credit note.
+    Invoice,
     NoteTemplate,
     PayerAccount,
     Payment,
@@ -88,7 +90,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 20] = [
+    pub const ALL: [ObjectKind; 21] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -101,6 +103,7 @@ impl ObjectKind {
         ObjectKind::Chart,
         ObjectKind::Diagnosis,
         ObjectKind::GroupNote,
+        ObjectKind::Invoice,
         ObjectKind::NoteTemplate,
         ObjectKind::PayerAccount,
         ObjectKind::Payment,
@@ -125,6 +128,7 @@ impl ObjectKind {
             ObjectKind::Chart => "chart",
             ObjectKind::Diagnosis => "diagnosis",
             ObjectKind::GroupNote => "group_note",
+            ObjectKind::Invoice => "invoice",
             ObjectKind::NoteTemplate => "note_template",
             ObjectKind::PayerAccount => "payer_account",
             ObjectKind::Payment => "payment",

@@ -3,6 +3,7 @@
 //! account page for owners and admins.
 
 use super::api::{get_payer_account, take_account_payment, take_payment};
+use super::invoices::components::{DocumentList, InvoiceRunForm};
 use super::{PayerAccount, PaymentInput, PaymentTaken};
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;
@@ -171,6 +172,15 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
     let reference = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<AppError>);
     let said = RwSignal::new(None::<String>);
+    let run_through = RwSignal::new(shown.with_untracked(|a| a.today.clone()));
+    let run_said = RwSignal::new(None::<String>);
+    // After an invoice run: the account read again (its documents and what is unbilled).
+    let refresh = Action::new(move |_: &()| async move {
+        match get_payer_account(payer).await {
+            Ok(a) => shown.set(a),
+            Err(e) => problem.set(Some(e)),
+        }
+    });
     let take = Action::new(move |payment: &PaymentInput| {
         let payment = payment.clone();
         async move {
@@ -218,6 +228,9 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                 {move || shown.with(|a| a.credit.is_positive().then(|| {
                     view! { <p data-testid="credit">"Credit on account: " {a.credit.to_string()}</p> }
                 }))}
+                {move || shown.with(|a| a.unbilled.is_positive().then(|| {
+                    view! { <p data-testid="unbilled">"Not yet invoiced: " {a.unbilled.to_string()}</p> }
+                }))}
                 <form class="stack account-payment" data-testid="account-payment"
                     on:submit=move |ev| {
                         ev.prevent_default();
@@ -241,6 +254,21 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                     {move || said.get().map(|t| view! { <p class="notice" role="status" data-testid="account-paid">{t}</p> })}
                 </form>
             </section>
+            <section class="card">
+                <h2>"Invoice"</h2>
+                <p class="muted">"One invoice for everything not yet invoiced on this payer's sessions through the day chosen."</p>
+                <InvoiceRunForm payer=Some(payer) through=run_through said=run_said
+                    done=Callback::new(move |_| { refresh.dispatch(()); }) />
+                <h3>"Invoices and credit notes"</h3>
+                {move || {
+                    let documents = shown.with(|a| a.documents.clone());
+                    if documents.is_empty() {
+                        view! { <p class="muted" data-testid="no-documents">"None yet."</p> }.into_any()
+                    } else {
+                        view! { <ul class="rows" data-testid="documents"><DocumentList documents /></ul> }.into_any()
+                    }
+                }}
+            </section>
             <section class="card wide">
                 <h2>"Open charges"</h2>
                 {move || {
@@ -254,6 +282,7 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                                     <li class="charge-row">
                                         <span class="name">{c.day}</span>
                                         <span>{c.participant} " · " {c.description}</span>
+                                        {c.unbilled.then(|| view! { <span class="badge unbilled">"Unbilled"</span> })}
                                         <span class="money">
                                             {c.amount.to_string()}
                                             {c.paid.is_positive().then(|| format!(" (paid {})", c.paid))}

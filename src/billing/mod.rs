@@ -1,10 +1,11 @@
 //! Billing: each participant's charge from attendance, owed by the payer responsible on the
 //! session's day (their own payer, else the case's, else themself), and payments taken
-//! against it, each with a gapless receipt number. Charges follow attendance until invoiced;
-//! invoices, statements, superbills and their documents come next (issue 15).
+//! against it, each with a gapless receipt number, and invoices and credit notes (in
+//! `invoices`). Statements, superbills and documents as PDF come next (issue 15).
 
 pub mod api;
 pub mod components;
+pub mod invoices;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
@@ -49,10 +50,16 @@ pub struct PayerAccount {
     pub balance: Money,
     /// Paid and not taken by any charge.
     pub credit: Money,
+    /// Charged and not yet on an invoice.
+    pub unbilled: Money,
     /// Charges with something still owed, oldest session first.
     pub open: Vec<AccountCharge>,
     /// The most recent payments, newest first.
     pub payments: Vec<AccountPayment>,
+    /// Invoices and credit notes, newest first.
+    pub documents: Vec<invoices::InvoiceSummary>,
+    /// The practice's today, as `YYYY-MM-DD`, where the invoice run's date field starts.
+    pub today: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +70,8 @@ pub struct AccountCharge {
     pub description: String,
     pub amount: Money,
     pub paid: Money,
+    /// Not yet on an invoice (or grown since).
+    pub unbilled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

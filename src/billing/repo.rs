@@ -184,17 +184,28 @@ pub async fn update_charge(mut c: Conn<'_>, id: i64, n: &NewCharge<'_>) -> Resul
     Ok(())
 }
 
-/// A charge nothing was ever paid on, gone with the attendance that made it.
-pub async fn delete_unpaid_charge(mut c: Conn<'_>, id: i64) -> Result<(), DbError> {
+/// A charge gone with the attendance that made it (or moved to another payer): deleted when
+/// nothing was ever paid on or invoiced for it, else kept at nothing, so the documents and
+/// payments that name it still do (a credit note then credits what was invoiced).
+pub async fn retire_charge(mut c: Conn<'_>, id: i64, at: i64) -> Result<(), DbError> {
     on_conn!(c.re(), |c| {
-        sqlx::query(
+        let gone = sqlx::query(
             "DELETE FROM charges WHERE id = $1
-               AND NOT EXISTS (SELECT 1 FROM allocations al WHERE al.charge_id = charges.id)",
+               AND NOT EXISTS (SELECT 1 FROM allocations al WHERE al.charge_id = charges.id)
+               AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = charges.id)",
         )
         .bind(id)
         .execute(&mut *c)
         .await?
-        .rows_affected()
+        .rows_affected();
+        if gone == 0 {
+            sqlx::query("UPDATE charges SET amount_cents = 0, updated_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(at)
+                .execute(&mut *c)
+                .await?;
+        }
+        gone
     });
     Ok(())
 }
@@ -468,6 +479,7 @@ pub struct AccountChargeRow {
     pub person_legal_name: String,
     pub person_preferred_name: Option<String>,
     pub amount_cents: i64,
+    pub invoiced_cents: i64,
     pub allocated_cents: i64,
 }
 
@@ -483,7 +495,7 @@ pub async fn open_charges(
             "SELECT * FROM (
                 SELECT ch.id, ch.appointment_id, ch.service_day, ch.description,
                     p.legal_name AS person_legal_name, p.preferred_name AS person_preferred_name,
-                    ch.amount_cents, a.starts_at,
+                    ch.amount_cents, ch.invoiced_cents, a.starts_at,
                     CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id), 0) AS BIGINT)
                         AS allocated_cents
                 FROM charges ch JOIN people p ON p.id = ch.person_id

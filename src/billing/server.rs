@@ -102,7 +102,7 @@ pub async fn bring_up_to_date(
 }
 
 /// `bring_up_to_date` for a caller already holding the billing lock.
-async fn reconcile(
+pub(super) async fn reconcile(
     tx: &mut Tx,
     who: &SignedIn,
     appointment: AppointmentId,
@@ -142,7 +142,7 @@ async fn reconcile(
                 kept = true;
             } else {
                 release(tx, who, &c, appointment, 0).await?;
-                repo::delete_unpaid_charge(tx.conn(), c.id).await?;
+                repo::retire_charge(tx.conn(), c.id, now).await?;
             }
         }
         if !kept && amount > 0 {
@@ -150,7 +150,8 @@ async fn reconcile(
         }
         repo::mark_billed(tx.conn(), appointment, PersonId(row.person_id), row.version).await?;
     }
-    Ok(())
+    // What was invoiced beyond what the charges come to now is credited, never edited.
+    super::invoices::server::credit_over_invoiced(tx, who, appointment, person).await
 }
 
 /// A payment form's input, checked: an amount more than nothing, and the reference its
@@ -298,9 +299,11 @@ pub async fn paid_at_session(
 
 /// How many of a payer's payments the account page lists.
 const ACCOUNT_PAYMENTS: i64 = 50;
+/// How many of a payer's invoices and credit notes the account page lists.
+const ACCOUNT_DOCUMENTS: i64 = 50;
 
 /// Payers' accounts span cases: only those who run billing see them whole.
-fn may_run_billing(who: &SignedIn) -> AppResult<()> {
+pub(super) fn may_run_billing(who: &SignedIn) -> AppResult<()> {
     who.permit(
         who.role.manages_practice(),
         "Only the practice's owners and administrators see payers' accounts.",
@@ -308,7 +311,7 @@ fn may_run_billing(who: &SignedIn) -> AppResult<()> {
 }
 
 /// Checks the payer is a person or organization of the caller's practice (before any work).
-async fn payer_named(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<String> {
+pub(super) async fn payer_named(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<String> {
     let p = crate::people::repo::get(tx.conn(), &who.scope(), payer)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::PayerAccount, payer.0))?;
@@ -317,7 +320,11 @@ async fn payer_named(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<
 
 /// Brings up to date the sessions whose charges may be this payer's, under the billing
 /// lock: only those, so a page view does no work for the rest of the practice.
-async fn bring_payer_up_to_date(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<()> {
+pub(super) async fn bring_payer_up_to_date(
+    tx: &mut Tx,
+    who: &SignedIn,
+    payer: PersonId,
+) -> AppResult<()> {
     repo::lock_billing(tx.conn(), who.practice_id).await?;
     for id in repo::sessions_to_bill_for(tx.conn(), who.practice_id, payer.0).await? {
         reconcile(tx, who, AppointmentId(id), None).await?;
@@ -370,7 +377,7 @@ async fn apply_credit(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult
 }
 
 /// A stored day as people read it ("Tuesday 24 November 2026").
-fn long_day(stored: String) -> String {
+pub(super) fn long_day(stored: String) -> String {
     chrono::NaiveDate::parse_from_str(&stored, "%Y-%m-%d")
         .map(when::long_date)
         .unwrap_or(stored)
@@ -387,6 +394,8 @@ async fn read_account(
     let payments =
         repo::account_payments(tx.conn(), who.practice_id, payer.0, ACCOUNT_PAYMENTS).await?;
     let credit = Money(repo::credit_of(tx.conn(), who.practice_id, payer.0).await?);
+    let (documents, unbilled) =
+        super::invoices::server::of_payer(tx, who, payer, ACCOUNT_DOCUMENTS).await?;
     let balance: Money = charges
         .iter()
         .map(|c| Money(c.amount_cents - c.allocated_cents).max(Money::ZERO))
@@ -399,6 +408,7 @@ async fn read_account(
             description: c.description,
             amount: Money(c.amount_cents),
             paid: Money(c.allocated_cents),
+            unbilled: c.amount_cents > c.invoiced_cents,
         })
         .collect();
     let payments = payments
@@ -423,8 +433,11 @@ async fn read_account(
         name,
         balance,
         credit,
+        unbilled,
         open,
         payments,
+        documents,
+        today: who.today().to_string(),
     })
 }
 

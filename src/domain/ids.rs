@@ -58,3 +58,7 @@ id_type!(
     /// A session's group note.
     NoteId
 );
+id_type!(
+    /// An invoice or a credit note.
+    InvoiceId
+);

@@ -74,6 +74,7 @@ pub mod billing;
 pub mod cases;
 pub mod groups;
 pub mod ids;
+pub mod invoicing;
 pub mod membership;
 pub mod money;
 pub mod notes;

@@ -61,6 +61,9 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
                 <A href="/app/calendar" attr:class="nav-link">"Calendar"</A>
                 <A href="/app/contacts" attr:class="nav-link">"Contacts"</A>
                 <A href="/app/services" attr:class="nav-link">"Services"</A>
+                {viewer.role.manages_practice().then(|| view! {
+                    <A href="/app/billing" attr:class="nav-link">"Billing"</A>
+                })}
                 <A href="/app/note-templates" attr:class="nav-link">"Note templates"</A>
                 <div class="account">
                     <span class="who" data-testid="signed-in-as">{viewer.display_name.clone()}</span>

@@ -31,7 +31,7 @@ on_both_engines!(
     a_payers_account_pays_the_oldest_charges_first,
 );
 
-async fn mark(
+pub(crate) async fn mark(
     db: &Db,
     live: &Live,
     who: &SignedIn,
@@ -59,7 +59,7 @@ async fn mark(
 }
 
 /// Each participant's (charge, attendance version, paid) as the session screen reads them.
-async fn charge_of(
+pub(crate) async fn charge_of(
     db: &Db,
     who: &SignedIn,
     id: AppointmentId,
@@ -78,7 +78,7 @@ async fn charge_of(
         .collect()
 }
 
-fn cash(amount: &str) -> PaymentInput {
+pub(crate) fn cash(amount: &str) -> PaymentInput {
     PaymentInput {
         amount: amount.into(),
         method: PaymentMethod::Cash,
@@ -109,7 +109,7 @@ async fn stored(
     out
 }
 
-async fn membership_of(
+pub(crate) async fn membership_of(
     db: &Db,
     who: &SignedIn,
     case: gather::domain::CaseId,

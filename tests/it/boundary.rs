@@ -322,6 +322,15 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
             "take_account_payment",
             json!({"payer": missing, "payment": {"amount": "5", "method": "cash", "reference": ""}}),
         ),
+        (
+            "invoice_unbilled",
+            json!({"payer": missing, "through": "2020-01-31"}),
+        ),
+        ("invoice", json!({"id": missing})),
+        (
+            "void_invoice",
+            json!({"id": missing, "reason": "Wrong payer"}),
+        ),
         ("retire_service", json!({"id": missing})),
         ("reactivate_service", json!({"id": missing})),
     ] {
@@ -333,11 +342,18 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{endpoint}");
     }
     let entries = denied_entries(&db, practice, owner_id).await;
-    assert_eq!(entries.len(), before + 4);
+    assert_eq!(entries.len(), before + 7);
     assert_eq!(
         entries
             .iter()
             .filter(|e| **e == ("payer_account".to_string(), Some(missing)))
+            .count(),
+        3
+    );
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| **e == ("invoice".to_string(), Some(missing)))
             .count(),
         2
     );

@@ -12,6 +12,7 @@ mod billing;
 mod boundary;
 mod calendar;
 mod cases;
+mod invoices;
 mod notes;
 mod pages;
 mod schema;
