@@ -4,7 +4,7 @@
 //! number and bills the charges again, and two invoice runs at once never bill a charge twice.
 
 use crate::billing::{cash, charge_of, mark, membership_of};
-use crate::common::fixtures::{person_of_kind, practice, service, session_with};
+use crate::common::fixtures::{person_of_kind, practice, service, session_with, Practice};
 use crate::on_both_engines;
 use gather::attendance::live::Live;
 use gather::attendance::server as attendance;
@@ -18,7 +18,7 @@ use gather::domain::billing::Payer;
 use gather::domain::invoicing::DocumentKind;
 use gather::domain::money::Money;
 use gather::domain::people::PersonKind;
-use gather::domain::{InvoiceId, PersonId};
+use gather::domain::{InvoiceId, PersonId, ServiceId};
 use gather::error::AppError;
 use gather::on_conn;
 use gather::server::db::Db;
@@ -44,13 +44,19 @@ async fn doc(db: &Db, who: &gather::access::SignedIn, id: InvoiceId) -> InvoiceD
     invoices::document(db, who, id).await.expect("document")
 }
 
-async fn each_payer_is_invoiced_once_with_numbers_without_gaps(db: Db) {
-    let p = practice(&db, "i1").await;
-    let (who, admin) = (&p.provider, &p.admin);
-    attendance::save_missed_fees(&db, &p.owner, "40", "25")
+/// A practice with missed-session fees of $40 and $25, and its 90853 service.
+async fn billing_practice(db: &Db, tag: &str) -> (Practice, ServiceId) {
+    let p = practice(db, tag).await;
+    attendance::save_missed_fees(db, &p.owner, "40", "25")
         .await
         .expect("fees");
-    let svc = service(&db, &p, "90853").await;
+    let svc = service(db, &p, "90853").await;
+    (p, svc)
+}
+
+async fn each_payer_is_invoiced_once_with_numbers_without_gaps(db: Db) {
+    let (p, svc) = billing_practice(&db, "i1").await;
+    let (who, admin) = (&p.provider, &p.admin);
     let (case, id, people) = session_with(&db, who, "IA", 4, svc).await;
     let sponsor = person_of_kind(&db, who, "Acme Sponsor", PersonKind::Organization).await;
     let parent = person_of_kind(&db, who, "Pat Parent", PersonKind::BillingContact).await;
@@ -172,12 +178,8 @@ async fn each_payer_is_invoiced_once_with_numbers_without_gaps(db: Db) {
 }
 
 async fn an_issued_invoice_never_changes_and_later_changes_are_credited_or_billed_next(db: Db) {
-    let p = practice(&db, "i2").await;
+    let (p, svc) = billing_practice(&db, "i2").await;
     let (who, admin) = (&p.provider, &p.admin);
-    attendance::save_missed_fees(&db, &p.owner, "40", "25")
-        .await
-        .expect("fees");
-    let svc = service(&db, &p, "90853").await;
     let (case, id, people) = session_with(&db, who, "IB", 2, svc).await;
     let (a, b) = (people[0], people[1]);
     let live = Live::start(&db);
@@ -290,12 +292,8 @@ async fn an_issued_invoice_never_changes_and_later_changes_are_credited_or_bille
 }
 
 async fn voiding_keeps_the_number_and_bills_the_charges_again(db: Db) {
-    let p = practice(&db, "i3").await;
+    let (p, svc) = billing_practice(&db, "i3").await;
     let (who, admin) = (&p.provider, &p.admin);
-    attendance::save_missed_fees(&db, &p.owner, "40", "25")
-        .await
-        .expect("fees");
-    let svc = service(&db, &p, "90853").await;
     let (_, id, people) = session_with(&db, who, "IC", 1, svc).await;
     let a = people[0];
     let live = Live::start(&db);
