@@ -62,3 +62,11 @@ id_type!(
     /// An invoice or a credit note.
     InvoiceId
 );
+id_type!(
+    /// A payment received, with its receipt.
+    PaymentId
+);
+id_type!(
+    /// One payer's part of one participant's charge for one session.
+    ChargeId
+);

@@ -69,8 +69,10 @@ macro_rules! stored_enum {
 
 pub(crate) use stored_enum;
 
+pub mod adjustments;
 pub mod attendance;
 pub mod billing;
+pub mod billing_settings;
 pub mod cases;
 pub mod groups;
 pub mod ids;
@@ -85,6 +87,7 @@ pub mod schedule;
 pub mod services;
 pub mod sessions;
 pub mod sign_in;
+pub mod statements;
 pub mod when;
 
 pub use ids::*;
