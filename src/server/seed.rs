@@ -18,6 +18,8 @@ use crate::services::repo::{self as services, ServiceFields};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 pub const DEMO_PRACTICE: &str = "Riverside Counseling Collective";
+/// The NPIs of the demo's clinicians (after the owner and admin, in `DEMO_ACCOUNTS` order).
+const DEMO_NPIS: [&str; 4] = ["1348293055", "1562049381", "1928374655", "1456782394"];
 /// Every demo account's password. Printed at start-up and listed in the README.
 pub const DEMO_PASSWORD: &str = "gather-demo-2026";
 
@@ -110,6 +112,23 @@ pub async fn seed_demo_if_empty(db: &Db, time_zone: &str) -> Result<bool, AppErr
             supervisor = Some(id);
         }
         ids.push(id);
+    }
+    // What the practice's billing documents print, and its clinicians' NPIs (valid check
+    // digits, made up; no real provider's).
+    crate::billing::settings::repo::save(
+        tx.conn(),
+        practice,
+        &crate::domain::billing_settings::CheckedSettings {
+            legal_name: "Riverside Counseling Collective, PLLC".into(),
+            address: "200 River Road, Suite 4\nSpringfield, IL 62701".into(),
+            tax_id: "36-4829105".into(),
+            npi: "1748392010".into(),
+            payment_terms_days: 30,
+        },
+    )
+    .await?;
+    for (account, npi) in ids.iter().skip(2).zip(DEMO_NPIS) {
+        crate::billing::settings::repo::set_npi(tx.conn(), practice, *account, npi).await?;
     }
     let owner = Scope {
         practice_id: practice,

@@ -16,3 +16,21 @@ pub fn local(tz: Tz, at_ms: i64) -> DateTime<Tz> {
 pub fn wall(tz: Tz, at_ms: i64) -> NaiveDateTime {
     local(tz, at_ms).naive_local()
 }
+
+/// The first instant of `day` in `tz` (UTC milliseconds): local midnight, or the first
+/// moment after it where a clock change skips midnight.
+pub fn start_of_day(tz: Tz, day: chrono::NaiveDate) -> i64 {
+    (0..24)
+        .find_map(|hour| {
+            tz.from_local_datetime(&day.and_hms_opt(hour, 0, 0)?)
+                .earliest()
+        })
+        .map_or_else(
+            || {
+                day.and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    .timestamp_millis()
+            },
+            |t| t.timestamp_millis(),
+        )
+}

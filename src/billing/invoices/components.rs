@@ -6,6 +6,7 @@ use super::{
     earlier_documents, get_billing_overview, get_invoice, invoice_unbilled, void_invoice,
     BillingOverview, InvoiceDocument, InvoiceRun, InvoiceSummary,
 };
+use crate::billing::Issuer;
 use crate::domain::invoicing::{DocumentKind, MAX_REASON};
 use crate::domain::{InvoiceId, PersonId};
 use crate::error::AppError;
@@ -129,6 +130,9 @@ pub fn BillingPage() -> impl IntoView {
                 <p class="eyebrow">"Billing"</p>
                 <h1>"Invoices"</h1>
             </div>
+            <nav class="header-links">
+                <a class="button secondary" href="/app/billing/settings">"Billing settings"</a>
+            </nav>
         </header>
         {loaded(overview, move |o| view! { <BillingView overview=o version through said /> })}
     }
@@ -227,7 +231,7 @@ fn DocumentView(doc: InvoiceDocument) -> impl IntoView {
             view! {
                 <header class="page-header">
                     <div>
-                        <p class="eyebrow">{d.practice_name.clone()}</p>
+                        <p class="eyebrow">{d.issuer.name.clone()}</p>
                         <h1 data-testid="document-title">{d.title.clone()}</h1>
                     </div>
                     <nav class="header-links no-print">
@@ -241,6 +245,7 @@ fn DocumentView(doc: InvoiceDocument) -> impl IntoView {
                             "Void. " {v.reason} {(!v.by.is_empty()).then(|| format!(" (voided by {})", v.by))}
                         </p>
                     })}
+                    <IssuerBlock issuer=d.issuer.clone() />
                     <dl class="facts">
                         <dt>"To"</dt><dd data-testid="document-payer">{d.payer_name.clone()}</dd>
                         <dt>"Issued"</dt><dd>{d.issued_on.clone()}</dd>
@@ -283,9 +288,21 @@ fn DocumentView(doc: InvoiceDocument) -> impl IntoView {
     }
 }
 
+/// Who issued a document: its legal name, address and tax id, as the document prints them.
+#[component]
+pub fn IssuerBlock(issuer: Issuer) -> impl IntoView {
+    view! {
+        <address class="issuer" data-testid="issuer">
+            <strong>{issuer.name}</strong>
+            {issuer.address.lines().map(|l| view! { <span>{l.to_string()}</span> }).collect_view()}
+            {(!issuer.tax_id.is_empty()).then(|| view! { <span>"Tax id " {issuer.tax_id.clone()}</span> })}
+        </address>
+    }
+}
+
 /// Prints the page (the browser's own dialog); the print stylesheet leaves the document.
 #[component]
-fn PrintButton() -> impl IntoView {
+pub fn PrintButton() -> impl IntoView {
     view! {
         <button type="button" class="secondary" on:click=move |_| {
             #[cfg(feature = "hydrate")]

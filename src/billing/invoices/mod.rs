@@ -10,6 +10,7 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use super::Issuer;
 use crate::domain::invoicing::DocumentKind;
 use crate::domain::money::Money;
 use crate::domain::paging::Page;
@@ -70,7 +71,8 @@ pub struct InvoiceDocument {
     pub id: InvoiceId,
     pub kind: DocumentKind,
     pub title: String,
-    pub practice_name: String,
+    /// The practice as it was when the document was issued.
+    pub issuer: Issuer,
     pub payer_id: PersonId,
     pub payer_name: String,
     pub issued_on: String,

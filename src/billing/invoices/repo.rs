@@ -1,21 +1,27 @@
 //! The tables of invoices and credit notes. Server only: documents are written once, by
 //! `server`, and the database refuses any later change but a void (see migration 0007).
 
+use crate::billing::Issuer;
 use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId};
 use crate::on_conn;
 use crate::server::db::{Conn, DbError};
 
-/// The practice's name as documents print it, and its payment terms (days).
+/// The practice as its documents print it (billing settings), and its payment terms (days).
 pub async fn practice_for_documents(
     mut c: Conn<'_>,
     practice: PracticeId,
-) -> Result<(String, i64), DbError> {
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as("SELECT name, payment_terms_days FROM practices WHERE id = $1")
+) -> Result<(Issuer, i64), DbError> {
+    let (name, legal_name, address, tax_id, terms): (String, String, String, String, i64) =
+        on_conn!(c.re(), |c| {
+            sqlx::query_as(
+                "SELECT name, legal_name, address, tax_id, payment_terms_days
+                 FROM practices WHERE id = $1",
+            )
             .bind(practice.0)
             .fetch_one(&mut *c)
             .await?
-    }))
+        });
+    Ok((Issuer::new(&name, legal_name, address, tax_id), terms))
 }
 
 /// The sessions on or before `through` whose attendance billing has not brought up to
@@ -136,6 +142,8 @@ pub struct NewInvoice<'a> {
     pub number: i64,
     pub payer_id: i64,
     pub practice_name: &'a str,
+    pub practice_address: &'a str,
+    pub practice_tax_id: &'a str,
     pub payer_name: &'a str,
     pub credits: Option<i64>,
     pub reason: &'a str,
@@ -150,8 +158,9 @@ pub async fn insert_invoice(mut c: Conn<'_>, n: &NewInvoice<'_>) -> Result<i64, 
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_scalar(
             "INSERT INTO invoices (practice_id, kind, number, payer_id, practice_name, payer_name,
-                credits_invoice_id, reason, issued_on, due_on, total_cents, issued_by, issued_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                credits_invoice_id, reason, issued_on, due_on, total_cents, issued_by, issued_at,
+                practice_address, practice_tax_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(n.practice.0)
         .bind(n.kind)
@@ -166,6 +175,8 @@ pub async fn insert_invoice(mut c: Conn<'_>, n: &NewInvoice<'_>) -> Result<i64, 
         .bind(n.total_cents)
         .bind(n.by.0)
         .bind(n.at)
+        .bind(n.practice_address)
+        .bind(n.practice_tax_id)
         .fetch_one(&mut *c)
         .await?
     }))
@@ -290,6 +301,8 @@ pub struct DocumentRow {
     pub number: i64,
     pub payer_id: i64,
     pub practice_name: String,
+    pub practice_address: String,
+    pub practice_tax_id: String,
     pub payer_name: String,
     pub credits_invoice_id: Option<i64>,
     pub credits_number: Option<i64>,
@@ -310,8 +323,8 @@ pub async fn document(
 ) -> Result<Option<DocumentRow>, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as(
-            "SELECT i.id, i.kind, i.number, i.payer_id, i.practice_name, i.payer_name,
-                i.credits_invoice_id, o.number AS credits_number, i.reason, i.issued_on, i.due_on,
+            "SELECT i.id, i.kind, i.number, i.payer_id, i.practice_name, i.practice_address,
+                i.practice_tax_id, i.payer_name, i.credits_invoice_id, o.number AS credits_number, i.reason, i.issued_on, i.due_on,
                 i.total_cents, i.voided_at, i.void_reason, v.display_name AS voided_by_name
              FROM invoices i
              LEFT JOIN invoices o ON o.id = i.credits_invoice_id

@@ -14,6 +14,7 @@ use crate::billing::repo as charges;
 use crate::billing::server::{
     bring_payer_up_to_date, long_day, may_run_billing, payer_named, reconcile,
 };
+use crate::billing::Issuer;
 use crate::domain::invoicing::{
     check_through, check_void_reason, credit_against, due_on, Billed, DocumentKind,
 };
@@ -54,7 +55,7 @@ struct ToIssue<'a> {
 async fn issue(
     tx: &mut Tx,
     who: &SignedIn,
-    practice_name: &str,
+    issuer: &Issuer,
     doc: ToIssue<'_>,
 ) -> AppResult<InvoiceSummary> {
     let number = charges::next_number(tx.conn(), who.practice_id, doc.kind.as_str()).await?;
@@ -67,7 +68,9 @@ async fn issue(
             kind: doc.kind.as_str(),
             number,
             payer_id: doc.payer_id,
-            practice_name,
+            practice_name: &issuer.name,
+            practice_address: &issuer.address,
+            practice_tax_id: &issuer.tax_id,
             payer_name: &doc.payer_name,
             credits: doc.credits,
             reason: doc.reason,
@@ -143,7 +146,7 @@ pub(in crate::billing) async fn credit_over_invoiced(
     if over.is_empty() {
         return Ok(());
     }
-    let (practice_name, _) = repo::practice_for_documents(tx.conn(), who.practice_id).await?;
+    let (issuer, _) = repo::practice_for_documents(tx.conn(), who.practice_id).await?;
     // One credit note per invoice credited.
     let mut notes: BTreeMap<i64, (i64, String, Vec<LineToIssue>)> = BTreeMap::new();
     for charge in &over {
@@ -183,7 +186,7 @@ pub(in crate::billing) async fn credit_over_invoiced(
         issue(
             tx,
             who,
-            &practice_name,
+            &issuer,
             ToIssue {
                 kind: DocumentKind::CreditNote,
                 payer_id,
@@ -223,7 +226,7 @@ pub async fn invoice_unbilled(
         }
         None => bring_all_up_to_date(&mut tx, who, &through_text).await?,
     }
-    let (practice_name, terms) = repo::practice_for_documents(tx.conn(), who.practice_id).await?;
+    let (issuer, terms) = repo::practice_for_documents(tx.conn(), who.practice_id).await?;
     let items = repo::unbilled(tx.conn(), who.practice_id, payer, &through_text).await?;
     let mut by_payer: Vec<(i64, String, Vec<LineToIssue>)> = Vec::new();
     for item in items {
@@ -252,7 +255,7 @@ pub async fn invoice_unbilled(
             issue(
                 &mut tx,
                 who,
-                &practice_name,
+                &issuer,
                 ToIssue {
                     kind: DocumentKind::Invoice,
                     payer_id,
@@ -409,7 +412,11 @@ async fn read_document(tx: &mut Tx, who: &SignedIn, id: InvoiceId) -> AppResult<
         id,
         kind,
         title: kind.title(row.number),
-        practice_name: row.practice_name,
+        issuer: Issuer {
+            name: row.practice_name,
+            address: row.practice_address,
+            tax_id: row.practice_tax_id,
+        },
         payer_id: PersonId(row.payer_id),
         payer_name: row.payer_name,
         issued_on: long_day(row.issued_on),
