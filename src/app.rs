@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sessions/:id/note/review") view={Lazy::<screens::Review>::new()} ssr=SsrMode::Async />
                     <Route path=path!("people/:id/chart") view={Lazy::<screens::Chart>::new()} ssr=SsrMode::Async />
                     <Route path=path!("people/:id/account") view={Lazy::<screens::Account>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("people/:id/statement") view={Lazy::<screens::Statement>::new()} ssr=SsrMode::Async />
                     <Route path=path!("note-templates") view={Lazy::<screens::Templates>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts") view={Lazy::<screens::Contacts>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts/new") view={Lazy::<screens::NewCase>::new()} ssr=SsrMode::Async />
@@ -112,7 +113,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("people/new") view={Lazy::<screens::NewPerson>::new()} ssr=SsrMode::Async />
                     <Route path=path!("people/:id") view={Lazy::<screens::Person>::new()} ssr=SsrMode::Async />
                     <Route path=path!("services") view={Lazy::<screens::Services>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("billing/settings") view={Lazy::<screens::BillingSettings>::new()} ssr=SsrMode::Async />
                     <Route path=path!("billing") view={Lazy::<screens::Billing>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("receipts/:id") view={Lazy::<screens::Receipt>::new()} ssr=SsrMode::Async />
                     <Route path=path!("invoices/:id") view={Lazy::<screens::Invoice>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
@@ -133,6 +136,9 @@ pub fn App() -> impl IntoView {
 mod screens {
     use crate::billing::components::PayerAccountPage;
     use crate::billing::invoices::components::{BillingPage, InvoicePage};
+    use crate::billing::receipts::components::ReceiptPage;
+    use crate::billing::settings::components::BillingSettingsPage;
+    use crate::billing::statements::components::StatementPage;
     use crate::calendar::components::CalendarScreen;
     use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
@@ -235,4 +241,7 @@ mod screens {
     lazy_screen!(Account, PayerAccountPage, "account");
     lazy_screen!(Billing, BillingPage, "billing");
     lazy_screen!(Invoice, InvoicePage, "invoice");
+    lazy_screen!(BillingSettings, BillingSettingsPage, "billing_settings");
+    lazy_screen!(Receipt, ReceiptPage, "receipt");
+    lazy_screen!(Statement, StatementPage, "statement");
 }

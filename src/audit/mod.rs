@@ -69,6 +69,10 @@ pub enum ObjectKind {
     Appointment,
     Attendance,
     AttendanceHistory,
+    /// Part of a charge not collected (sliding scale, courtesy, write-off), or given back.
+    Adjustment,
+    /// The practice's billing settings (legal name, address, tax id, NPI, terms).
+    BillingSettings,
     Calendar,
     CalendarFeed,
     Case,
@@ -82,6 +86,8 @@ pub enum ObjectKind {
     PayerAccount,
     Payment,
     Person,
+    /// Money given back to a payer out of a payment.
+    Refund,
     PracticeFees,
     Series,
     Service,
@@ -90,12 +96,14 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 21] = [
+    pub const ALL: [ObjectKind; 24] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
         ObjectKind::Attendance,
         ObjectKind::AttendanceHistory,
+        ObjectKind::Adjustment,
+        ObjectKind::BillingSettings,
         ObjectKind::Calendar,
         ObjectKind::CalendarFeed,
         ObjectKind::Case,
@@ -108,6 +116,7 @@ impl ObjectKind {
         ObjectKind::PayerAccount,
         ObjectKind::Payment,
         ObjectKind::Person,
+        ObjectKind::Refund,
         ObjectKind::PracticeFees,
         ObjectKind::Series,
         ObjectKind::Service,
@@ -121,6 +130,8 @@ impl ObjectKind {
             ObjectKind::Appointment => "appointment",
             ObjectKind::Attendance => "attendance",
             ObjectKind::AttendanceHistory => "attendance_history",
+            ObjectKind::Adjustment => "adjustment",
+            ObjectKind::BillingSettings => "billing_settings",
             ObjectKind::Calendar => "calendar",
             ObjectKind::CalendarFeed => "calendar_feed",
             ObjectKind::Case => "case",
@@ -133,6 +144,7 @@ impl ObjectKind {
             ObjectKind::PayerAccount => "payer_account",
             ObjectKind::Payment => "payment",
             ObjectKind::Person => "person",
+            ObjectKind::Refund => "refund",
             ObjectKind::PracticeFees => "practice_fees",
             ObjectKind::Series => "series",
             ObjectKind::Service => "service",

@@ -1,20 +1,48 @@
 //! Billing: each participant's charge from attendance, owed by the payer responsible on the
 //! session's day (their own payer, else the case's, else themself), and payments taken
 //! against it, each with a gapless receipt number, and invoices and credit notes (in
-//! `invoices`). Statements, superbills and documents as PDF come next (issue 15).
+//! `invoices`), adjustments and refunds, receipts, statements and the billing settings
+//! documents print. Superbills and documents as PDF come next (issue 15).
 
+pub mod adjustments;
 pub mod api;
 pub mod components;
 pub mod invoices;
+pub mod receipts;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod settings;
+pub mod statements;
 
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;
-use crate::domain::PersonId;
+use crate::domain::{ChargeId, PaymentId, PersonId};
 use serde::{Deserialize, Serialize};
+
+/// Who issues a billing document, as it prints: the legal name (the practice's name when
+/// none is set), the address's lines, and the tax id (empty when not set).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issuer {
+    pub name: String,
+    pub address: String,
+    pub tax_id: String,
+}
+
+impl Issuer {
+    pub fn new(practice_name: &str, legal_name: String, address: String, tax_id: String) -> Issuer {
+        Issuer {
+            name: if legal_name.trim().is_empty() {
+                practice_name.to_string()
+            } else {
+                legal_name
+            },
+            address,
+            tax_id,
+        }
+    }
+}
 
 /// A payment as the form sends it: the amount as typed (dollars).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +55,7 @@ pub struct PaymentInput {
 /// What taking a payment did, for the screen to say so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentTaken {
+    pub payment: PaymentId,
     pub receipt_number: i64,
     pub payer_name: String,
     pub amount: Money,
@@ -64,18 +93,24 @@ pub struct PayerAccount {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountCharge {
+    pub id: ChargeId,
     /// The session's day, as people read it ("Tuesday 24 November 2026").
     pub day: String,
     pub participant: String,
     pub description: String,
     pub amount: Money,
     pub paid: Money,
+    /// Taken off by adjustments and write-offs.
+    pub adjusted: Money,
+    /// What is still owed: the amount less what was paid and adjusted.
+    pub owed: Money,
     /// Not yet on an invoice (or grown since).
     pub unbilled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountPayment {
+    pub id: PaymentId,
     pub receipt_number: i64,
     /// The day it was received, as people read it.
     pub received_on: String,
@@ -83,12 +118,22 @@ pub struct AccountPayment {
     pub method: String,
     pub amount: Money,
     pub applied: Money,
+    /// Given back by refunds.
+    pub refunded: Money,
+}
+
+impl AccountPayment {
+    /// What can still be refunded: neither taken by a charge nor refunded already.
+    pub fn refundable(&self) -> Money {
+        (self.amount - self.applied - self.refunded).max(Money::ZERO)
+    }
 }
 
 /// A payment taken from the account page: its receipt, how it was spread, and the account
 /// as it is now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountPaid {
+    pub payment: PaymentId,
     pub receipt_number: i64,
     pub applied: Money,
     /// How many charges it went to.
