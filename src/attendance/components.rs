@@ -37,6 +37,9 @@ struct Row {
     editing: RwSignal<bool>,
     /// Paid on the participant's charge: from the screen's read, then each payment taken.
     paid: RwSignal<Money>,
+    /// Adjusted off the charge when the screen was read (adjustments are made on the payer's
+    /// account page, not here).
+    adjusted: Money,
 }
 
 impl Row {
@@ -219,6 +222,7 @@ fn AttendanceSheet(sheet: Sheet) -> impl IntoView {
             notice: RwSignal::new(None),
             editing: RwSignal::new(false),
             paid: RwSignal::new(r.paid),
+            adjusted: r.adjusted,
         })
         .collect();
     let labels: Vec<ChoiceOption> = sheet
@@ -447,11 +451,11 @@ fn AttendanceRow(
                     // A change waiting to be sent only pauses it: what was typed and the
                     // receipt just given stay on screen.
                     let billable = Memo::new(move |_| {
-                        row.server.with(|s| s.charge_cents) > 0 || row.paid.get().is_positive()
+                        row.server.with(|s| s.charge_cents) > 0 || row.paid.get().is_positive() || row.adjusted.is_positive()
                     });
                     move || billable.get().then(|| view! {
                         <TakePayment appointment=ctx.id person name=name.clone()
-                            charge=Signal::derive(move || row.server.with(|s| s.charge_cents)) paid=row.paid
+                            charge=Signal::derive(move || row.server.with(|s| s.charge_cents)) paid=row.paid adjusted=row.adjusted
                             waiting=Signal::derive(move || row.pending.get().is_some()) />
                     })
                 }

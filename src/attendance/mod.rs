@@ -46,6 +46,8 @@ pub struct SheetRow {
     pub state: RowState,
     /// Paid so far on the participant's charge for the session.
     pub paid: crate::domain::money::Money,
+    /// Taken off the charge by adjustments (sliding scale, courtesy, write-off).
+    pub adjusted: crate::domain::money::Money,
 }
 
 /// Everything the session screen needs.

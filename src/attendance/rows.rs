@@ -64,6 +64,7 @@ pub(super) async fn roster_states(
                 name: r.display_name,
                 state: state_of(&a, who.time_zone),
                 paid: crate::domain::money::Money::ZERO,
+                adjusted: crate::domain::money::Money::ZERO,
             }
         })
         .collect();

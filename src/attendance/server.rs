@@ -45,11 +45,13 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
     let (mut rows, row, case) = roster_states(&mut tx, who, id).await?;
     let paid = crate::billing::server::paid_at_session(&mut tx, who, id).await?;
     for r in &mut rows {
-        if let Some(p) = paid.get(&r.state.person_id) {
+        if let Some((p, adjusted)) = paid.get(&r.state.person_id) {
             // Charges are brought up to date by billing's own writes, not by this read: a
-            // charge lowered since shows no more paid than it now comes to (the rest goes
-            // back to the payer's credit when billing next runs).
-            r.paid = (*p).min(crate::domain::money::Money(r.state.charge_cents));
+            // charge lowered since shows no more paid or adjusted than it now comes to (the
+            // rest goes back when billing next runs).
+            let charge = crate::domain::money::Money(r.state.charge_cents);
+            r.adjusted = (*adjusted).min(charge);
+            r.paid = (*p).min(charge - r.adjusted);
         }
     }
     let fees = repo::missed_fees(tx.conn(), who.practice_id).await?;

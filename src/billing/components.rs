@@ -2,12 +2,13 @@
 //! owed, and a short form that records a payment and says its receipt number), and a payer's
 //! account page for owners and admins.
 
+use super::adjustments::components::{AdjustCharge, RefundPayment};
 use super::api::{get_payer_account, take_account_payment, take_payment};
 use super::invoices::components::{DocumentList, InvoiceRunForm};
 use super::{PayerAccount, PaymentInput, PaymentTaken};
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;
-use crate::domain::{AppointmentId, PersonId};
+use crate::domain::{AppointmentId, PaymentId, PersonId};
 use crate::error::AppError;
 use crate::ui::{loaded, or_not_found, route_id};
 use leptos::prelude::*;
@@ -23,9 +24,10 @@ pub fn TakePayment(
     name: String,
     charge: Signal<i64>,
     paid: RwSignal<Money>,
+    adjusted: Money,
     waiting: Signal<bool>,
 ) -> impl IntoView {
-    let owed = move || (Money(charge.get()) - paid.get()).max(Money::ZERO);
+    let owed = move || (Money(charge.get()) - paid.get() - adjusted).max(Money::ZERO);
     let open = RwSignal::new(false);
     let amount = RwSignal::new(String::new());
     let method = RwSignal::new(PaymentMethod::Cash);
@@ -60,14 +62,25 @@ pub fn TakePayment(
             {move || {
                 // A charge lowered on another screen since: never more paid than it comes to
                 // (billing returns the rest to the payer's credit).
-                let p = paid.get().min(Money(charge.get()));
-                (p.is_positive()).then(|| {
-                    let full = p.cents() >= charge.get();
-                    view! {
-                        <span class="paid" data-testid="paid">
-                            {if full { format!("Paid in full ({p})") } else { format!("Paid {p} · owes {}", owed()) }}
-                        </span>
+                let adjusted = adjusted.min(Money(charge.get()));
+                let p = paid.get().min(Money(charge.get()) - adjusted);
+                (p.is_positive() || adjusted.is_positive()).then(|| {
+                    let settled = !owed().is_positive();
+                    let mut said = match (p.is_positive(), settled) {
+                        (true, true) if !adjusted.is_positive() => format!("Paid in full ({p})"),
+                        (true, _) => format!("Paid {p}"),
+                        (false, _) => String::new(),
+                    };
+                    if adjusted.is_positive() {
+                        if !said.is_empty() {
+                            said.push_str(" · ");
+                        }
+                        said.push_str(&format!("adjusted {adjusted}"));
                     }
+                    if !settled {
+                        said.push_str(&format!(" · owes {}", owed()));
+                    }
+                    view! { <span class="paid" data-testid="paid">{said}</span> }
                 })
             }}
             {
@@ -101,11 +114,18 @@ pub fn TakePayment(
                 </form>
             </Show>
             {move || done.get().map(|t| {
-                let mut said = format!("Receipt {}: {} from {}.", t.receipt_number, t.amount, t.payer_name);
+                let mut said = format!(": {} from {}.", t.amount, t.payer_name);
                 if t.credit.is_positive() {
                     said.push_str(&format!(" {} is on their account as credit.", t.credit));
                 }
-                view! { <p class="notice" role="status" data-testid="payment-done">{said}</p> }
+                view! {
+                    <p class="notice" role="status" data-testid="payment-done">
+                        <a href=format!("/app/receipts/{}", t.payment.0) data-testid="receipt-link">
+                            {format!("Receipt {}", t.receipt_number)}
+                        </a>
+                        {said}
+                    </p>
+                }
             })}
         </div>
     }
@@ -114,7 +134,7 @@ pub fn TakePayment(
 /// The amount, method and reference fields every payment form has; ids start with `prefix`
 /// so several forms can share a page.
 #[component]
-fn PaymentFields(
+pub(in crate::billing) fn PaymentFields(
     prefix: String,
     amount: RwSignal<String>,
     method: RwSignal<PaymentMethod>,
@@ -171,9 +191,12 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
     let method = RwSignal::new(PaymentMethod::Cash);
     let reference = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<AppError>);
-    let said = RwSignal::new(None::<String>);
+    // The last payment taken here: its receipt (id and number) and what it did.
+    let said = RwSignal::new(None::<(PaymentId, i64, String)>);
     let run_through = RwSignal::new(shown.with_untracked(|a| a.today.clone()));
     let run_said = RwSignal::new(None::<String>);
+    // What the last adjustment or refund did.
+    let changed = RwSignal::new(None::<String>);
     // After an invoice run: the account read again (its documents and what is unbilled).
     let refresh = Action::new(move |_: &()| async move {
         match get_payer_account(payer).await {
@@ -187,8 +210,7 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
             match take_account_payment(payer, payment).await {
                 Ok(paid) => {
                     let mut text = format!(
-                        "Receipt {}: {} applied to {} charge{}.",
-                        paid.receipt_number,
+                        ": {} applied to {} charge{}.",
                         paid.applied,
                         paid.charges,
                         if paid.charges == 1 { "" } else { "s" }
@@ -202,7 +224,7 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                     if paid.credit.is_positive() {
                         text.push_str(&format!(" {} kept as credit.", paid.credit));
                     }
-                    said.set(Some(text));
+                    said.set(Some((paid.payment, paid.receipt_number, text)));
                     amount.set(paid.account.balance.as_input());
                     reference.set(String::new());
                     shown.set(paid.account);
@@ -218,6 +240,7 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                 <h1 data-testid="account-name">{move || shown.with(|a| a.name.clone())}</h1>
             </div>
             <nav class="header-links">
+                <a class="button secondary" href=format!("/app/people/{}/statement", payer.0)>"Statement"</a>
                 <a class="button secondary" href=format!("/app/people/{}", payer.0)>"Profile"</a>
             </nav>
         </header>
@@ -251,7 +274,12 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                         </button>
                     </div>
                     {move || problem.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-                    {move || said.get().map(|t| view! { <p class="notice" role="status" data-testid="account-paid">{t}</p> })}
+                    {move || said.get().map(|(id, number, t)| view! {
+                        <p class="notice" role="status" data-testid="account-paid">
+                            <a href=format!("/app/receipts/{}", id.0)>{format!("Receipt {number}")}</a>
+                            {t}
+                        </p>
+                    })}
                 </form>
             </section>
             <section class="card">
@@ -270,6 +298,9 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                 }}
             </section>
             <section class="card wide">
+                {move || changed.get().map(|t| view! {
+                    <p class="notice" role="status" data-testid="account-changed">{t}</p>
+                })}
                 <h2>"Open charges"</h2>
                 {move || {
                     let open = shown.with(|a| a.open.clone());
@@ -278,16 +309,25 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="rows" data-testid="open-charges">
-                                {open.into_iter().map(|c| view! {
-                                    <li class="charge-row">
-                                        <span class="name">{c.day}</span>
-                                        <span>{c.participant} " · " {c.description}</span>
-                                        {c.unbilled.then(|| view! { <span class="badge unbilled">"Unbilled"</span> })}
-                                        <span class="money">
-                                            {c.amount.to_string()}
-                                            {c.paid.is_positive().then(|| format!(" (paid {})", c.paid))}
-                                        </span>
-                                    </li>
+                                {open.into_iter().map(|c| {
+                                    let mut settled = Vec::new();
+                                    if c.paid.is_positive() {
+                                        settled.push(format!("paid {}", c.paid));
+                                    }
+                                    if c.adjusted.is_positive() {
+                                        settled.push(format!("adjusted {}", c.adjusted));
+                                    }
+                                    let settled = (!settled.is_empty())
+                                        .then(|| format!(" ({}; owes {})", settled.join(", "), c.owed));
+                                    view! {
+                                        <li class="charge-row" data-testid="open-charge">
+                                            <span class="name">{c.day.clone()}</span>
+                                            <span>{c.participant.clone()} " · " {c.description.clone()}</span>
+                                            {c.unbilled.then(|| view! { <span class="badge unbilled">"Unbilled"</span> })}
+                                            <span class="money">{c.amount.to_string()} {settled}</span>
+                                            <AdjustCharge payer charge=c shown said=changed />
+                                        </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         }.into_any()
@@ -303,12 +343,16 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                             <ul class="rows" data-testid="payments">
                                 {payments.into_iter().map(|p| view! {
                                     <li class="charge-row">
-                                        <span class="name">"Receipt " {p.receipt_number}</span>
-                                        <span>{p.received_on} " · " {p.method}</span>
+                                        <a class="name" href=format!("/app/receipts/{}", p.id.0)>"Receipt " {p.receipt_number}</a>
+                                        <span>{p.received_on.clone()} " · " {p.method.clone()}</span>
                                         <span class="money">
                                             {p.amount.to_string()}
-                                            {(p.applied < p.amount).then(|| format!(" ({} on account)", p.amount - p.applied))}
+                                            {p.refunded.is_positive().then(|| format!(" ({} refunded)", p.refunded))}
+                                            {p.refundable().is_positive().then(|| format!(" ({} on account)", p.refundable()))}
                                         </span>
+                                        {p.refundable().is_positive().then(|| view! {
+                                            <RefundPayment payer payment=p.clone() shown said=changed />
+                                        })}
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -1,4 +1,5 @@
-//! Billing's tables: charges, payments, allocations and gapless numbering. Server only; the
+//! Billing's tables: charges, payments, allocations and gapless numbering (refunds and
+//! adjustments are `adjustments::repo`'s). Server only; the
 //! rules (who pays, how a payment spreads, what a reference must say) are in
 //! `domain::billing`, and who may do what is checked in `server`.
 
@@ -95,13 +96,24 @@ pub struct ChargeRow {
     pub description: String,
     pub amount_cents: i64,
     pub allocated_cents: i64,
+    /// Taken off by adjustments and write-offs (never more than the charge).
+    pub adjusted_cents: i64,
+}
+
+impl ChargeRow {
+    /// What is still owed on it.
+    pub fn owed_cents(&self) -> i64 {
+        (self.amount_cents - self.allocated_cents - self.adjusted_cents).max(0)
+    }
 }
 
 const CHARGE_COLUMNS: &str = "ch.id, ch.person_id, ch.payer_kind, ch.payer_id,
     p.legal_name AS payer_legal_name, p.preferred_name AS payer_preferred_name, ch.description,
     ch.amount_cents,
     CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id), 0) AS BIGINT)
-        AS allocated_cents";
+        AS allocated_cents,
+    CAST(COALESCE((SELECT SUM(ad.amount_cents) FROM adjustments ad WHERE ad.charge_id = ch.id), 0) AS BIGINT)
+        AS adjusted_cents";
 
 /// A session's charges (or one participant's), each with what is paid on it.
 pub async fn charges_of(
@@ -123,6 +135,35 @@ pub async fn charges_of(
             .fetch_all(&mut *c)
             .await?
     }))
+}
+
+/// One charge of the practice held by `payer_id`, with what is paid on and adjusted off it,
+/// and its session: (charge, session).
+pub async fn charge_of_payer(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    payer_id: i64,
+    id: i64,
+) -> Result<Option<(ChargeRow, i64)>, DbError> {
+    #[derive(sqlx::FromRow)]
+    struct WithSession {
+        #[sqlx(flatten)]
+        charge: ChargeRow,
+        appointment_id: i64,
+    }
+    let sql = format!(
+        "SELECT {CHARGE_COLUMNS}, ch.appointment_id FROM charges ch JOIN people p ON p.id = ch.payer_id
+         WHERE ch.id = $1 AND ch.practice_id = $2 AND ch.payer_id = $3"
+    );
+    let row: Option<WithSession> = on_conn!(c.re(), |c| {
+        sqlx::query_as(&sql)
+            .bind(id)
+            .bind(practice.0)
+            .bind(payer_id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    Ok(row.map(|r| (r.charge, r.appointment_id)))
 }
 
 pub struct NewCharge<'a> {
@@ -192,7 +233,8 @@ pub async fn retire_charge(mut c: Conn<'_>, id: i64, at: i64) -> Result<(), DbEr
         let gone = sqlx::query(
             "DELETE FROM charges WHERE id = $1
                AND NOT EXISTS (SELECT 1 FROM allocations al WHERE al.charge_id = charges.id)
-               AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = charges.id)",
+               AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = charges.id)
+               AND NOT EXISTS (SELECT 1 FROM adjustments ad WHERE ad.charge_id = charges.id)",
         )
         .bind(id)
         .execute(&mut *c)
@@ -355,7 +397,7 @@ pub async fn insert_payment(mut c: Conn<'_>, n: &NewPayment<'_>) -> Result<i64, 
     }))
 }
 
-/// A payer's credit: what they paid that no charge took.
+/// A payer's credit: what they paid that no charge took and no refund gave back.
 pub async fn credit_of(
     mut c: Conn<'_>,
     practice: PracticeId,
@@ -365,6 +407,7 @@ pub async fn credit_of(
         sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(py.amount_cents - COALESCE(
                     (SELECT SUM(al.amount_cents) FROM allocations al WHERE al.payment_id = py.id), 0)
+                  - COALESCE((SELECT SUM(rf.amount_cents) FROM refunds rf WHERE rf.payment_id = py.id), 0)
                 ), 0) AS BIGINT)
              FROM payments py WHERE py.practice_id = $1 AND py.payer_id = $2",
         )
@@ -375,16 +418,19 @@ pub async fn credit_of(
     }))
 }
 
-/// What is paid on each participant's charges for a session, for the session screen.
+/// What is paid and what adjusted off each participant's charges for a session, for the
+/// session screen: (person, paid, adjusted).
 pub async fn paid_at_session(
     mut c: Conn<'_>,
     practice: PracticeId,
     appointment: AppointmentId,
-) -> Result<Vec<(i64, i64)>, DbError> {
+) -> Result<Vec<(i64, i64, i64)>, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as(
-            "SELECT ch.person_id, CAST(SUM(al.amount_cents) AS BIGINT)
-             FROM charges ch JOIN allocations al ON al.charge_id = ch.id
+            "SELECT ch.person_id,
+                CAST(COALESCE(SUM((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id)), 0) AS BIGINT),
+                CAST(COALESCE(SUM((SELECT SUM(ad.amount_cents) FROM adjustments ad WHERE ad.charge_id = ch.id)), 0) AS BIGINT)
+             FROM charges ch
              WHERE ch.appointment_id = $1 AND ch.practice_id = $2
              GROUP BY ch.person_id",
         )
@@ -447,7 +493,8 @@ pub async fn add_allocation(
     Ok(())
 }
 
-/// A payer's payments with something not yet taken by a charge: (payment, what is left),
+/// A payer's payments with something neither taken by a charge nor refunded: (payment,
+/// what is left),
 /// oldest first.
 pub async fn payments_with_credit(
     mut c: Conn<'_>,
@@ -459,6 +506,7 @@ pub async fn payments_with_credit(
             "SELECT id, left_cents FROM (
                 SELECT py.id, py.receipt_number, py.amount_cents - CAST(COALESCE(
                     (SELECT SUM(al.amount_cents) FROM allocations al WHERE al.payment_id = py.id), 0) AS BIGINT)
+                    - CAST(COALESCE((SELECT SUM(rf.amount_cents) FROM refunds rf WHERE rf.payment_id = py.id), 0) AS BIGINT)
                     AS left_cents
                 FROM payments py WHERE py.practice_id = $1 AND py.payer_id = $2) p
              WHERE left_cents > 0 ORDER BY receipt_number",
@@ -481,10 +529,17 @@ pub struct AccountChargeRow {
     pub amount_cents: i64,
     pub invoiced_cents: i64,
     pub allocated_cents: i64,
+    pub adjusted_cents: i64,
 }
 
-/// A payer's charges with something still owed, oldest session first (the order payments
-/// are applied in).
+impl AccountChargeRow {
+    pub fn owed_cents(&self) -> i64 {
+        (self.amount_cents - self.allocated_cents - self.adjusted_cents).max(0)
+    }
+}
+
+/// A payer's charges with something still owed (not paid, not adjusted off), oldest session
+/// first (the order payments are applied in).
 pub async fn open_charges(
     mut c: Conn<'_>,
     practice: PracticeId,
@@ -497,11 +552,13 @@ pub async fn open_charges(
                     p.legal_name AS person_legal_name, p.preferred_name AS person_preferred_name,
                     ch.amount_cents, ch.invoiced_cents, a.starts_at,
                     CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.charge_id = ch.id), 0) AS BIGINT)
-                        AS allocated_cents
+                        AS allocated_cents,
+                    CAST(COALESCE((SELECT SUM(ad.amount_cents) FROM adjustments ad WHERE ad.charge_id = ch.id), 0) AS BIGINT)
+                        AS adjusted_cents
                 FROM charges ch JOIN people p ON p.id = ch.person_id
                 JOIN appointments a ON a.id = ch.appointment_id
                 WHERE ch.practice_id = $1 AND ch.payer_id = $2) charged
-             WHERE amount_cents > allocated_cents
+             WHERE amount_cents > allocated_cents + adjusted_cents
              ORDER BY starts_at, id",
         )
         .bind(practice.0)
@@ -511,7 +568,7 @@ pub async fn open_charges(
     }))
 }
 
-/// One payment on a payer's account, with how much of it charges took.
+/// One payment on a payer's account, with how much of it charges took and refunds gave back.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AccountPaymentRow {
     pub id: i64,
@@ -521,6 +578,7 @@ pub struct AccountPaymentRow {
     pub amount_cents: i64,
     pub received_on: String,
     pub applied_cents: i64,
+    pub refunded_cents: i64,
 }
 
 /// A payer's most recent payments, newest first.
@@ -534,7 +592,9 @@ pub async fn account_payments(
         sqlx::query_as(
             "SELECT py.id, py.receipt_number, py.method, py.reference, py.amount_cents, py.received_on,
                 CAST(COALESCE((SELECT SUM(al.amount_cents) FROM allocations al WHERE al.payment_id = py.id), 0) AS BIGINT)
-                    AS applied_cents
+                    AS applied_cents,
+                CAST(COALESCE((SELECT SUM(rf.amount_cents) FROM refunds rf WHERE rf.payment_id = py.id), 0) AS BIGINT)
+                    AS refunded_cents
              FROM payments py WHERE py.practice_id = $1 AND py.payer_id = $2
              ORDER BY py.receipt_number DESC LIMIT $3",
         )

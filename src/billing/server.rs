@@ -8,12 +8,13 @@ use crate::access::SignedIn;
 use crate::audit::server::record;
 use crate::audit::{Event, ObjectKind};
 use crate::calendar::server::{roster_of, visible_appointment};
+use crate::domain::adjustments::adjustment_excess;
 use crate::domain::attendance::Choice;
 use crate::domain::billing::{allocate, responsible, Open, Payer, PaymentMethod};
 use crate::domain::money::Money;
 use crate::domain::people::display_name;
 use crate::domain::when;
-use crate::domain::{AppointmentId, CaseId, PersonId};
+use crate::domain::{AppointmentId, CaseId, ChargeId, PaymentId, PersonId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Db, Tx};
 use std::collections::HashMap;
@@ -49,9 +50,11 @@ fn payer_of(row: &AttendanceToBill) -> AppResult<(Payer, i64)> {
     Ok((payer, payer.contact_id().unwrap_or(row.person_id)))
 }
 
-/// Gives back what payments pay on a charge beyond `keep`, newest payment first: the money
-/// returns to the payer's credit rather than vanishing with the charge. A money movement, so
-/// it is audited (against the payer's account) when it moves anything.
+/// Keeps what was adjusted off and paid on a charge within `keep`, its new amount:
+/// adjustments beyond it come back first (as a "charge changed" movement, the original left
+/// as it was), then payments beyond what remains return to the payer's credit, newest
+/// payment first, rather than vanishing with the charge. Money movements, so each is
+/// audited (against the payer's account) when it moves anything.
 async fn release(
     tx: &mut Tx,
     who: &SignedIn,
@@ -59,8 +62,16 @@ async fn release(
     appointment: AppointmentId,
     keep: i64,
 ) -> AppResult<()> {
+    let keep = keep.max(0);
+    let excess = adjustment_excess(Money(keep), Money(charge.adjusted_cents));
+    if excess.is_positive() {
+        super::adjustments::server::give_back_adjustment(tx, who, charge, appointment, excess)
+            .await?;
+    }
+    let adjusted = charge.adjusted_cents - excess.cents();
     let allocations = repo::allocations_of(tx.conn(), charge.id).await?;
-    let mut excess = allocations.iter().map(|a| a.amount_cents).sum::<i64>() - keep.max(0);
+    let mut excess =
+        allocations.iter().map(|a| a.amount_cents).sum::<i64>() - (keep - adjusted).max(0);
     let mut returned = 0;
     for a in allocations {
         if excess <= 0 {
@@ -218,7 +229,7 @@ pub async fn take_payment(
     };
     bring_up_to_date(&mut tx, who, appointment, Some(person)).await?;
     let charges = repo::charges_of(tx.conn(), who.practice_id, appointment, Some(person)).await?;
-    let Some(charge) = charges.iter().find(|c| c.amount_cents > c.allocated_cents) else {
+    let Some(charge) = charges.iter().find(|c| c.owed_cents() > 0) else {
         return Err(AppError::Conflict(if charges.is_empty() {
             format!(
                 "There is no charge for {} at this session.",
@@ -231,7 +242,7 @@ pub async fn take_payment(
             )
         }));
     };
-    let owed = Money(charge.amount_cents - charge.allocated_cents);
+    let owed = Money(charge.owed_cents());
     let applied = owed.min(amount);
     let (payment, receipt_number) = record_payment(
         &mut tx,
@@ -261,6 +272,7 @@ pub async fn take_payment(
     tx.commit().await?;
     let paid = Money(charge.allocated_cents) + applied;
     Ok(PaymentTaken {
+        payment: PaymentId(payment),
         receipt_number,
         payer_name: display_name(
             &charge.payer_legal_name,
@@ -270,7 +282,7 @@ pub async fn take_payment(
         applied,
         credit,
         paid,
-        owed: Money(charge.amount_cents) - paid,
+        owed: owed - applied,
     })
 }
 
@@ -281,18 +293,18 @@ pub async fn payer_changed(tx: &mut Tx, case: CaseId, person: Option<PersonId>) 
     Ok(repo::rebill(tx.conn(), case, person).await?)
 }
 
-/// What is paid on each participant's charges for a session, for the session screen; read
-/// inside the screen's own read.
+/// What is paid on and adjusted off each participant's charges for a session, for the
+/// session screen; read inside the screen's own read.
 pub async fn paid_at_session(
     tx: &mut Tx,
     who: &SignedIn,
     appointment: AppointmentId,
-) -> AppResult<HashMap<PersonId, Money>> {
+) -> AppResult<HashMap<PersonId, (Money, Money)>> {
     Ok(
         repo::paid_at_session(tx.conn(), who.practice_id, appointment)
             .await?
             .into_iter()
-            .map(|(p, cents)| (PersonId(p), Money(cents)))
+            .map(|(p, paid, adjusted)| (PersonId(p), (Money(paid), Money(adjusted))))
             .collect(),
     )
 }
@@ -339,7 +351,7 @@ async fn owed_on(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<Vec<
         .iter()
         .map(|c| Open {
             charge: c.id,
-            owed: Money(c.amount_cents - c.allocated_cents),
+            owed: Money(c.owed_cents()),
         })
         .collect())
 }
@@ -347,7 +359,7 @@ async fn owed_on(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<Vec<
 /// Applies what the payer has on account (payments not yet taken by a charge, oldest first)
 /// to their open charges, oldest first: credit and an open charge never stand side by side.
 /// Audited when it moves anything. Returns how much it applied.
-async fn apply_credit(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<Money> {
+pub(super) async fn apply_credit(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult<Money> {
     let credits = repo::payments_with_credit(tx.conn(), who.practice_id, payer.0).await?;
     if credits.is_empty() {
         return Ok(Money::ZERO);
@@ -376,15 +388,25 @@ async fn apply_credit(tx: &mut Tx, who: &SignedIn, payer: PersonId) -> AppResult
     Ok(applied)
 }
 
+/// How a payment was made, as people read it: "Check 1042", "Cash".
+pub(in crate::billing) fn method_said(method: &str, reference: &str) -> String {
+    let label = PaymentMethod::parse(method).map_or("Payment", |m| m.label());
+    if reference.is_empty() {
+        label.to_string()
+    } else {
+        format!("{label} {reference}")
+    }
+}
+
 /// A stored day as people read it ("Tuesday 24 November 2026").
-pub(super) fn long_day(stored: String) -> String {
+pub(in crate::billing) fn long_day(stored: String) -> String {
     chrono::NaiveDate::parse_from_str(&stored, "%Y-%m-%d")
         .map(when::long_date)
         .unwrap_or(stored)
 }
 
 /// The payer's account as it stands, read inside `tx` after charges are brought up to date.
-async fn read_account(
+pub(super) async fn read_account(
     tx: &mut Tx,
     who: &SignedIn,
     payer: PersonId,
@@ -396,13 +418,13 @@ async fn read_account(
     let credit = Money(repo::credit_of(tx.conn(), who.practice_id, payer.0).await?);
     let (documents, unbilled) =
         super::invoices::server::of_payer(tx, who, payer, ACCOUNT_DOCUMENTS).await?;
-    let balance: Money = charges
-        .iter()
-        .map(|c| Money(c.amount_cents - c.allocated_cents).max(Money::ZERO))
-        .sum();
+    let balance: Money = charges.iter().map(|c| Money(c.owed_cents())).sum();
     let open = charges
         .into_iter()
         .map(|c| AccountCharge {
+            id: ChargeId(c.id),
+            owed: Money(c.owed_cents()),
+            adjusted: Money(c.adjusted_cents),
             day: long_day(c.service_day),
             participant: display_name(&c.person_legal_name, c.person_preferred_name.as_deref()),
             description: c.description,
@@ -414,18 +436,13 @@ async fn read_account(
     let payments = payments
         .into_iter()
         .map(|py| AccountPayment {
+            id: PaymentId(py.id),
             receipt_number: py.receipt_number,
             received_on: long_day(py.received_on),
-            method: {
-                let label = PaymentMethod::parse(&py.method).map_or("Payment", |m| m.label());
-                if py.reference.is_empty() {
-                    label.to_string()
-                } else {
-                    format!("{label} {}", py.reference)
-                }
-            },
+            method: method_said(&py.method, &py.reference),
             amount: Money(py.amount_cents),
             applied: Money(py.applied_cents),
+            refunded: Money(py.refunded_cents),
         })
         .collect();
     Ok(PayerAccount {
@@ -497,6 +514,7 @@ pub async fn take_account_payment(
     let account = read_account(&mut tx, who, payer, name).await?;
     tx.commit().await?;
     Ok(AccountPaid {
+        payment: PaymentId(payment),
         receipt_number,
         applied,
         charges: parts.len(),
