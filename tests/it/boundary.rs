@@ -331,6 +331,12 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
             "void_invoice",
             json!({"id": missing, "reason": "Wrong payer"}),
         ),
+        ("receipt", json!({"id": missing})),
+        (
+            "statement",
+            json!({"payer": missing, "from": null, "to": null}),
+        ),
+        ("save_clinician_npi", json!({"account": missing, "npi": ""})),
         ("retire_service", json!({"id": missing})),
         ("reactivate_service", json!({"id": missing})),
     ] {
@@ -342,14 +348,20 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{endpoint}");
     }
     let entries = denied_entries(&db, practice, owner_id).await;
-    assert_eq!(entries.len(), before + 7);
+    assert_eq!(entries.len(), before + 10);
     assert_eq!(
         entries
             .iter()
             .filter(|e| **e == ("payer_account".to_string(), Some(missing)))
             .count(),
-        3
+        4
     );
+    for kind in ["payment", "account"] {
+        assert!(
+            entries.contains(&(kind.to_string(), Some(missing))),
+            "{kind}: {entries:?}"
+        );
+    }
     assert_eq!(
         entries
             .iter()

@@ -5,6 +5,7 @@ mod common;
 
 // One file per capability, named after it; `boundary` is the server-function boundary,
 // `pages` the router as a browser meets it, `schema` the two engines' parity.
+mod adjustments;
 mod attendance;
 mod audit;
 mod auth;
@@ -12,6 +13,7 @@ mod billing;
 mod boundary;
 mod calendar;
 mod cases;
+mod documents;
 mod invoices;
 mod notes;
 mod pages;
