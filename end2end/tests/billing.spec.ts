@@ -88,7 +88,7 @@ test.describe("a payer's account", () => {
     await expect(admin.getByTestId("account-paid")).toHaveText(/^Receipt \d+: \$90\.00 applied to 2 charges\.$/);
     await expect(admin.getByTestId("balance")).toHaveText("$30.00");
     await expect(open).toHaveCount(1);
-    await expect(open.first()).toContainText("(paid $30.00)");
+    await expect(open.first()).toContainText("(paid $30.00; owes $30.00)");
     await expect(open.first().locator(".name")).toHaveText(later);
 
     await form.getByLabel("Amount").fill("50");

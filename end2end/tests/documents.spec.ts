@@ -32,10 +32,10 @@ test.describe("billing settings, receipts and statements", () => {
 
     // A clinician's own NPI.
     const lee = page.getByTestId("clinician").filter({ hasText: "Dr. Jordan Lee" });
-    await lee.getByLabel("NPI of Dr. Jordan Lee").fill("134829305");
+    await lee.getByLabel("NPI of Dr. Jordan Lee", { exact: true }).fill("134829305");
     await lee.getByRole("button", { name: "Save NPI of Dr. Jordan Lee" }).click();
     await expect(lee.getByRole("alert")).toHaveText("An NPI is ten digits.");
-    await lee.getByLabel("NPI of Dr. Jordan Lee").fill("1348293055");
+    await lee.getByLabel("NPI of Dr. Jordan Lee", { exact: true }).fill("1348293055");
     await lee.getByRole("button", { name: "Save NPI of Dr. Jordan Lee" }).click();
     await expect(lee.getByRole("status")).toHaveText("Saved");
     expect(await problems(page, `billing settings (${info.project.name})`)).toEqual([]);
@@ -44,7 +44,7 @@ test.describe("billing settings, receipts and statements", () => {
     await page.reload();
     await hydrated(page);
     await expect(page.getByTestId("billing-settings").getByLabel("Practice NPI")).toHaveValue("1748392010");
-    await expect(page.getByTestId("clinician").filter({ hasText: "Dr. Jordan Lee" }).getByLabel("NPI of Dr. Jordan Lee")).toHaveValue("1348293055");
+    await expect(page.getByTestId("clinician").filter({ hasText: "Dr. Jordan Lee" }).getByLabel("NPI of Dr. Jordan Lee", { exact: true })).toHaveValue("1348293055");
   });
 
   test("a payment at the session has a receipt; the payer's statement runs the balance", async ({ page, browser }, info) => {
