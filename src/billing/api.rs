@@ -1,7 +1,7 @@
 //! Server functions for billing. Staff only; each checks the exact session and participant
 //! it touches (in `server`).
 
-use super::{AccountPaid, PayerAccount, PaymentInput, PaymentTaken};
+use super::{AccountPaid, ChosenPart, PayerAccount, PaymentInput, PaymentTaken};
 use crate::domain::{AppointmentId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -32,14 +32,15 @@ pub async fn get_payer_account(payer: PersonId) -> Result<PayerAccount, AppError
     .await
 }
 
-/// "Take payment" on a payer's account.
+/// "Take payment" on a payer's account; `chosen` spreads it by hand (empty: oldest first).
 #[server(endpoint = "take_account_payment", input = Json)]
 pub async fn take_account_payment(
     payer: PersonId,
     payment: PaymentInput,
+    chosen: Vec<ChosenPart>,
 ) -> Result<AccountPaid, AppError> {
     serve(Area::Staff, move |state, who| async move {
-        super::server::take_account_payment(&state.db, &who, payer, &payment).await
+        super::server::take_account_payment(&state.db, &who, payer, &payment, &chosen).await
     })
     .await
 }

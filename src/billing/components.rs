@@ -5,10 +5,10 @@
 use super::adjustments::components::{AdjustCharge, RefundPayment};
 use super::api::{get_payer_account, take_account_payment, take_payment};
 use super::invoices::components::{DocumentList, InvoiceRunForm};
-use super::{PayerAccount, PaymentInput, PaymentTaken};
+use super::{ChosenPart, PayerAccount, PaymentInput, PaymentTaken};
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;
-use crate::domain::{AppointmentId, PaymentId, PersonId};
+use crate::domain::{AppointmentId, ChargeId, PaymentId, PersonId};
 use crate::error::AppError;
 use crate::ui::{loaded, or_not_found, route_id};
 use leptos::prelude::*;
@@ -204,10 +204,13 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
             Err(e) => problem.set(Some(e)),
         }
     });
-    let take = Action::new(move |payment: &PaymentInput| {
-        let payment = payment.clone();
+    // "Choose which charges it pays": an amount per open charge, typed by hand.
+    let by_hand = RwSignal::new(false);
+    let hand_amounts = RwSignal::new(Vec::<(ChargeId, String)>::new());
+    let take = Action::new(move |(payment, chosen): &(PaymentInput, Vec<ChosenPart>)| {
+        let (payment, chosen) = (payment.clone(), chosen.clone());
         async move {
-            match take_account_payment(payer, payment).await {
+            match take_account_payment(payer, payment, chosen).await {
                 Ok(paid) => {
                     let mut text = format!(
                         ": {} applied to {} charge{}.",
@@ -225,6 +228,8 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                         text.push_str(&format!(" {} kept as credit.", paid.credit));
                     }
                     said.set(Some((paid.payment, paid.receipt_number, text)));
+                    by_hand.set(false);
+                    hand_amounts.set(Vec::new());
                     amount.set(paid.account.balance.as_input());
                     reference.set(String::new());
                     shown.set(paid.account);
@@ -259,15 +264,59 @@ fn AccountView(account: PayerAccount) -> impl IntoView {
                         ev.prevent_default();
                         problem.set(None);
                         said.set(None);
-                        take.dispatch(PaymentInput {
-                            amount: amount.get_untracked(),
-                            method: method.get_untracked(),
-                            reference: reference.get_untracked(),
-                        });
+                        let chosen = if by_hand.get_untracked() {
+                            hand_amounts
+                                .get_untracked()
+                                .into_iter()
+                                .filter(|(_, a)| !a.trim().is_empty())
+                                .map(|(charge, amount)| ChosenPart { charge, amount })
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        take.dispatch((
+                            PaymentInput {
+                                amount: amount.get_untracked(),
+                                method: method.get_untracked(),
+                                reference: reference.get_untracked(),
+                            },
+                            chosen,
+                        ));
                     }>
                     <h3>"Take payment"</h3>
-                    <p class="muted">"Applied to the oldest open charges first; anything over stays as credit."</p>
+                    <p class="muted">"Applied to the oldest open charges first unless you choose; anything over stays as credit."</p>
                     <PaymentFields prefix="account".to_string() amount method reference />
+                    {move || shown.with(|a| !a.open.is_empty()).then(|| view! {
+                        <label class="check">
+                            <input type="checkbox" data-testid="choose-charges"
+                                prop:checked=move || by_hand.get()
+                                on:change=move |ev| by_hand.set(event_target_checked(&ev)) />
+                            "Choose which charges it pays"
+                        </label>
+                    })}
+                    <Show when=move || by_hand.get()>
+                        <fieldset class="stack hand-allocation" data-testid="hand-allocation">
+                            <legend>"Amount for each charge (leave empty to skip)"</legend>
+                            {move || shown.with(|a| a.open.clone()).into_iter().map(|c| {
+                                let id = c.id;
+                                let field = format!("hand-{}", id.0);
+                                let label = format!("{} · {} · {} (owes {})", c.day, c.participant, c.description, c.owed);
+                                view! {
+                                    <div class="field">
+                                        <label for=field.clone()>{label}</label>
+                                        <input id=field type="text" inputmode="decimal" autocomplete="off"
+                                            on:input=move |ev| {
+                                                let typed = event_target_value(&ev);
+                                                hand_amounts.update(|v| match v.iter_mut().find(|(x, _)| *x == id) {
+                                                    Some(entry) => entry.1 = typed,
+                                                    None => v.push((id, typed)),
+                                                });
+                                            } />
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    </Show>
                     <div class="actions">
                         <button type="submit" class="primary" disabled=move || take.pending().get()>
                             {move || if take.pending().get() { "Recording…" } else { "Record payment" }}

@@ -52,6 +52,13 @@ pub struct PaymentInput {
     pub reference: String,
 }
 
+/// Part of an account payment applied to a charge chosen by hand: the amount as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenPart {
+    pub charge: ChargeId,
+    pub amount: String,
+}
+
 /// What taking a payment did, for the screen to say so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentTaken {

@@ -3,14 +3,19 @@
 //! room); each payment is audited with its receipt number. Server only.
 
 use super::repo::{self, AttendanceToBill, ChargeRow, NewCharge, NewPayment};
-use super::{AccountCharge, AccountPaid, AccountPayment, PayerAccount, PaymentInput, PaymentTaken};
+use super::{
+    AccountCharge, AccountPaid, AccountPayment, ChosenPart, PayerAccount, PaymentInput,
+    PaymentTaken,
+};
 use crate::access::SignedIn;
 use crate::audit::server::record;
 use crate::audit::{Event, ObjectKind};
 use crate::calendar::server::{roster_of, visible_appointment};
 use crate::domain::adjustments::adjustment_excess;
 use crate::domain::attendance::Choice;
-use crate::domain::billing::{allocate, responsible, Open, Payer, PaymentMethod};
+use crate::domain::billing::{
+    allocate, check_allocation, responsible, Allocation, Open, Payer, PaymentMethod,
+};
 use crate::domain::money::Money;
 use crate::domain::people::display_name;
 use crate::domain::when;
@@ -478,22 +483,40 @@ pub async fn account(db: &Db, who: &SignedIn, payer: PersonId) -> AppResult<Paye
 }
 
 /// "Take payment" on a payer's account: credit already on the account is applied first,
-/// then the payment, each to the oldest open charges first; what is left over is credit. A
-/// payment when nothing is owed is all credit (a deposit). One transaction with its receipt number and audit entry.
+/// then the payment, to the charges chosen by hand when `chosen` names any (each no more
+/// than is owed on it, all within the payment), else to the oldest open charges first; what
+/// is left over is credit. A payment when nothing is owed is all credit (a deposit). One
+/// transaction with its receipt number and audit entry.
 pub async fn take_account_payment(
     db: &Db,
     who: &SignedIn,
     payer: PersonId,
     input: &PaymentInput,
+    chosen: &[ChosenPart],
 ) -> AppResult<AccountPaid> {
     may_run_billing(who)?;
     let (amount, reference) = checked_payment(input)?;
+    let mut parts_chosen = Vec::with_capacity(chosen.len());
+    for part in chosen {
+        parts_chosen.push(Allocation {
+            charge: part.charge.0,
+            amount: Money::parse_positive(&part.amount)
+                .map_err(|m| AppError::invalid("chosen", m))?,
+        });
+    }
     let mut tx = db.begin().await?;
     let name = payer_named(&mut tx, who, payer).await?;
     bring_payer_up_to_date(&mut tx, who, payer).await?;
     let from_credit = apply_credit(&mut tx, who, payer).await?;
     let open = owed_on(&mut tx, who, payer).await?;
-    let (parts, credit) = allocate(amount, &open);
+    let by_hand = !parts_chosen.is_empty();
+    let (parts, credit) = if by_hand {
+        let left = check_allocation(amount, &open, &parts_chosen)
+            .map_err(|m| AppError::invalid("chosen", m))?;
+        (parts_chosen, left)
+    } else {
+        allocate(amount, &open)
+    };
     let (payment, receipt_number) =
         record_payment(&mut tx, who, payer.0, input.method, amount, &reference).await?;
     for part in &parts {
@@ -504,10 +527,11 @@ pub async fn take_account_payment(
         tx.conn(),
         who,
         Event::create(ObjectKind::Payment, payment).detail(format!(
-            "receipt {receipt_number}: {amount} by {} from payer {} on account, {applied} applied to {} charge(s), {credit} credit",
+            "receipt {receipt_number}: {amount} by {} from payer {} on account, {applied} applied to {} charge(s){}, {credit} credit",
             input.method.as_str(),
             payer.0,
-            parts.len()
+            parts.len(),
+            if by_hand { " chosen by hand" } else { "" }
         )),
     )
     .await?;

@@ -153,6 +153,42 @@ pub fn allocate(payment: Money, open: &[Open]) -> (Vec<Allocation>, Money) {
     (out, left)
 }
 
+/// Checks a payment spread by hand over open charges ("this payment is for the 3
+/// November session"): each part more than nothing, no charge twice, only open charges,
+/// none beyond what is owed on it, all within the payment. Returns what is left over,
+/// which goes on as credit.
+pub fn check_allocation(
+    payment: Money,
+    open: &[Open],
+    chosen: &[Allocation],
+) -> Result<Money, String> {
+    let mut total = Money::ZERO;
+    for (i, a) in chosen.iter().enumerate() {
+        if !a.amount.is_positive() {
+            return Err("Each amount applied must be more than $0.00.".into());
+        }
+        if chosen[..i].iter().any(|b| b.charge == a.charge) {
+            return Err("A charge is listed twice.".into());
+        }
+        let Some(o) = open.iter().find(|o| o.charge == a.charge) else {
+            return Err("That charge is no longer open on this account; reload the page.".into());
+        };
+        if a.amount > o.owed {
+            return Err(format!(
+                "{} is more than the {} still owed on that charge.",
+                a.amount, o.owed
+            ));
+        }
+        total += a.amount;
+    }
+    if total > payment {
+        return Err(format!(
+            "The amounts applied ({total}) are more than the payment ({payment})."
+        ));
+    }
+    Ok(payment - total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +288,39 @@ mod tests {
         for m in PaymentMethod::ALL {
             assert_eq!(PaymentMethod::parse(m.as_str()), Some(*m));
         }
+    }
+
+    #[test]
+    fn a_payment_spread_by_hand_stays_within_the_payment_and_each_charge() {
+        let open = [
+            Open {
+                charge: 1,
+                owed: Money(6_000),
+            },
+            Open {
+                charge: 3,
+                owed: Money(5_000),
+            },
+        ];
+        let to = |charge, cents| Allocation {
+            charge,
+            amount: Money(cents),
+        };
+        assert_eq!(
+            check_allocation(Money(6_000), &open, &[to(3, 5_000)]),
+            Ok(Money(1_000))
+        );
+        assert_eq!(check_allocation(Money(6_000), &open, &[]), Ok(Money(6_000)));
+        assert_eq!(
+            check_allocation(Money(6_000), &open, &[to(3, 5_001)]),
+            Err("$50.01 is more than the $50.00 still owed on that charge.".into())
+        );
+        assert_eq!(
+            check_allocation(Money(6_000), &open, &[to(1, 4_000), to(3, 4_000)]),
+            Err("The amounts applied ($80.00) are more than the payment ($60.00).".into())
+        );
+        assert!(check_allocation(Money(9_000), &open, &[to(3, 100), to(3, 100)]).is_err());
+        assert!(check_allocation(Money(9_000), &open, &[to(2, 100)]).is_err());
+        assert!(check_allocation(Money(9_000), &open, &[to(1, 0)]).is_err());
     }
 }
