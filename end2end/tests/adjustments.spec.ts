@@ -81,4 +81,35 @@ test.describe("adjustments and refunds", () => {
     expect(await problems(admin, "statement with adjustments")).toEqual([]);
     await admin.context().close();
   });
+
+  test("a payment on account goes to the charge chosen by hand", async ({ page }) => {
+    const name = `Sasha ${unique()}`;
+    await signIn(page, "provider@riverside.example");
+    const { person } = await attendedWeeks(page, name, 2);
+    await signIn(page, "admin@riverside.example");
+    await page.goto(`/app/people/${person.id}/account`);
+    await hydrated(page);
+    await expect(page.getByTestId("balance")).toHaveText("$120.00");
+    const pay = page.getByTestId("account-payment");
+    await pay.getByLabel("Amount", { exact: true }).fill("60");
+    await pay.getByTestId("choose-charges").check();
+    const hand = pay.getByTestId("hand-allocation");
+    const fields = hand.getByRole("textbox");
+    await expect(fields).toHaveCount(2);
+    const olderDay = (await hand.locator("label").nth(0).textContent())!.split(" · ")[0];
+    // More than the newer session owes is refused, naming the amounts.
+    await fields.nth(1).fill("70");
+    await pay.getByRole("button", { name: "Record payment" }).click();
+    await expect(pay.getByRole("alert")).toHaveText("$70.00 is more than the $60.00 still owed on that charge.");
+    expect(await problems(page, "payment chosen by hand (refused)")).toEqual([]);
+    await fields.nth(1).fill("60");
+    await pay.getByRole("button", { name: "Record payment" }).click();
+    await expect(page.getByTestId("account-paid")).toContainText("$60.00 applied to 1 charge.");
+    // The older session is still the one owed.
+    const open = page.getByTestId("open-charge");
+    await expect(open).toHaveCount(1);
+    await expect(page.getByTestId("balance")).toHaveText("$60.00");
+    await expect(open.first().locator(".name")).toHaveText(olderDay);
+    await expect(page.getByTestId("hand-allocation")).toHaveCount(0);
+  });
 });

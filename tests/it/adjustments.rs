@@ -390,9 +390,8 @@ async fn adjustments_and_refunds_never_change_once_written(db: Db) {
     }
     // Nor can the database hold a write-off that is a give-back, or an "other" without a
     // note.
-    let bad =
-        on_conn!(c.conn(), |c| {
-            sqlx::query(
+    let bad = on_conn!(c.conn(), |c| {
+        sqlx::query(
         "INSERT INTO adjustments (practice_id, charge_id, reason, note, amount_cents, adjusted_on,
             recorded_by, recorded_at)
          SELECT practice_id, charge_id, 'other', '', 100, adjusted_on, recorded_by, recorded_at
@@ -401,6 +400,6 @@ async fn adjustments_and_refunds_never_change_once_written(db: Db) {
     .execute(&mut *c)
     .await
     .is_err()
-        });
+    });
     assert!(bad);
 }

@@ -29,6 +29,7 @@ on_both_engines!(
     payments_apply_to_the_charge_and_keep_the_rest_as_credit,
     receipts_are_numbered_without_gaps_and_bad_payments_change_nothing,
     a_payers_account_pays_the_oldest_charges_first,
+    a_payment_on_account_goes_to_the_charges_chosen_by_hand,
 );
 
 pub(crate) async fn mark(
@@ -485,10 +486,15 @@ async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
     assert_ne!(days[0], days[2]);
 
     // One and a half charges' worth: the earlier session first, whole then half.
-    let half =
-        billing::take_account_payment(&db, admin, parent, &cash(&Money(fee + fee / 2).as_input()))
-            .await
-            .expect("payment");
+    let half = billing::take_account_payment(
+        &db,
+        admin,
+        parent,
+        &cash(&Money(fee + fee / 2).as_input()),
+        &[],
+    )
+    .await
+    .expect("payment");
     assert_eq!(half.charges, 2);
     assert_eq!(half.credit, Money::ZERO);
     assert_eq!(half.account.open.len(), 3);
@@ -496,9 +502,10 @@ async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
     assert_eq!(half.account.open[0].paid, Money(fee / 2));
     assert_eq!(half.account.balance, Money(4 * fee - fee - fee / 2));
     // More than is owed: everything paid, the rest on account.
-    let rest = billing::take_account_payment(&db, admin, parent, &cash(&Money(3 * fee).as_input()))
-        .await
-        .expect("payment");
+    let rest =
+        billing::take_account_payment(&db, admin, parent, &cash(&Money(3 * fee).as_input()), &[])
+            .await
+            .expect("payment");
     assert!(rest.account.open.is_empty());
     assert_eq!(rest.account.balance, Money::ZERO);
     assert_eq!(rest.credit, Money(fee / 2), "paid 4.5 charges' worth for 4");
@@ -514,14 +521,14 @@ async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
     );
     // Refusals, before and after the work of reconciling, write nothing: no payment, no
     // receipt number.
-    let refused = billing::take_account_payment(&db, admin, parent, &cash("-3")).await;
+    let refused = billing::take_account_payment(&db, admin, parent, &cash("-3"), &[]).await;
     assert!(matches!(refused, Err(AppError::InvalidInput { ref field, .. }) if field == "amount"));
     assert!(matches!(
-        billing::take_account_payment(&db, who, parent, &cash("5")).await,
+        billing::take_account_payment(&db, who, parent, &cash("5"), &[]).await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
-        billing::take_account_payment(&db, &other.admin, parent, &cash("5")).await,
+        billing::take_account_payment(&db, &other.admin, parent, &cash("5"), &[]).await,
         Err(AppError::NotFound)
     ));
 
@@ -550,15 +557,16 @@ async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
     assert_eq!(now.credit, Money::ZERO);
     assert_eq!(now.balance, Money(fee - fee / 2));
     // Paying when nothing is owed is a deposit: all credit, with the next receipt number.
-    let settle = billing::take_account_payment(&db, admin, parent, &cash(&now.balance.as_input()))
-        .await
-        .expect("settle");
+    let settle =
+        billing::take_account_payment(&db, admin, parent, &cash(&now.balance.as_input()), &[])
+            .await
+            .expect("settle");
     assert_eq!(
         settle.receipt_number,
         rest.receipt_number + 1,
         "refusals took no number"
     );
-    let deposit = billing::take_account_payment(&db, admin, parent, &cash("25"))
+    let deposit = billing::take_account_payment(&db, admin, parent, &cash("25"), &[])
         .await
         .expect("deposit");
     assert_eq!(
@@ -580,4 +588,82 @@ async fn a_payers_account_pays_the_oldest_charges_first(db: Db) {
     assert!(log
         .iter()
         .any(|e| e.object_kind == "payer_account" && e.detail.contains("of credit applied")));
+}
+
+async fn a_payment_on_account_goes_to_the_charges_chosen_by_hand(db: Db) {
+    let p = practice(&db, "b5").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (case, today, people) = session_with(&db, who, "BE", 1, svc).await;
+    let payer = people[0];
+    let earlier = crate::common::fixtures::schedule_on(
+        &db,
+        who,
+        case,
+        who.today() - chrono::Duration::days(7),
+    )
+    .await;
+    let live = Live::start(&db);
+    for id in [earlier, today] {
+        mark(&db, &live, who, id, payer, Some(Choice::Attended(svc))).await;
+    }
+    let fee = charge_of(&db, who, today).await[&payer].0;
+    let admin = &p.admin;
+    let account = billing::account(&db, admin, payer).await.expect("account");
+    let (older, newer) = (account.open[0].id, account.open[1].id);
+    let part = |charge, amount: &str| gather::billing::ChosenPart {
+        charge,
+        amount: amount.into(),
+    };
+    let pay = cash(&Money(fee).as_input());
+
+    // Refused, naming the choice, and nothing written: more than a charge owes, more than
+    // the payment, a charge not open on this account, an amount that is none.
+    let over_charge = Money(fee + 1).as_input();
+    let half = Money(fee / 2 + 1).as_input();
+    for chosen in [
+        vec![part(newer, &over_charge)],
+        vec![part(newer, &half), part(older, &half)],
+        vec![part(gather::domain::ChargeId(987_654), "1")],
+        vec![part(newer, "ten")],
+    ] {
+        match billing::take_account_payment(&db, admin, payer, &pay, &chosen).await {
+            Err(AppError::InvalidInput { field, .. }) => assert_eq!(field, "chosen", "{chosen:?}"),
+            other => panic!("{chosen:?}: {other:?}"),
+        }
+    }
+    let unchanged = billing::account(&db, admin, payer).await.expect("account");
+    assert!(unchanged.payments.is_empty());
+
+    // Half of today's session by hand: the older charge stays open, the rest is credit.
+    let paid = billing::take_account_payment(
+        &db,
+        admin,
+        payer,
+        &pay,
+        &[part(newer, &Money(fee / 2).as_input())],
+    )
+    .await
+    .expect("paid");
+    assert_eq!(paid.charges, 1);
+    assert_eq!(paid.applied, Money(fee / 2));
+    assert_eq!(paid.credit, Money(fee - fee / 2));
+    let newer_now = paid
+        .account
+        .open
+        .iter()
+        .find(|c| c.id == newer)
+        .expect("still open");
+    assert_eq!(newer_now.paid, Money(fee / 2));
+    let older_now = paid
+        .account
+        .open
+        .iter()
+        .find(|c| c.id == older)
+        .expect("still open");
+    assert_eq!(older_now.paid, Money::ZERO);
+    let log = crate::documents::log_of(&db, &p).await;
+    assert!(log
+        .iter()
+        .any(|e| e.object_kind == "payment" && e.detail.contains("chosen by hand")));
 }

@@ -320,7 +320,15 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
         ("payer_account", json!({"payer": missing})),
         (
             "take_account_payment",
-            json!({"payer": missing, "payment": {"amount": "5", "method": "cash", "reference": ""}}),
+            json!({"payer": missing, "payment": {"amount": "5", "method": "cash", "reference": ""}, "chosen": []}),
+        ),
+        (
+            "adjust_charge",
+            json!({"payer": missing, "charge": 1, "adjustment": {"amount": "5", "reason": "courtesy", "note": ""}}),
+        ),
+        (
+            "refund_payment",
+            json!({"payer": missing, "payment": 1, "refund": {"amount": "5", "method": "cash", "reference": "", "reason": "over"}}),
         ),
         (
             "invoice_unbilled",
@@ -348,13 +356,13 @@ async fn every_refusal_of_an_object_is_audited(db: Db) {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{endpoint}");
     }
     let entries = denied_entries(&db, practice, owner_id).await;
-    assert_eq!(entries.len(), before + 10);
+    assert_eq!(entries.len(), before + 12);
     assert_eq!(
         entries
             .iter()
             .filter(|e| **e == ("payer_account".to_string(), Some(missing)))
             .count(),
-        4
+        6
     );
     for kind in ["payment", "account"] {
         assert!(

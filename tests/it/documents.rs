@@ -325,7 +325,7 @@ async fn a_statement_brings_the_balance_forward_and_runs_it_through_the_period(d
         .expect("invoice");
     let invoice = run.invoices[0].id;
     mark(&db, &live, who, id, payer, Some(Choice::LateCancel)).await;
-    billing::take_account_payment(&db, admin, payer, &cash("5"))
+    billing::take_account_payment(&db, admin, payer, &cash("5"), &[])
         .await
         .expect("paid");
     invoices::void(&db, admin, invoice, "Sent to the wrong address")
