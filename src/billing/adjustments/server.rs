@@ -29,14 +29,40 @@ pub async fn give_back_adjustment(
     appointment: AppointmentId,
     excess: Money,
 ) -> AppResult<()> {
+    write_adjustment(
+        tx,
+        who,
+        charge.id,
+        AdjustmentReason::ChargeChanged,
+        "",
+        -excess.cents(),
+        format!(
+            "{excess} adjusted off session {} (person {}, payer {}) given back: the charge changed",
+            appointment.0, charge.person_id, charge.payer_id
+        ),
+    )
+    .await
+}
+
+/// Writes one adjustment of the caller's today and its audit entry (saying `detail`),
+/// inside the caller's transaction.
+async fn write_adjustment(
+    tx: &mut Tx,
+    who: &SignedIn,
+    charge_id: i64,
+    reason: AdjustmentReason,
+    note: &str,
+    amount_cents: i64,
+    detail: String,
+) -> AppResult<()> {
     let id = repo::insert_adjustment(
         tx.conn(),
         &NewAdjustment {
             practice: who.practice_id,
-            charge_id: charge.id,
-            reason: AdjustmentReason::ChargeChanged.as_str(),
-            note: "",
-            amount_cents: -excess.cents(),
+            charge_id,
+            reason: reason.as_str(),
+            note,
+            amount_cents,
             adjusted_on: &who.today().to_string(),
             by: who.account_id,
             at: now_ms(),
@@ -46,10 +72,7 @@ pub async fn give_back_adjustment(
     record(
         tx.conn(),
         who,
-        Event::create(ObjectKind::Adjustment, id).detail(format!(
-            "{excess} adjusted off session {} (person {}, payer {}) given back: the charge changed",
-            appointment.0, charge.person_id, charge.payer_id
-        )),
+        Event::create(ObjectKind::Adjustment, id).detail(detail),
     )
     .await?;
     Ok(())
@@ -82,24 +105,14 @@ pub async fn adjust_charge(
             .ok_or_else(|| who.not_found(ObjectKind::PayerAccount, payer.0))?;
     check_adjustment(amount, Money(row.owed_cents()))
         .map_err(|m| AppError::invalid("amount", m))?;
-    let id = repo::insert_adjustment(
-        tx.conn(),
-        &NewAdjustment {
-            practice: who.practice_id,
-            charge_id: row.id,
-            reason: input.reason.as_str(),
-            note: &note,
-            amount_cents: amount.cents(),
-            adjusted_on: &who.today().to_string(),
-            by: who.account_id,
-            at: now_ms(),
-        },
-    )
-    .await?;
-    record(
-        tx.conn(),
+    write_adjustment(
+        &mut tx,
         who,
-        Event::create(ObjectKind::Adjustment, id).detail(format!(
+        row.id,
+        input.reason,
+        &note,
+        amount.cents(),
+        format!(
             "{amount} off session {appointment} (person {}) for payer {}: {}{}",
             row.person_id,
             payer.0,
@@ -109,7 +122,7 @@ pub async fn adjust_charge(
             } else {
                 format!(", {note}")
             }
-        )),
+        ),
     )
     .await?;
     let account = read_account(&mut tx, who, payer, name).await?;
