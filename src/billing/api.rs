@@ -2,7 +2,7 @@
 //! it touches (in `server`).
 
 use super::{AccountPaid, ChosenPart, PayerAccount, PaymentInput, PaymentTaken};
-use crate::domain::{AppointmentId, PersonId};
+use crate::domain::{AppointmentId, ChargeId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -10,15 +10,17 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use crate::{access::serve, domain::Area};
 
-/// "Take payment" beside a participant's charge on the session screen.
+/// "Take payment" beside a participant's charge on the session screen; `part` says whose
+/// part of a shared charge is being paid.
 #[server(endpoint = "take_payment", input = Json)]
 pub async fn take_payment(
     id: AppointmentId,
     person: PersonId,
+    part: Option<ChargeId>,
     payment: PaymentInput,
 ) -> Result<PaymentTaken, AppError> {
     serve(Area::Staff, move |state, who| async move {
-        super::server::take_payment(&state.db, &who, id, person, &payment).await
+        super::server::take_payment(&state.db, &who, id, person, part, &payment).await
     })
     .await
 }

@@ -5,6 +5,7 @@
 use super::adjustments::components::{AdjustCharge, RefundPayment};
 use super::api::{get_payer_account, take_account_payment, take_payment};
 use super::invoices::components::{DocumentList, InvoiceRunForm};
+use super::shares::{charge_parts, ChargePart};
 use super::{ChosenPart, PayerAccount, PaymentInput, PaymentTaken};
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;
@@ -35,26 +36,55 @@ pub fn TakePayment(
     let done = RwSignal::new(None::<PaymentTaken>);
     // Its own signal, not the action's last value, so reopening the form starts clean.
     let problem = RwSignal::new(None::<AppError>);
-    let take = Action::new(move |payment: &PaymentInput| {
-        let payment = payment.clone();
-        async move {
-            match take_payment(appointment, person, payment).await {
-                Ok(taken) => {
-                    paid.set(taken.paid);
-                    done.set(Some(taken));
-                    open.set(false);
+    // Who pays what of the charge, read when the form opens: a shared charge is paid one
+    // payer's part at a time, the participant's own part first.
+    let parts = RwSignal::new(Vec::<ChargePart>::new());
+    let part = RwSignal::new(None::<ChargeId>);
+    let load_parts = Action::new(move |_: &()| async move {
+        match charge_parts(appointment, person).await {
+            Ok(all) => {
+                let owing: Vec<ChargePart> =
+                    all.into_iter().filter(|p| p.owed.is_positive()).collect();
+                if owing.len() > 1 {
+                    let first = owing
+                        .iter()
+                        .find(|p| p.self_pay)
+                        .unwrap_or(&owing[0])
+                        .clone();
+                    part.set(Some(first.id));
+                    amount.set(first.owed.as_input());
                 }
-                Err(e) => problem.set(Some(e)),
+                parts.set(owing);
             }
+            Err(e) => problem.set(Some(e)),
         }
     });
+    let shared = move || parts.with(|p| p.len() > 1);
+    let take = Action::new(
+        move |(chosen, payment): &(Option<ChargeId>, PaymentInput)| {
+            let (chosen, payment) = (*chosen, payment.clone());
+            async move {
+                match take_payment(appointment, person, chosen, payment).await {
+                    Ok(taken) => {
+                        paid.set(taken.paid);
+                        done.set(Some(taken));
+                        open.set(false);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            }
+        },
+    );
     let start = move |_| {
         amount.set(owed().as_input());
         method.set(PaymentMethod::Cash);
         reference.set(String::new());
         done.set(None);
         problem.set(None);
+        parts.set(Vec::new());
+        part.set(None);
         open.set(true);
+        load_parts.dispatch(());
     };
     let take_aria = format!("Take payment for {name}");
     view! {
@@ -95,12 +125,36 @@ pub fn TakePayment(
                     on:submit=move |ev| {
                         ev.prevent_default();
                         problem.set(None);
-                        take.dispatch(PaymentInput {
+                        take.dispatch((part.get_untracked(), PaymentInput {
                             amount: amount.get_untracked(),
                             method: method.get_untracked(),
                             reference: reference.get_untracked(),
-                        });
+                        }));
                     }>
+                    {
+                        let part_id = format!("pay-{}-{}-part", appointment.0, person.0);
+                        move || shared().then(|| {
+                            let part_id = part_id.clone();
+                            view! {
+                                <div class="field">
+                                    <label for=part_id.clone()>"Whose part"</label>
+                                    <select id=part_id data-testid="payment-part"
+                                        on:change=move |ev| {
+                                            let id = event_target_value(&ev).parse().ok().map(ChargeId);
+                                            if let Some(p) = parts.with_untracked(|ps| ps.iter().find(|p| Some(p.id) == id).cloned()) {
+                                                part.set(Some(p.id));
+                                                amount.set(p.owed.as_input());
+                                            }
+                                        }>
+                                        {parts.get().into_iter().map(|p| {
+                                            let label = format!("{} — owes {} of {}", p.payer_name, p.owed, p.amount);
+                                            view! { <option value=p.id.0.to_string() selected=move || part.get() == Some(p.id)>{label}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            }
+                        })
+                    }
                     <PaymentFields prefix=format!("pay-{}-{}", appointment.0, person.0) amount method reference />
                     <div class="actions">
                         <button type="submit" class="primary" disabled=move || take.pending().get() || waiting.get()>

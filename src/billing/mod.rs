@@ -14,6 +14,7 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod settings;
+pub mod shares;
 pub mod statements;
 
 use crate::domain::billing::PaymentMethod;

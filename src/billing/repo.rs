@@ -442,8 +442,9 @@ pub async fn paid_at_session(
 }
 
 /// The sessions whose attendance billing has not brought up to date and whose charges may
-/// be this payer's: the payer is the participant, the case's payer or a member's own payer,
-/// or already holds a charge for that row (a payer change moves it away). Found by the
+/// be this payer's: the payer is the participant, the case's payer, a member's own payer
+/// or holds a share of the case's charges, or already holds a charge for that row (a payer
+/// change moves it away). Found by the
 /// `attendance_unbilled` partial index, so rows already billed are not read.
 pub async fn sessions_to_bill_for(
     mut c: Conn<'_>,
@@ -459,6 +460,8 @@ pub async fn sessions_to_bill_for(
                AND (t.person_id = $2 OR c.payer_contact_id = $2
                  OR EXISTS (SELECT 1 FROM memberships m WHERE m.case_id = a.case_id
                               AND m.person_id = t.person_id AND m.payer_contact_id = $2)
+                 OR EXISTS (SELECT 1 FROM payer_shares sh WHERE sh.case_id = a.case_id
+                              AND sh.payer_contact_id = $2)
                  OR EXISTS (SELECT 1 FROM charges ch WHERE ch.appointment_id = t.appointment_id
                               AND ch.person_id = t.person_id AND ch.payer_id = $2))
              ORDER BY t.appointment_id",

@@ -18,6 +18,7 @@ use crate::domain::billing::{
 };
 use crate::domain::money::Money;
 use crate::domain::people::display_name;
+use crate::domain::shares::{payer_parts, PayerPart, Share};
 use crate::domain::when;
 use crate::domain::{AppointmentId, CaseId, ChargeId, PaymentId, PersonId};
 use crate::error::{AppError, AppResult};
@@ -39,9 +40,9 @@ fn description(row: &AttendanceToBill) -> String {
     }
 }
 
-/// Who pays for a row's charge: the payer and the person whose account it goes on (the
-/// participant themself for self-pay).
-fn payer_of(row: &AttendanceToBill) -> AppResult<(Payer, i64)> {
+/// Who pays what of a row's charge: a participant's own payer pays it all; otherwise the
+/// case's shares take their parts and the case's payer the rest.
+fn parts_of(row: &AttendanceToBill, shares: &[Share]) -> AppResult<Vec<PayerPart>> {
     let case = Payer::from_parts(&row.case_payer_kind, row.case_payer_contact_id)
         .ok_or_else(|| AppError::internal("a case's payer is not a known kind"))?;
     let own = match &row.own_payer_kind {
@@ -52,7 +53,47 @@ fn payer_of(row: &AttendanceToBill) -> AppResult<(Payer, i64)> {
         None => None,
     };
     let payer = responsible(own, case);
-    Ok((payer, payer.contact_id().unwrap_or(row.person_id)))
+    let shares = if own.is_some() { &[][..] } else { shares };
+    Ok(payer_parts(
+        Money(row.charge_cents),
+        row.person_id,
+        payer,
+        shares,
+    ))
+}
+
+/// A charge's line: what it is for, and which share of it this payer pays when it is shared
+/// ("90853 Group psychotherapy — 80% share of $100.00").
+fn line_of(base: &str, part: &PayerPart) -> String {
+    if part.note.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base} — {}", part.note)
+    }
+}
+
+/// One payer's part of a row's charge as it should now stand.
+fn new_charge<'a>(
+    who: &SignedIn,
+    appointment: AppointmentId,
+    row: &'a AttendanceToBill,
+    part: &PayerPart,
+    line: &'a str,
+    at: i64,
+) -> NewCharge<'a> {
+    NewCharge {
+        practice: who.practice_id,
+        appointment,
+        person: PersonId(row.person_id),
+        case_id: row.case_id,
+        payer_kind: part.payer.kind_str(),
+        payer_id: part.account,
+        service_day: &row.local_day,
+        description: line,
+        amount_cents: part.amount.cents(),
+        attendance_version: row.version,
+        at,
+    }
 }
 
 /// Keeps what was adjusted off and paid on a charge within `keep`, its new amount:
@@ -133,36 +174,30 @@ pub(super) async fn reconcile(
     for c in repo::charges_of(tx.conn(), who.practice_id, appointment, person).await? {
         existing.entry(c.person_id).or_default().push(c);
     }
+    // One session, so one case: its shares are read once.
+    let shares = super::shares::server::shares_of(tx.conn(), CaseId(rows[0].case_id)).await?;
     for row in rows {
-        let (payer, payer_id) = payer_of(&row)?;
-        let amount = row.charge_cents.max(0);
-        let line = description(&row);
-        let wanted = NewCharge {
-            practice: who.practice_id,
-            appointment,
-            person: PersonId(row.person_id),
-            case_id: row.case_id,
-            payer_kind: payer.kind_str(),
-            payer_id,
-            service_day: &row.local_day,
-            description: &line,
-            amount_cents: amount,
-            attendance_version: row.version,
-            at: now,
-        };
-        let mut kept = false;
+        let base = description(&row);
+        let mut parts = parts_of(&row, &shares)?;
         for c in existing.remove(&row.person_id).unwrap_or_default() {
-            if c.payer_id == payer_id && amount > 0 {
-                release(tx, who, &c, appointment, amount).await?;
-                repo::update_charge(tx.conn(), c.id, &wanted).await?;
-                kept = true;
+            let wanted = parts
+                .iter()
+                .position(|p| p.account == c.payer_id && p.amount.is_positive());
+            if let Some(i) = wanted {
+                let part = parts.remove(i);
+                let line = line_of(&base, &part);
+                let n = new_charge(who, appointment, &row, &part, &line, now);
+                release(tx, who, &c, appointment, part.amount.cents()).await?;
+                repo::update_charge(tx.conn(), c.id, &n).await?;
             } else {
                 release(tx, who, &c, appointment, 0).await?;
                 repo::retire_charge(tx.conn(), c.id, now).await?;
             }
         }
-        if !kept && amount > 0 {
-            repo::insert_charge(tx.conn(), &wanted).await?;
+        for part in parts.iter().filter(|p| p.amount.is_positive()) {
+            let line = line_of(&base, part);
+            let n = new_charge(who, appointment, &row, part, &line, now);
+            repo::insert_charge(tx.conn(), &n).await?;
         }
         repo::mark_billed(tx.conn(), appointment, PersonId(row.person_id), row.version).await?;
     }
@@ -213,13 +248,15 @@ async fn record_payment(
 
 /// "Take payment" beside a participant's charge on the session screen: records a payment
 /// from the charge's payer, applies it to that charge, and keeps any overpayment as the
-/// payer's credit. One transaction: the receipt number, the payment, its allocation and its
+/// payer's credit. A charge shared between payers is paid one part at a time: `part` names
+/// whose part (needed only when more than one is owed). One transaction: the receipt number, the payment, its allocation and its
 /// audit entry are all written or none is.
 pub async fn take_payment(
     db: &Db,
     who: &SignedIn,
     appointment: AppointmentId,
     person: PersonId,
+    part: Option<ChargeId>,
     input: &PaymentInput,
 ) -> AppResult<PaymentTaken> {
     let (amount, reference) = checked_payment(input)?;
@@ -234,7 +271,32 @@ pub async fn take_payment(
     };
     bring_up_to_date(&mut tx, who, appointment, Some(person)).await?;
     let charges = repo::charges_of(tx.conn(), who.practice_id, appointment, Some(person)).await?;
-    let Some(charge) = charges.iter().find(|c| c.owed_cents() > 0) else {
+    let owing: Vec<&ChargeRow> = charges.iter().filter(|c| c.owed_cents() > 0).collect();
+    let chosen = match part {
+        Some(id) => match charges.iter().find(|c| c.id == id.0) {
+            Some(c) if c.owed_cents() > 0 => Some(c),
+            Some(c) => {
+                return Err(AppError::Conflict(format!(
+                    "{}'s part of this charge is already paid in full.",
+                    display_name(&c.payer_legal_name, c.payer_preferred_name.as_deref())
+                )))
+            }
+            None => {
+                return Err(AppError::invalid(
+                    "part",
+                    "That part of the charge is no longer there; reload the page.",
+                ))
+            }
+        },
+        None if owing.len() > 1 => {
+            return Err(AppError::invalid(
+                "part",
+                "This charge is shared between payers; choose whose part is being paid.",
+            ))
+        }
+        None => owing.first().copied(),
+    };
+    let Some(charge) = chosen else {
         return Err(AppError::Conflict(if charges.is_empty() {
             format!(
                 "There is no charge for {} at this session.",
@@ -275,7 +337,13 @@ pub async fn take_payment(
     )
     .await?;
     tx.commit().await?;
-    let paid = Money(charge.allocated_cents) + applied;
+    // The participant's whole charge, every payer's part of it.
+    let paid = charges
+        .iter()
+        .map(|c| Money(c.allocated_cents))
+        .sum::<Money>()
+        + applied;
+    let owed_now = charges.iter().map(|c| Money(c.owed_cents())).sum::<Money>() - applied;
     Ok(PaymentTaken {
         payment: PaymentId(payment),
         receipt_number,
@@ -287,7 +355,7 @@ pub async fn take_payment(
         applied,
         credit,
         paid,
-        owed: owed - applied,
+        owed: owed_now,
     })
 }
 

@@ -138,6 +138,8 @@ pub struct CaseDetails {
     pub providers: Vec<StaffMember>,
     pub shared_with: Vec<StaffMember>,
     pub payer: PayerView,
+    /// Other payers' shares of each charge; the case's payer pays the rest.
+    pub shares: Vec<crate::billing::shares::ShareView>,
     pub members: Vec<Member>,
     pub workflows: Workflows,
     /// Present only for kinds with the diagnoses workflow.

@@ -10,6 +10,7 @@ use super::{
 use crate::access::SignedIn;
 use crate::audit::server::record;
 use crate::audit::{Event, ObjectKind};
+use crate::billing::shares::ShareView;
 use crate::domain::billing::Payer;
 use crate::domain::cases::CaseKind;
 use crate::domain::groups::{check_capacity, has_seat, normalize_initials};
@@ -169,7 +170,9 @@ async fn check_default_service(
     Ok(Some(id))
 }
 
-async fn check_payer(c: Conn<'_>, who: &SignedIn, payer: Payer) -> AppResult<()> {
+/// Checks that a payer's contact is a person or organization of the caller's practice, of a
+/// kind that can pay that way.
+pub(crate) async fn check_payer(c: Conn<'_>, who: &SignedIn, payer: Payer) -> AppResult<()> {
     let Some(contact) = payer.contact_id() else {
         return Ok(());
     };
@@ -448,6 +451,8 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         .filter_map(|p| p.contact_id())
         .collect();
     contact_ids.extend(payer.contact_id());
+    let shares = crate::billing::shares::server::shares_with_ids(c.conn(), id).await?;
+    contact_ids.extend(shares.iter().filter_map(|(_, s)| s.payer.contact_id()));
     let names = people::by_ids(c.conn(), &who.scope(), &contact_ids).await?;
     let default_service = match case.default_service_id {
         Some(s) => services::get(c.conn(), who.practice_id, ServiceId(s))
@@ -487,6 +492,10 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         providers: staff(repo::staff_of_case(c.conn(), id, false).await?),
         shared_with: staff(repo::staff_of_case(c.conn(), id, true).await?),
         payer: payer_view(payer, &names),
+        shares: shares
+            .into_iter()
+            .map(|(share_id, s)| ShareView::new(share_id, payer_view(s.payer, &names), s.part))
+            .collect(),
         members: members
             .iter()
             .zip(overrides)
@@ -622,6 +631,7 @@ pub async fn set_case_payer(db: &Db, who: &SignedIn, case: CaseId, payer: Payer)
     let mut tx = db.begin().await?;
     visible_case(tx.conn(), who, case).await?;
     check_payer(tx.conn(), who, payer).await?;
+    crate::billing::shares::server::check_new_payer(tx.conn(), case, payer).await?;
     repo::set_case_payer(tx.conn(), case, payer, now_ms()).await?;
     crate::billing::server::payer_changed(&mut tx, case, None).await?;
     case_changed(&mut tx, who, case.0, "default payer").await?;

@@ -86,6 +86,7 @@ pub mod roles;
 pub mod schedule;
 pub mod services;
 pub mod sessions;
+pub mod shares;
 pub mod sign_in;
 pub mod statements;
 pub mod when;

@@ -165,15 +165,22 @@ async fn adjustments_take_off_what_is_owed_and_come_back_when_the_charge_shrinks
     assert_eq!((row.adjusted, row.paid), (Money(2_000), Money::ZERO));
 
     // The rest is paid at the session: exactly what is owed, nothing kept as credit.
-    let paid = billing::take_payment(&db, who, id, payer, &cash(&Money(fee - 2_000).as_input()))
-        .await
-        .expect("paid");
+    let paid = billing::take_payment(
+        &db,
+        who,
+        id,
+        payer,
+        None,
+        &cash(&Money(fee - 2_000).as_input()),
+    )
+    .await
+    .expect("paid");
     assert_eq!(
         (paid.applied, paid.credit, paid.owed),
         (Money(fee - 2_000), Money::ZERO, Money::ZERO)
     );
     assert!(matches!(
-        billing::take_payment(&db, who, id, payer, &cash("1")).await,
+        billing::take_payment(&db, who, id, payer, None, &cash("1")).await,
         Err(AppError::Conflict(_))
     ));
 
@@ -227,9 +234,16 @@ async fn refunds_give_back_only_what_no_session_took(db: Db) {
     mark(&db, &live, who, id, payer, Some(Choice::Attended(svc))).await;
     let fee = charge_of(&db, who, id).await[&payer].0;
     // $30 over the session's fee.
-    let taken = billing::take_payment(&db, who, id, payer, &cash(&Money(fee + 3_000).as_input()))
-        .await
-        .expect("paid");
+    let taken = billing::take_payment(
+        &db,
+        who,
+        id,
+        payer,
+        None,
+        &cash(&Money(fee + 3_000).as_input()),
+    )
+    .await
+    .expect("paid");
     let account = billing::account(&db, admin, payer).await.expect("account");
     assert_eq!(account.payments[0].refundable(), Money(3_000));
 
@@ -363,7 +377,7 @@ async fn adjustments_and_refunds_never_change_once_written(db: Db) {
     .await
     .expect("adjusted");
     let fee = charge_of(&db, who, id).await[&payer].0;
-    let taken = billing::take_payment(&db, who, id, payer, &cash(&Money(fee).as_input()))
+    let taken = billing::take_payment(&db, who, id, payer, None, &cash(&Money(fee).as_input()))
         .await
         .expect("paid");
     adjustments::refund_payment(

@@ -199,7 +199,7 @@ async fn charges_follow_attendance_to_the_payer_responsible(db: Db) {
 
     // Who pays changes before invoicing: the charge moves to the new payer, and what the old
     // payer paid on it goes back to their credit.
-    billing::take_payment(&db, who, id, own, &cash("10"))
+    billing::take_payment(&db, who, id, own, None, &cash("10"))
         .await
         .expect("paid part");
     let m = membership_of(&db, who, case, own).await;
@@ -239,7 +239,7 @@ async fn payments_apply_to_the_charge_and_keep_the_rest_as_credit(db: Db) {
     let fee = charge_of(&db, who, id).await[&a].0;
 
     // Part now, the rest later: two receipts, the charge paid in full.
-    let first = billing::take_payment(&db, who, id, a, &cash("10"))
+    let first = billing::take_payment(&db, who, id, a, None, &cash("10"))
         .await
         .expect("part");
     assert_eq!(first.applied, Money(1_000));
@@ -252,6 +252,7 @@ async fn payments_apply_to_the_charge_and_keep_the_rest_as_credit(db: Db) {
         who,
         id,
         a,
+        None,
         &PaymentInput {
             amount: rest,
             method: PaymentMethod::Check,
@@ -267,14 +268,14 @@ async fn payments_apply_to_the_charge_and_keep_the_rest_as_credit(db: Db) {
         Money(fee),
         "the screen shows it paid"
     );
-    let again = billing::take_payment(&db, who, id, a, &cash("1")).await;
+    let again = billing::take_payment(&db, who, id, a, None, &cash("1")).await;
     assert!(
         matches!(&again, Err(AppError::Conflict(m)) if m.contains("paid in full")),
         "{again:?}"
     );
 
     // An overpayment is the payer's credit, not lost and not applied elsewhere unasked.
-    let over = billing::take_payment(&db, who, id, b, &cash(&Money(fee + 2_000).as_input()))
+    let over = billing::take_payment(&db, who, id, b, None, &cash(&Money(fee + 2_000).as_input()))
         .await
         .expect("over");
     assert_eq!(over.applied, Money(fee));
@@ -346,15 +347,15 @@ async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: 
     };
     let a = people[0];
     assert_eq!(
-        field_of(billing::take_payment(&db, who, id, a, &cash("0")).await),
+        field_of(billing::take_payment(&db, who, id, a, None, &cash("0")).await),
         "amount"
     );
     assert_eq!(
-        field_of(billing::take_payment(&db, who, id, a, &cash("ten")).await),
+        field_of(billing::take_payment(&db, who, id, a, None, &cash("ten")).await),
         "amount"
     );
     assert_eq!(
-        field_of(billing::take_payment(&db, who, id, a, &cash("1.005")).await),
+        field_of(billing::take_payment(&db, who, id, a, None, &cash("1.005")).await),
         "amount"
     );
     let no_number = PaymentInput {
@@ -363,26 +364,26 @@ async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: 
         reference: "  ".into(),
     };
     assert_eq!(
-        field_of(billing::take_payment(&db, who, id, a, &no_number).await),
+        field_of(billing::take_payment(&db, who, id, a, None, &no_number).await),
         "reference"
     );
     assert_eq!(
-        field_of(billing::take_payment(&db, who, id, outsider, &cash("5")).await),
+        field_of(billing::take_payment(&db, who, id, outsider, None, &cash("5")).await),
         "person"
     );
     let other = practice(&db, "b3x").await;
     assert!(matches!(
-        billing::take_payment(&db, &other.provider, id, a, &cash("5")).await,
+        billing::take_payment(&db, &other.provider, id, a, None, &cash("5")).await,
         Err(AppError::NotFound)
     ));
     // A colleague in the same practice who does not see the case is refused the same way.
     assert!(matches!(
-        billing::take_payment(&db, &p.other_provider, id, a, &cash("5")).await,
+        billing::take_payment(&db, &p.other_provider, id, a, None, &cash("5")).await,
         Err(AppError::NotFound)
     ));
     mark(&db, &live, who, id, people[3], Some(Choice::AbsentNoFee)).await;
     assert!(matches!(
-        billing::take_payment(&db, who, id, people[3], &cash("5")).await,
+        billing::take_payment(&db, who, id, people[3], None, &cash("5")).await,
         Err(AppError::Conflict(_))
     ));
 
@@ -391,7 +392,7 @@ async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: 
     for person in people.iter().take(3).copied() {
         let (db, who) = (db.clone(), who.clone());
         tasks.push(tokio::spawn(async move {
-            billing::take_payment(&db, &who, id, person, &cash("5"))
+            billing::take_payment(&db, &who, id, person, None, &cash("5"))
                 .await
                 .expect("payment")
                 .receipt_number
@@ -418,7 +419,7 @@ async fn receipts_are_numbered_without_gaps_and_bad_payments_change_nothing(db: 
     for _ in 0..2 {
         let (db, who) = (db.clone(), who.clone());
         tasks.push(tokio::spawn(async move {
-            billing::take_payment(&db, &who, id, last, &cash(&each.as_input()))
+            billing::take_payment(&db, &who, id, last, None, &cash(&each.as_input()))
                 .await
                 .expect("payment")
         }));

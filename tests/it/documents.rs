@@ -210,7 +210,7 @@ async fn a_receipt_says_what_its_payment_paid_to_those_who_may_read_it(db: Db) {
 
     // Paid at the first session, with $30 over.
     let over = Money(fee) + Money(3_000);
-    let taken = billing::take_payment(&db, who, id, payer, &cash(&over.as_input()))
+    let taken = billing::take_payment(&db, who, id, payer, None, &cash(&over.as_input()))
         .await
         .expect("paid");
     let receipt = receipts::receipt(&db, who, taken.payment)
@@ -316,7 +316,7 @@ async fn a_statement_brings_the_balance_forward_and_runs_it_through_the_period(d
     let yesterday = today - chrono::Duration::days(1);
 
     // $10 yesterday; today an invoice, a correction's credit note, $5 more, and a void.
-    let early = billing::take_payment(&db, who, id, payer, &cash("10"))
+    let early = billing::take_payment(&db, who, id, payer, None, &cash("10"))
         .await
         .expect("paid");
     received_on(&db, early.payment, yesterday).await;

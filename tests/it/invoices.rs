@@ -301,7 +301,7 @@ async fn voiding_keeps_the_number_and_bills_the_charges_again(db: Db) {
     let fee = charge_of(&db, who, id).await[&a].0;
     let invoice = run(&db, admin, None).await.invoices[0].id;
     mark(&db, &live, who, id, a, Some(Choice::NoShow)).await;
-    billing::take_payment(&db, who, id, a, &cash("10"))
+    billing::take_payment(&db, who, id, a, None, &cash("10"))
         .await
         .expect("paid part");
 

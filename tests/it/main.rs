@@ -18,3 +18,4 @@ mod invoices;
 mod notes;
 mod pages;
 mod schema;
+mod shares;

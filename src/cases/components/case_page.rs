@@ -476,6 +476,7 @@ fn BillingCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
                 <div class="detail"><dt>"Default payer"</dt><dd data-testid="case-payer">{case.payer.label.clone()}</dd></div>
                 <div class="detail"><dt>"Billing documents"</dt><dd>{documents}</dd></div>
             </dl>
+            <CaseShares case_id shares=case.shares.clone() payer_label=case.payer.label.clone() reload />
             <Show when=move || editing.get()>
                 <div class="stack">
                     <PayerChooser payer_type contact id_prefix="case-billing" />

@@ -28,6 +28,7 @@ mod case_page;
 mod contacts;
 mod new_case;
 mod payer;
+mod shares;
 use new_case::services_for;
 
 pub use case_page::CasePage;
@@ -36,6 +37,7 @@ pub use new_case::NewCasePage;
 
 use new_case::parse_capacity;
 use payer::{payer_from, payer_type_of, PayerChooser, PayerType};
+use shares::CaseShares;
 
 fn error_of<T: Clone + Send + Sync + 'static>(
     a: Action<impl Send + Sync + 'static, Result<T, AppError>>,

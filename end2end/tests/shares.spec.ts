@@ -1,0 +1,100 @@
+import { expect, test, type Page } from "@playwright/test";
+import { call, hydrated, isoDaysAgo, signIn, unique } from "./helpers";
+
+function newPerson(page: Page, kind: string, name: string) {
+  return call(page, "create_person", {
+    input: {
+      kind, legal_name: name, preferred_name: "", pronouns: "", date_of_birth: "",
+      email: "", phone: "", address: "", emergency_contact: "", admin_notes: "",
+    },
+  });
+}
+
+test.describe("shared charges", () => {
+  test("a sponsor pays 80% and each participant 20%, and each part is paid on its own at the session", async ({ page }) => {
+    const token = unique();
+    await signIn(page, "provider@riverside.example");
+    const me = (await call(page, "viewer", null)).account_id;
+    const services: { id: number; code: string }[] = await call(page, "services", { include_inactive: false });
+    const svc = services.find((s) => s.code === "WS-PARENT")!.id;
+    const sponsor = await newPerson(page, "organization", `Sponsor ${token}`);
+    const dana = await newPerson(page, "person", `Dana ${token}`);
+    const group = await call(page, "create_case", {
+      draft: {
+        kind: "workshop", name: `Shared ${token}`, initials: `S${token.slice(-4)}`, capacity: null,
+        provider_ids: [me], default_service_id: svc, participant_ids: [],
+        payer: { type: "organization", contact: sponsor.id },
+      },
+    });
+    await call(page, "add_member", { case: group, person: dana.id, joined_on: isoDaysAgo(30) });
+
+    // On the case page: not shared yet; a share of 100% or more is refused by the form.
+    await page.goto(`/app/cases/${group}`);
+    await hydrated(page);
+    const billing = page.getByTestId("billing");
+    await expect(billing.getByTestId("shares-rest")).toHaveText(`Not shared: Sponsor: Sponsor ${token} pays each charge in full.`);
+    await billing.getByRole("button", { name: "Share charges with another payer" }).click();
+    const form = billing.getByTestId("share-form");
+    await expect(form.getByLabel("Self-pay")).toBeChecked();
+    await form.getByLabel("Percentage of each charge").fill("100");
+    await form.getByRole("button", { name: "Add share" }).click();
+    await expect(form.getByRole("alert")).toContainText("A share must be less than 100%");
+    await form.getByLabel("Percentage of each charge").fill("20");
+    await form.getByRole("button", { name: "Add share" }).click();
+    await expect(billing.getByTestId("share")).toHaveText(/^Each participant pays 20% of each charge\s*Remove$/);
+    await expect(billing.getByTestId("shares-rest")).toHaveText(`Sponsor: Sponsor ${token} pays the rest.`);
+    await expect(billing.getByTestId("share-form")).toHaveCount(0);
+
+    // A session yesterday, attended.
+    const scheduled = await call(page, "schedule", {
+      draft: {
+        case_id: group, day: isoDaysAgo(1), start_time: "06:00", minutes: 60, service_id: null,
+        location: "", video_link: "", provider_ids: [me], repeat: "Never", ends: { After: 1 }, confirmed: true,
+      },
+    });
+    const session = scheduled.Done.first;
+    const now = Date.now();
+    await call(page, "record_attendance", {
+      id: session,
+      changes: [{ person_id: dana.id, choice: { type: "attended", service: svc }, base_version: 0, made_at: now, fill_only: false }],
+      sent_at: now,
+    });
+
+    // At the session: the payment form asks whose part, starting with the participant's own.
+    await page.goto(`/app/sessions/${session}`);
+    await hydrated(page);
+    const row = page.getByTestId("attendance-row").filter({ hasText: `Dana ${token}` });
+    await expect(row.getByTestId("charge")).toHaveText("$45.00");
+    await row.getByRole("button", { name: `Take payment for Dana ${token}` }).click();
+    const pay = row.getByTestId("payment-form");
+    const part = pay.getByLabel("Whose part");
+    await expect(part.locator("option")).toHaveCount(2);
+    await expect(part.locator("option:checked")).toHaveText(`Dana ${token} — owes $9.00 of $9.00`);
+    await expect(pay.getByLabel("Amount")).toHaveValue("9.00");
+    // Choosing the sponsor's part fills in what the sponsor owes; back to Dana's.
+    await part.selectOption({ label: `Sponsor ${token} — owes $36.00 of $36.00` });
+    await expect(pay.getByLabel("Amount")).toHaveValue("36.00");
+    await part.selectOption({ label: `Dana ${token} — owes $9.00 of $9.00` });
+    await expect(pay.getByLabel("Amount")).toHaveValue("9.00");
+    await pay.getByRole("button", { name: "Record payment" }).click();
+    await expect(row.getByTestId("payment-done")).toHaveText(new RegExp(`^Receipt \\d+: \\$9\\.00 from Dana ${token}\\.$`));
+    await expect(row.getByTestId("paid")).toHaveText("Paid $9.00 · owes $36.00");
+
+    // Only the sponsor's part is left: no choice to make, and the amount is theirs.
+    await row.getByRole("button", { name: `Take payment for Dana ${token}` }).click();
+    await expect(pay.getByLabel("Amount")).toHaveValue("36.00");
+    await expect(pay.getByLabel("Whose part")).toHaveCount(0);
+    await pay.getByLabel("Method").selectOption({ label: "Check" });
+    await pay.getByLabel("Check number").fill("5521");
+    await pay.getByRole("button", { name: "Record payment" }).click();
+    await expect(row.getByTestId("payment-done")).toHaveText(new RegExp(`^Receipt \\d+: \\$36\\.00 from Sponsor ${token}\\.$`));
+    await expect(row.getByTestId("paid")).toHaveText("Paid in full ($45.00)");
+
+    // Removing the share gives the whole charge back to the sponsor.
+    await page.goto(`/app/cases/${group}`);
+    await hydrated(page);
+    await page.getByRole("button", { name: "Remove share: Each participant pays 20% of each charge" }).click();
+    await expect(page.getByTestId("billing").getByTestId("share")).toHaveCount(0);
+    await expect(page.getByTestId("billing").getByTestId("shares-rest")).toHaveText(`Not shared: Sponsor: Sponsor ${token} pays each charge in full.`);
+  });
+});

@@ -1,0 +1,162 @@
+//! Adding and removing a case's payer shares, and who pays what of a participant's charge
+//! at a session. Server only.
+
+use super::repo;
+use super::{ChargePart, ShareInput};
+use crate::access::SignedIn;
+use crate::billing::repo as billing_repo;
+use crate::billing::server::{bring_up_to_date, payer_changed};
+use crate::calendar::server::{roster_of, visible_appointment};
+use crate::cases::server::{case_changed, check_payer, visible_case};
+use crate::domain::billing::Payer;
+use crate::domain::money::Money;
+use crate::domain::people::display_name;
+use crate::domain::shares::{check_shares, parse_percent, Part, Share};
+use crate::domain::{AppointmentId, CaseId, ChargeId, PersonId};
+use crate::error::{AppError, AppResult};
+use crate::server::db::{now_ms, Conn, Db};
+
+/// A case's shares with their ids, in the order they split in.
+pub async fn shares_with_ids(c: Conn<'_>, case: CaseId) -> AppResult<Vec<(i64, Share)>> {
+    repo::of_case(c, case)
+        .await?
+        .iter()
+        .map(|r| {
+            r.share()
+                .map(|s| (r.id, s))
+                .ok_or_else(|| AppError::internal("a payer share is not a known kind"))
+        })
+        .collect()
+}
+
+/// A case's shares as the rules see them, in the order they split in.
+pub async fn shares_of(c: Conn<'_>, case: CaseId) -> AppResult<Vec<Share>> {
+    Ok(shares_with_ids(c, case)
+        .await?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+/// Checks that a case's shares still make sense with `payer` as the case's payer (a payer
+/// who already holds a share cannot also become the one paying the rest).
+pub async fn check_new_payer(c: Conn<'_>, case: CaseId, payer: Payer) -> AppResult<()> {
+    let shares = shares_of(c, case).await?;
+    if shares.iter().any(|s| s.payer == payer) {
+        return Err(AppError::invalid(
+            "payer",
+            "That payer already has a share of this case's charges; remove the share first.",
+        ));
+    }
+    Ok(())
+}
+
+/// The part of a new share as typed: a percentage, or dollars of each charge.
+fn part_of(input: &ShareInput) -> AppResult<Part> {
+    if input.fixed {
+        Money::parse_positive(&input.amount)
+            .map(Part::Fixed)
+            .map_err(|m| AppError::invalid("amount", m))
+    } else {
+        parse_percent(&input.amount)
+            .map(Part::Percent)
+            .map_err(|m| AppError::invalid("amount", m))
+    }
+}
+
+/// Adds a share: checked with the case's payer and its other shares, written with its audit
+/// entry in one transaction, and the case's charges not yet invoiced marked for billing
+/// again.
+pub async fn add_share(db: &Db, who: &SignedIn, case: CaseId, input: &ShareInput) -> AppResult<()> {
+    let part = part_of(input)?;
+    let mut tx = db.begin().await?;
+    let row = visible_case(tx.conn(), who, case).await?;
+    let primary = row.payer()?;
+    check_payer(tx.conn(), who, input.payer).await?;
+    let share = Share {
+        payer: input.payer,
+        part,
+    };
+    let mut shares = shares_of(tx.conn(), case).await?;
+    shares.push(share);
+    check_shares(primary, &shares).map_err(|m| AppError::invalid("share", m))?;
+    let id = repo::insert(
+        tx.conn(),
+        who.practice_id,
+        case,
+        share,
+        who.account_id,
+        now_ms(),
+    )
+    .await?;
+    payer_changed(&mut tx, case, None).await?;
+    case_changed(
+        &mut tx,
+        who,
+        case.0,
+        &format!(
+            "payer share {id} added: {} pays {}",
+            describe(input.payer),
+            part.label()
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes one of a case's shares; its part goes back to the case's payer.
+pub async fn remove_share(db: &Db, who: &SignedIn, case: CaseId, id: i64) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    visible_case(tx.conn(), who, case).await?;
+    if !repo::delete(tx.conn(), case, id).await? {
+        return Err(AppError::NotFound);
+    }
+    payer_changed(&mut tx, case, None).await?;
+    case_changed(&mut tx, who, case.0, &format!("payer share {id} removed")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A payer for the audit trail, by id only (no names in the log).
+fn describe(payer: Payer) -> String {
+    match payer {
+        Payer::SelfPay => "each participant".into(),
+        Payer::Contact(id) => format!("contact {id}"),
+        Payer::Organization(id) => format!("organization {id}"),
+    }
+}
+
+/// Who pays what of a participant's charge at a session the caller may open, brought up to
+/// date first, so the payment form offers the parts as they are now.
+pub async fn charge_parts(
+    db: &Db,
+    who: &SignedIn,
+    appointment: AppointmentId,
+    person: PersonId,
+) -> AppResult<Vec<ChargePart>> {
+    let mut tx = db.begin().await?;
+    let (row, _case) = visible_appointment(&mut tx, who, appointment).await?;
+    let roster = roster_of(tx.conn(), &row).await?;
+    if !roster.iter().any(|r| r.person_id == person) {
+        return Err(AppError::invalid(
+            "person",
+            "That person is not on this session's roster.",
+        ));
+    }
+    bring_up_to_date(&mut tx, who, appointment, Some(person)).await?;
+    let charges =
+        billing_repo::charges_of(tx.conn(), who.practice_id, appointment, Some(person)).await?;
+    tx.commit().await?;
+    Ok(charges
+        .iter()
+        .filter(|c| c.amount_cents > 0)
+        .map(|c| ChargePart {
+            id: ChargeId(c.id),
+            payer_name: display_name(&c.payer_legal_name, c.payer_preferred_name.as_deref()),
+            self_pay: c.payer_kind == "self",
+            amount: Money(c.amount_cents),
+            owed: Money(c.owed_cents()),
+        })
+        .collect())
+}
