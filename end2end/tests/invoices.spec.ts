@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 import { problems } from "./axe";
 import { call, hydrated, isoDaysAgo, otherScreen, signIn, unique } from "./helpers";
@@ -100,6 +101,19 @@ test.describe("invoices", () => {
     for (const who of ["Ada", "Ben", "Cy"]) await expect(lines.filter({ hasText: `${who} ${token}` })).toHaveCount(1);
     await expect(lines.first()).toContainText("WS-PARENT Parenting skills workshop session");
     await expect(admin.getByTestId("document-total")).toHaveText("$135.00");
+
+    // Its PDF, downloaded from the page and read by an independent reader (poppler), says
+    // the same: the payer, each participant and the total.
+    const [download] = await Promise.all([
+      admin.waitForEvent("download"),
+      admin.getByTestId("document-pdf").click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^invoice-\d+\.pdf$/);
+    const text = execFileSync("pdftotext", ["-layout", (await download.path())!, "-"]).toString();
+    expect(text).toContain(`Sponsor ${token}`);
+    for (const who of ["Ada", "Ben", "Cy"]) expect(text).toContain(`${who} ${token}`);
+    expect(text).toContain("WS-PARENT Parenting skills workshop session");
+    expect(text).toMatch(/Total \$135\.00/);
 
     // A second run bills the sponsor nothing more.
     await admin.goto("/app/billing");

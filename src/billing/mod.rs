@@ -8,6 +8,8 @@ pub mod adjustments;
 pub mod api;
 pub mod components;
 pub mod invoices;
+#[cfg(feature = "ssr")]
+pub mod pdf;
 pub mod receipts;
 #[cfg(feature = "ssr")]
 pub mod repo;

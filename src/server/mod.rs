@@ -28,6 +28,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/calendar/{file}", get(crate::calendar::feed::serve))
         .route("/live/sessions/{id}", get(crate::attendance::live::stream))
+        .route(
+            "/documents/invoices/{file}",
+            get(crate::billing::invoices::download::serve),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -17,5 +17,6 @@ mod documents;
 mod invoices;
 mod notes;
 mod pages;
+mod pdf;
 mod schema;
 mod shares;

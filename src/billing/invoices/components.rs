@@ -236,6 +236,8 @@ fn DocumentView(doc: InvoiceDocument) -> impl IntoView {
                     </div>
                     <nav class="header-links no-print">
                         <a class="button secondary" href=format!("/app/people/{}/account", d.payer_id.0)>"Payer's account"</a>
+                        <a class="button secondary" rel="external" data-testid="document-pdf"
+                            href=format!("/documents/invoices/{}.pdf", d.id.0)>"Download PDF"</a>
                         <PrintButton />
                     </nav>
                 </header>
