@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { problems } from "./axe";
 import { attendedWeeks, hydrated, isoDaysAgo, otherScreen, signIn, unique } from "./helpers";
@@ -78,11 +79,20 @@ test.describe("billing settings, receipts and statements", () => {
     expect(await problems(page, "receipt")).toEqual([]);
     const receiptUrl = page.url();
 
+    // Its PDF, downloaded from the page and read by an independent reader (poppler).
+    const pdfHref = (await page.getByTestId("receipt-pdf").getAttribute("href"))!;
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("receipt-pdf").click()]);
+    expect(download.suggestedFilename()).toMatch(/^receipt-\d+\.pdf$/);
+    const text = execFileSync("pdftotext", ["-layout", (await download.path())!, "-"]).toString();
+    for (const said of [receiptTitle, name, "Check 2231", "Riverside Counseling Collective, PLLC"]) expect(text).toContain(said);
+    expect(text).toMatch(/Total received \$20\.00/);
+
     // Another provider, who did not take it, is not shown it.
     const other = await otherScreen(browser, info, info.project.name === "phone");
     await signIn(other, "provider2@riverside.example");
     await other.goto(receiptUrl);
     await expect(other.getByTestId("error-panel")).toBeVisible();
+    expect([403, 404]).toContain((await other.request.get(pdfHref)).status());
     await other.context().close();
 
     // The administrator invoices the rest and opens the payer's statement.

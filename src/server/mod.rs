@@ -32,6 +32,10 @@ pub fn router(state: AppState) -> Router {
             "/documents/invoices/{file}",
             get(crate::billing::invoices::download::serve),
         )
+        .route(
+            "/documents/receipts/{file}",
+            get(crate::billing::receipts::download::serve),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -3,14 +3,16 @@
 //! total), a voided one says so, and text a person typed is printed as typed, never read as
 //! layout markup. The download route answers only those who may read the document.
 
-use crate::billing::mark;
+use crate::billing::{cash, charge_of, mark};
 use crate::common::fixtures::{person_of_kind, practice, service, session_with};
 use crate::common::router::{app, get, seeded, send, sign_in};
 use crate::on_both_engines;
 use axum::http::StatusCode;
 use gather::attendance::live::Live;
 use gather::billing::invoices::server as invoices;
-use gather::billing::pdf::invoice_pdf;
+use gather::billing::pdf::{invoice_pdf, receipt_pdf};
+use gather::billing::receipts::server as receipts;
+use gather::billing::server as billing;
 use gather::cases::server as cases;
 use gather::domain::attendance::Choice;
 use gather::domain::billing::Payer;
@@ -20,6 +22,7 @@ use std::process::Command;
 
 on_both_engines!(
     an_invoice_pdf_says_what_the_invoice_says,
+    a_receipt_pdf_says_what_the_receipt_says,
     the_pdf_download_answers_only_those_who_may_read_it,
 );
 
@@ -93,11 +96,46 @@ async fn an_invoice_pdf_says_what_the_invoice_says(db: Db) {
     assert!(text.contains("Void. Issued to the wrong sponsor"), "{text}");
 }
 
+async fn a_receipt_pdf_says_what_the_receipt_says(db: Db) {
+    let p = practice(&db, "pdf2").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (_, id, people) = session_with(&db, who, "PR", 1, svc).await;
+    let live = Live::start(&db);
+    mark(&db, &live, who, id, people[0], Some(Choice::Attended(svc))).await;
+    let fee = charge_of(&db, who, id).await[&people[0]].0;
+    // Ten dollars more than the charge: the rest is kept as credit, and the receipt says so.
+    let over = gather::domain::money::Money(fee + 1_000);
+    let taken = billing::take_payment(&db, who, id, people[0], None, &cash(&over.as_input()))
+        .await
+        .expect("payment");
+    let receipt = receipts::receipt(&db, who, taken.payment)
+        .await
+        .expect("receipt");
+    let text = pdf_text(&receipt_pdf(&receipt).expect("pdf"));
+    for said in [
+        receipt.title.as_str(),
+        receipt.payer_name.as_str(),
+        receipt.method.as_str(),
+        "Practice pdf2",
+        "Kept on account as credit",
+    ] {
+        assert!(text.contains(said), "{said:?} in {text}");
+    }
+    assert!(text.contains(&receipt.lines[0].participant), "{text}");
+    assert!(
+        text.contains(&format!("Total received {over}")),
+        "the total: {text}"
+    );
+}
+
 async fn the_pdf_download_answers_only_those_who_may_read_it(db: Db) {
     seeded(&db).await;
     let app = app(&db);
-    let res = send(&app, get("/documents/invoices/1.pdf", None)).await;
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    for path in ["/documents/invoices/1.pdf", "/documents/receipts/1.pdf"] {
+        let res = send(&app, get(path, None)).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
     let provider = sign_in(&app, "provider@riverside.example").await;
     let res = send(&app, get("/documents/invoices/1.pdf", Some(&provider))).await;
     assert!(

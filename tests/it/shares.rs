@@ -222,58 +222,53 @@ async fn shares_that_do_not_add_up_or_repeat_a_payer_change_nothing(db: Db) {
     );
     assert_eq!(field, "share");
     assert!(message.contains("100%"), "{message}");
-    assert_eq!(
-        field_of(shares::add_share(&db, who, case, &percent(Payer::SelfPay, "5")).await).0,
-        "share",
-        "a payer twice"
-    );
-    assert_eq!(
-        field_of(
-            shares::add_share(
-                &db,
-                who,
-                case,
-                &percent(Payer::Organization(sponsor.0), "5")
-            )
-            .await
-        )
-        .0,
-        "share",
-        "the case's own payer"
-    );
-    for bad in ["", "abc", "0", "100", "12.345"] {
-        assert_eq!(
-            field_of(
-                shares::add_share(&db, who, case, &percent(Payer::Contact(partner.0), bad)).await
-            )
-            .0,
-            "amount",
-            "{bad:?}"
-        );
-    }
-    let zero = ShareInput {
+    let fixed_nothing = ShareInput {
         payer: Payer::Contact(partner.0),
         fixed: true,
         amount: "0".into(),
     };
-    assert_eq!(
-        field_of(shares::add_share(&db, who, case, &zero).await).0,
-        "amount"
-    );
-    assert_eq!(
-        field_of(
-            shares::add_share(
-                &db,
-                who,
-                case,
-                &percent(Payer::Organization(partner.0), "5")
-            )
-            .await
-        )
-        .0,
-        "payer",
-        "a billing contact is not a sponsor"
-    );
+    let refused = [
+        (percent(Payer::SelfPay, "5"), "share", "a payer twice"),
+        (
+            percent(Payer::Organization(sponsor.0), "5"),
+            "share",
+            "the case's own payer",
+        ),
+        (
+            percent(Payer::Organization(partner.0), "5"),
+            "payer",
+            "a billing contact is not a sponsor",
+        ),
+        (fixed_nothing, "amount", "a fixed share of nothing"),
+        (
+            percent(Payer::Contact(partner.0), ""),
+            "amount",
+            "no percentage",
+        ),
+        (
+            percent(Payer::Contact(partner.0), "abc"),
+            "amount",
+            "not a number",
+        ),
+        (percent(Payer::Contact(partner.0), "0"), "amount", "nothing"),
+        (
+            percent(Payer::Contact(partner.0), "100"),
+            "amount",
+            "everything",
+        ),
+        (
+            percent(Payer::Contact(partner.0), "12.345"),
+            "amount",
+            "three decimals",
+        ),
+    ];
+    for (input, field, why) in refused {
+        assert_eq!(
+            field_of(shares::add_share(&db, who, case, &input).await).0,
+            field,
+            "{why}"
+        );
+    }
     // The case's payer cannot become someone who already holds a share.
     let (field, _) = field_of(cases::set_case_payer(&db, who, case, Payer::SelfPay).await);
     assert_eq!(field, "payer");

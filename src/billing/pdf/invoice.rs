@@ -1,6 +1,6 @@
 //! An invoice or credit note as PDF: the same document the printable page shows.
 
-use super::{dict, text_or_none, typeset};
+use super::{dict, issuer, service_line, text_or_none, typeset};
 use crate::billing::invoices::InvoiceDocument;
 use typst::foundations::{Array, IntoValue, Value};
 
@@ -8,30 +8,11 @@ const TEMPLATE: &str = include_str!("invoice.typ");
 
 /// The document's PDF. An error here is the template's, never the caller's input.
 pub fn invoice_pdf(doc: &InvoiceDocument) -> Result<Vec<u8>, String> {
-    let issuer = dict([
-        ("name", doc.issuer.name.as_str().into_value()),
-        (
-            "address",
-            Array::from_iter(
-                doc.issuer
-                    .address
-                    .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(|l| l.into_value()),
-            )
-            .into_value(),
-        ),
-        ("tax_id", text_or_none(&doc.issuer.tax_id)),
-    ]);
-    let lines = Array::from_iter(doc.lines.iter().map(|l| {
-        dict([
-            ("day", l.day.as_str().into_value()),
-            ("participant", l.participant.as_str().into_value()),
-            ("description", l.description.as_str().into_value()),
-            ("amount", l.amount.to_string().into_value()),
-        ])
-        .into_value()
-    }));
+    let lines = Array::from_iter(
+        doc.lines
+            .iter()
+            .map(|l| service_line(&l.day, &l.participant, &l.description, l.amount)),
+    );
     let voided = doc.voided.as_ref().map_or(Value::None, |v| {
         if v.by.is_empty() {
             v.reason.as_str().into_value()
@@ -41,7 +22,7 @@ pub fn invoice_pdf(doc: &InvoiceDocument) -> Result<Vec<u8>, String> {
     });
     let inputs = dict([
         ("title", doc.title.as_str().into_value()),
-        ("issuer", issuer.into_value()),
+        ("issuer", issuer(&doc.issuer).into_value()),
         ("payer", doc.payer_name.as_str().into_value()),
         ("issued_on", doc.issued_on.as_str().into_value()),
         (

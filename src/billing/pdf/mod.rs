@@ -5,12 +5,18 @@
 //! fetched while a document is made. Server only.
 
 mod invoice;
+mod receipt;
+mod respond;
 
 pub use invoice::invoice_pdf;
+pub use receipt::receipt_pdf;
+pub use respond::{caller, pdf_download};
 
+use crate::billing::Issuer;
+use crate::domain::money::Money;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Value};
+use typst::foundations::{Array, Bytes, Datetime, Dict, IntoValue, Value};
 use typst::layout::PagedDocument;
 use typst::syntax::{FileId, Source, VirtualPath};
 use typst::text::{Font, FontBook};
@@ -115,4 +121,35 @@ fn text_or_none(s: &str) -> Value {
     } else {
         s.into_value()
     }
+}
+
+/// Who issued a document, as templates take it: name, address lines, tax id or `none`.
+fn issuer(issuer: &Issuer) -> Dict {
+    dict([
+        ("name", issuer.name.as_str().into_value()),
+        (
+            "address",
+            Array::from_iter(
+                issuer
+                    .address
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| l.into_value()),
+            )
+            .into_value(),
+        ),
+        ("tax_id", text_or_none(&issuer.tax_id)),
+    ])
+}
+
+/// One line of a document, as templates take it: the date of service, the participant,
+/// the service or fee, and the amount.
+fn service_line(day: &str, participant: &str, description: &str, amount: Money) -> Value {
+    dict([
+        ("day", day.into_value()),
+        ("participant", participant.into_value()),
+        ("description", description.into_value()),
+        ("amount", amount.to_string().into_value()),
+    ])
+    .into_value()
 }

@@ -25,6 +25,8 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                 {r.runs_billing.then(|| view! {
                     <a class="button secondary" href=format!("/app/people/{}/account", r.payer_id.0)>"Payer's account"</a>
                 })}
+                <a class="button secondary" rel="external" data-testid="receipt-pdf"
+                    href=format!("/documents/receipts/{}.pdf", r.id.0)>"Download PDF"</a>
                 <PrintButton />
             </nav>
         </header>
