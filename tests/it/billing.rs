@@ -126,7 +126,8 @@ pub(crate) async fn membership_of(
         .membership_id
 }
 
-async fn credit(db: &Db, who: &SignedIn, payer: PersonId) -> i64 {
+/// What the payer has on account as credit.
+pub(crate) async fn credit(db: &Db, who: &SignedIn, payer: PersonId) -> i64 {
     let mut c = db.acquire().await.expect("conn");
     billing_repo::credit_of(c.conn(), who.practice_id, payer.0)
         .await

@@ -4,7 +4,7 @@
 //! was paid on it to the payer's credit), and shares that do not add up, name a payer twice
 //! or come from a caller who may not see the case change nothing.
 
-use crate::billing::{cash, charge_of, mark, membership_of};
+use crate::billing::{cash, charge_of, credit, mark, membership_of};
 use crate::common::fixtures::{person_of_kind, practice, service, session_with};
 use crate::on_both_engines;
 use gather::access::SignedIn;
@@ -54,13 +54,6 @@ async fn parts(
         .filter(|r| r.amount_cents > 0)
         .map(|r| (r.payer_id, r.amount_cents, r.description, r.allocated_cents))
         .collect()
-}
-
-async fn credit(db: &Db, who: &SignedIn, payer: PersonId) -> i64 {
-    let mut c = db.acquire().await.expect("conn");
-    billing_repo::credit_of(c.conn(), who.practice_id, payer.0)
-        .await
-        .expect("credit")
 }
 
 async fn a_sponsor_and_each_participant_share_every_charge(db: Db) {
