@@ -71,6 +71,9 @@ pub async fn add_share(db: &Db, who: &SignedIn, case: CaseId, input: &ShareInput
     let part = part_of(input)?;
     let mut tx = db.begin().await?;
     let row = visible_case(tx.conn(), who, case).await?;
+    // Two shares added at once must not both pass the check against the same old list
+    // (on Postgres they would together leave the case's payer nothing).
+    billing_repo::lock_billing(tx.conn(), who.practice_id).await?;
     let primary = row.payer()?;
     check_payer(tx.conn(), who, input.payer).await?;
     let share = Share {
