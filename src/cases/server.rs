@@ -159,11 +159,11 @@ async fn check_default_service(
         return Err(AppError::invalid(
             "default_service",
             format!(
-                "{} cases use a {} service by default; {} is {}.",
+                "{} cases take their default service from the “{}” category; {} is in “{}”.",
                 kind.label(),
-                kind.default_service_category().label().to_lowercase(),
+                kind.default_service_category().label(),
                 service.code,
-                service.category.label().to_lowercase()
+                service.category.label()
             ),
         ));
     }
