@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("billing") view={Lazy::<screens::Billing>::new()} ssr=SsrMode::Async />
                     <Route path=path!("receipts/:id") view={Lazy::<screens::Receipt>::new()} ssr=SsrMode::Async />
                     <Route path=path!("invoices/:id") view={Lazy::<screens::Invoice>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("superbills/:id") view={Lazy::<screens::Superbill>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=PortalHome ssr=SsrMode::Async />
@@ -139,6 +140,7 @@ mod screens {
     use crate::billing::receipts::components::ReceiptPage;
     use crate::billing::settings::components::BillingSettingsPage;
     use crate::billing::statements::components::StatementPage;
+    use crate::billing::superbills::components::SuperbillPage;
     use crate::calendar::components::CalendarScreen;
     use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
@@ -244,4 +246,5 @@ mod screens {
     lazy_screen!(BillingSettings, BillingSettingsPage, "billing_settings");
     lazy_screen!(Receipt, ReceiptPage, "receipt");
     lazy_screen!(Statement, StatementPage, "statement");
+    lazy_screen!(Superbill, SuperbillPage, "superbill");
 }

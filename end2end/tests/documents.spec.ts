@@ -134,6 +134,13 @@ test.describe("billing settings, receipts and statements", () => {
     await fresh.getByRole("button", { name: "Show statement" }).click();
     await expect(admin).toHaveURL(new RegExp(`from=${today}&to=${today}`));
     await expect(admin.getByTestId("statement-closing")).toHaveText("$40.00");
+
+    // The same statement as PDF, for the period on screen, read by poppler.
+    const [statementPdf] = await Promise.all([admin.waitForEvent("download"), admin.getByTestId("statement-pdf").click()]);
+    expect(statementPdf.suggestedFilename()).toBe(`statement-${person.id}-${today}-${today}.pdf`);
+    const statementText = execFileSync("pdftotext", ["-layout", (await statementPdf.path())!, "-"]).toString();
+    expect(statementText).toContain(name);
+    expect(statementText).toMatch(/Balance due \$40\.00/);
     await admin.context().close();
   });
 });

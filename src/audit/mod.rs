@@ -91,12 +91,14 @@ pub enum ObjectKind {
     PracticeFees,
     Series,
     Service,
+    /// A superbill made for one client of a clinical case.
+    Superbill,
     /// A server function refused without naming an object (the boundary's fallback).
     ServerFunction,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 24] = [
+    pub const ALL: [ObjectKind; 25] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -120,6 +122,7 @@ impl ObjectKind {
         ObjectKind::PracticeFees,
         ObjectKind::Series,
         ObjectKind::Service,
+        ObjectKind::Superbill,
         ObjectKind::ServerFunction,
     ];
 
@@ -148,6 +151,7 @@ impl ObjectKind {
             ObjectKind::PracticeFees => "practice_fees",
             ObjectKind::Series => "series",
             ObjectKind::Service => "service",
+            ObjectKind::Superbill => "superbill",
             ObjectKind::ServerFunction => "server_function",
         }
     }

@@ -1,8 +1,8 @@
 //! Billing: each participant's charge from attendance, owed by the payer responsible on the
 //! session's day (their own payer, else the case's, else themself), and payments taken
 //! against it, each with a gapless receipt number, and invoices and credit notes (in
-//! `invoices`), adjustments and refunds, receipts, statements and the billing settings
-//! documents print. Superbills and documents as PDF come next (issue 15).
+//! `invoices`), adjustments and refunds, receipts, statements, superbills for clinical
+//! cases, the billing settings documents print, and every document as PDF (in `pdf`).
 
 pub mod adjustments;
 pub mod api;
@@ -18,6 +18,7 @@ pub mod server;
 pub mod settings;
 pub mod shares;
 pub mod statements;
+pub mod superbills;
 
 use crate::domain::billing::PaymentMethod;
 use crate::domain::money::Money;

@@ -70,3 +70,7 @@ id_type!(
     /// One payer's part of one participant's charge for one session.
     ChargeId
 );
+id_type!(
+    /// A superbill made for one client of a clinical case.
+    SuperbillId
+);

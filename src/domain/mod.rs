@@ -89,6 +89,7 @@ pub mod sessions;
 pub mod shares;
 pub mod sign_in;
 pub mod statements;
+pub mod superbills;
 pub mod when;
 
 pub use ids::*;

@@ -73,6 +73,24 @@ pub struct Ledger {
     pub closing: Money,
 }
 
+impl Ledger {
+    /// What the closing balance is called on the page and the PDF: owed, credit, or neither.
+    pub fn closing_label(&self) -> &'static str {
+        if self.closing.is_positive() {
+            "Balance due"
+        } else if self.closing.cents() < 0 {
+            "Credit on account"
+        } else {
+            "Balance"
+        }
+    }
+
+    /// The closing balance without its sign: the label says which way it runs.
+    pub fn closing_shown(&self) -> Money {
+        Money(self.closing.cents().abs())
+    }
+}
+
 /// Puts a period's entries in order (day, then invoices, credit notes, voids, adjustments,
 /// payments, refunds, then number) and runs the balance from `opening`.
 pub fn ledger(opening: Money, mut entries: Vec<Entry>) -> Ledger {
@@ -199,6 +217,25 @@ mod tests {
         assert_eq!(
             (l.invoiced, l.credited, l.voided, l.paid),
             (Money(9_000), Money(-1_500), Money(-4_500), Money(-6_000))
+        );
+    }
+
+    #[test]
+    fn the_closing_balance_says_which_way_it_runs() {
+        let owed = ledger(Money(1_234), Vec::new());
+        assert_eq!(
+            (owed.closing_label(), owed.closing_shown()),
+            ("Balance due", Money(1_234))
+        );
+        let credit = ledger(Money(-500), Vec::new());
+        assert_eq!(
+            (credit.closing_label(), credit.closing_shown()),
+            ("Credit on account", Money(500))
+        );
+        let even = ledger(Money::ZERO, Vec::new());
+        assert_eq!(
+            (even.closing_label(), even.closing_shown()),
+            ("Balance", Money::ZERO)
         );
     }
 

@@ -36,6 +36,14 @@ pub fn router(state: AppState) -> Router {
             "/documents/receipts/{file}",
             get(crate::billing::receipts::download::serve),
         )
+        .route(
+            "/documents/statements/{file}",
+            get(crate::billing::statements::download::serve),
+        )
+        .route(
+            "/documents/superbills/{file}",
+            get(crate::billing::superbills::download::serve),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -20,3 +20,4 @@ mod pages;
 mod pdf;
 mod schema;
 mod shares;
+mod superbills;

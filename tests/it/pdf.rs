@@ -10,7 +10,7 @@ use crate::on_both_engines;
 use axum::http::StatusCode;
 use gather::attendance::live::Live;
 use gather::billing::invoices::server as invoices;
-use gather::billing::pdf::{invoice_pdf, receipt_pdf};
+use gather::billing::pdf::{invoice_pdf, receipt_pdf, statement_pdf};
 use gather::billing::receipts::server as receipts;
 use gather::billing::server as billing;
 use gather::cases::server as cases;
@@ -23,6 +23,7 @@ use std::process::Command;
 on_both_engines!(
     an_invoice_pdf_says_what_the_invoice_says,
     a_receipt_pdf_says_what_the_receipt_says,
+    a_statement_pdf_runs_the_balance_the_page_runs,
     the_pdf_download_answers_only_those_who_may_read_it,
 );
 
@@ -129,10 +130,50 @@ async fn a_receipt_pdf_says_what_the_receipt_says(db: Db) {
     );
 }
 
+async fn a_statement_pdf_runs_the_balance_the_page_runs(db: Db) {
+    let p = practice(&db, "pdf3").await;
+    let (who, admin) = (&p.provider, &p.admin);
+    let svc = service(&db, &p, "90853").await;
+    let (_, id, people) = session_with(&db, who, "PS", 1, svc).await;
+    let payer = people[0];
+    let live = Live::start(&db);
+    mark(&db, &live, who, id, payer, Some(Choice::Attended(svc))).await;
+    let fee = gather::domain::money::Money(charge_of(&db, who, id).await[&payer].0);
+    let today = admin.today();
+    invoices::invoice_unbilled(&db, admin, Some(payer), &today.to_string())
+        .await
+        .expect("invoiced");
+    billing::take_account_payment(&db, admin, payer, &cash("10"), &[])
+        .await
+        .expect("paid");
+    let s = crate::documents::statement(&db, admin, payer, today, today).await;
+    let text = pdf_text(&statement_pdf(&s).expect("pdf"));
+    let owed = fee - gather::domain::money::Money(1_000);
+    // Columns are spaced out in the layout; compare words, not spacing.
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut said = vec![
+        s.payer_name.clone(),
+        "Practice pdf3".to_string(),
+        "Balance brought forward".to_string(),
+        format!("Invoiced {fee}"),
+        format!("Balance due {owed}"),
+    ];
+    said.extend(s.ledger.lines.iter().map(|x| x.entry.label.clone()));
+    assert_eq!(s.ledger.lines.len(), 2, "an invoice and a payment");
+    for said in said {
+        assert!(words.contains(&said), "{said:?} in {text}");
+    }
+}
+
 async fn the_pdf_download_answers_only_those_who_may_read_it(db: Db) {
     seeded(&db).await;
     let app = app(&db);
-    for path in ["/documents/invoices/1.pdf", "/documents/receipts/1.pdf"] {
+    for path in [
+        "/documents/invoices/1.pdf",
+        "/documents/receipts/1.pdf",
+        "/documents/statements/1.pdf",
+        "/documents/superbills/1.pdf",
+    ] {
         let res = send(&app, get(path, None)).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
     }

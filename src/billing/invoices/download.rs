@@ -20,7 +20,7 @@ pub async fn serve(
         &file,
         |who, id| async move { super::server::document(db, &who, InvoiceId(id)).await },
         invoice_pdf,
-        |d| &d.title,
+        |d| d.title.clone(),
     )
     .await
 }

@@ -7,10 +7,14 @@
 mod invoice;
 mod receipt;
 mod respond;
+mod statement;
+mod superbill;
 
 pub use invoice::invoice_pdf;
 pub use receipt::receipt_pdf;
 pub use respond::{caller, pdf_download};
+pub use statement::statement_pdf;
+pub use superbill::superbill_pdf;
 
 use crate::billing::Issuer;
 use crate::domain::money::Money;

@@ -23,14 +23,16 @@ pub fn caller(req: &axum::extract::Request) -> Option<SignedIn> {
 }
 
 /// Reads the document `file` names with `read`, typesets it with `typeset` off the async
-/// workers, and answers with the PDF named `<title>.pdf`.
+/// workers, and answers with the PDF named after `name` ("Invoice 12" as `invoice-12.pdf`).
+/// Names are made of titles, numbers and days, never of what a person typed, so they are
+/// safe in a header.
 pub async fn pdf_download<T, Fut>(
     db: &Db,
     caller: Option<SignedIn>,
     file: &str,
     read: impl FnOnce(SignedIn, i64) -> Fut,
     typeset: fn(&T) -> Result<Vec<u8>, String>,
-    title: fn(&T) -> &str,
+    name: fn(&T) -> String,
 ) -> Response
 where
     T: Send + 'static,
@@ -54,7 +56,7 @@ where
     };
     // Typesetting is a few milliseconds of CPU: off the async workers all the same.
     let made = tokio::task::spawn_blocking(move || {
-        let name = title(&doc).to_lowercase().replace(' ', "-");
+        let name = name(&doc).to_lowercase().replace(' ', "-");
         typeset(&doc).map(|pdf| (name, pdf))
     })
     .await

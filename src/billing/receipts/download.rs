@@ -20,7 +20,7 @@ pub async fn serve(
         &file,
         |who, id| async move { super::server::receipt(db, &who, PaymentId(id)).await },
         receipt_pdf,
-        |r| &r.title,
+        |r| r.title.clone(),
     )
     .await
 }

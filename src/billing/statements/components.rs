@@ -37,14 +37,14 @@ pub fn StatementPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match statement.await {
                     Ok(s) => view! {
-                        <StatementHeader payer=Some((s.payer_id, s.payer_name.clone())) />
+                        <StatementHeader payer=Some((s.payer_id, s.payer_name.clone())) period=Some((s.from.clone(), s.to.clone())) />
                         <PeriodForm from=s.from.clone() to=s.to.clone() error=None />
                         <StatementView statement=s />
                     }.into_any(),
                     Err(e @ AppError::InvalidInput { .. }) => {
                         let (from, to) = asked();
                         view! {
-                            <StatementHeader payer=None />
+                            <StatementHeader payer=None period=None />
                             <PeriodForm from=from.unwrap_or_default() to=to.unwrap_or_default() error=Some(e) />
                         }.into_any()
                     }
@@ -55,8 +55,16 @@ pub fn StatementPage() -> impl IntoView {
     }
 }
 
+/// `period` is the one shown (from, to), so the PDF is of exactly what is on screen; it is
+/// absent while the asked period is refused.
 #[component]
-fn StatementHeader(payer: Option<(PersonId, String)>) -> impl IntoView {
+fn StatementHeader(
+    payer: Option<(PersonId, String)>,
+    period: Option<(String, String)>,
+) -> impl IntoView {
+    let pdf = payer.as_ref().zip(period).map(|((id, _), (from, to))| {
+        format!("/documents/statements/{}.pdf?from={from}&to={to}", id.0)
+    });
     view! {
         <header class="page-header">
             <div>
@@ -66,6 +74,9 @@ fn StatementHeader(payer: Option<(PersonId, String)>) -> impl IntoView {
             <nav class="header-links no-print">
                 {payer.map(|(id, _)| view! {
                     <a class="button secondary" href=format!("/app/people/{}/account", id.0)>"Account"</a>
+                })}
+                {pdf.map(|href| view! {
+                    <a class="button secondary" rel="external" data-testid="statement-pdf" href=href>"Download PDF"</a>
                 })}
                 <PrintButton />
             </nav>
@@ -110,14 +121,8 @@ fn StatementView(statement: Statement) -> impl IntoView {
     let figure = |label: &'static str, value: String, testid: &'static str| {
         view! { <dt>{label}</dt><dd data-testid=testid>{value}</dd> }
     };
-    let owed = if l.closing.is_positive() {
-        "Balance due"
-    } else if l.closing.cents() < 0 {
-        "Credit on account"
-    } else {
-        "Balance"
-    };
-    let closing_shown = crate::domain::money::Money(l.closing.cents().abs()).to_string();
+    let owed = l.closing_label();
+    let closing_shown = l.closing_shown().to_string();
     view! {
         <article class="card document" data-testid="statement-page">
             <IssuerBlock issuer=s.issuer.clone() />

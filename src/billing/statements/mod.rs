@@ -1,8 +1,11 @@
 //! Statements: a payer's invoices, credit notes, voids and payments over a period, with the
 //! balance brought forward, a running balance and the balance at the end (what is owed, or
-//! the payer's credit). Made on request, never stored. Owners and administrators only.
+//! the payer's credit). Made on request, never stored; printable and as PDF. Owners and
+//! administrators only.
 
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod download;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
 //! The case page: details, members and the waitlist, who pays, and the clinical card.
 
 use super::*;
+use crate::billing::superbills::components::SuperbillsCard;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -128,6 +129,18 @@ fn CaseView(
             <BillingCard case=case.clone() reload />
 
             {case.workflows.any_clinical().then(|| view! { <ClinicalCard case=case.clone() reload /> })}
+
+            {case.workflows.superbills.then(|| {
+                // Everyone who has been a client of the case, once each: past clients
+                // claim for the sessions they had.
+                let mut clients: Vec<(PersonId, String)> = Vec::new();
+                for m in case.members.iter().filter(|m| !m.waitlisted) {
+                    if !clients.iter().any(|(p, _)| *p == m.person_id) {
+                        clients.push((m.person_id, m.display_name.clone()));
+                    }
+                }
+                view! { <SuperbillsCard case_id=case.id clients today=case.today.clone() /> }
+            })}
         </div>
     }
 }
