@@ -5,7 +5,7 @@
 
 use crate::domain::{AccountId, AppointmentId, CaseId, PersonId, PracticeId};
 use crate::on_conn;
-use crate::server::db::{Conn, DbError};
+use crate::server::db::{statement_chunks, Conn, DbError};
 
 /// A participant's attendance whose charges are not yet brought up to date, with what
 /// billing needs to know who pays for it.
@@ -63,24 +63,34 @@ pub async fn attendance_to_bill(
     }))
 }
 
-/// Marks a participant's charges as up to date with this attendance version.
+/// Marks participants' attendance on a session as billed at the versions given, as
+/// (person, version) pairs: one statement per chunk, whatever the session's size.
 pub async fn mark_billed(
     mut c: Conn<'_>,
     appointment: AppointmentId,
-    person: PersonId,
-    version: i64,
+    billed: &[(i64, i64)],
 ) -> Result<(), DbError> {
-    on_conn!(c.re(), |c| {
-        sqlx::query(
-            "UPDATE attendance SET billed_version = $3 WHERE appointment_id = $1 AND person_id = $2",
-        )
-        .bind(appointment.0)
-        .bind(person.0)
-        .bind(version)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-    });
+    for chunk in statement_chunks(billed, ROWS_PER_STATEMENT) {
+        on_conn!(c.re(), |c| {
+            let mut q =
+                sqlx::QueryBuilder::new("UPDATE attendance SET billed_version = CASE person_id");
+            for (person, version) in chunk {
+                q.push(" WHEN ")
+                    .push_bind(*person)
+                    .push(" THEN ")
+                    .push_bind(*version);
+            }
+            q.push(" END WHERE appointment_id = ")
+                .push_bind(appointment.0);
+            q.push(" AND person_id IN (");
+            let mut ids = q.separated(", ");
+            for (person, _) in chunk {
+                ids.push_bind(*person);
+            }
+            q.push(")");
+            q.build().execute(&mut *c).await?.rows_affected()
+        });
+    }
     Ok(())
 }
 
@@ -180,27 +190,37 @@ pub struct NewCharge<'a> {
     pub at: i64,
 }
 
-pub async fn insert_charge(mut c: Conn<'_>, n: &NewCharge<'_>) -> Result<i64, DbError> {
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO charges (practice_id, appointment_id, person_id, case_id, payer_kind, payer_id,
-                service_day, description, amount_cents, attendance_version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(n.practice.0)
-        .bind(n.appointment.0)
-        .bind(n.person.0)
-        .bind(n.case_id)
-        .bind(n.payer_kind)
-        .bind(n.payer_id)
-        .bind(n.service_day)
-        .bind(n.description)
-        .bind(n.amount_cents)
-        .bind(n.attendance_version)
-        .bind(n.at)
-        .fetch_one(&mut *c)
-        .await?
-    }))
+/// Rows per multi-row statement: at most 12 values each, well inside both engines'
+/// parameter limits.
+const ROWS_PER_STATEMENT: usize = 128;
+
+/// Writes new charges in a few multi-row statements, in the caller's transaction.
+pub async fn insert_charges(mut c: Conn<'_>, charges: &[NewCharge<'_>]) -> Result<(), DbError> {
+    for chunk in statement_chunks(charges, ROWS_PER_STATEMENT) {
+        on_conn!(c.re(), |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO charges (practice_id, appointment_id, person_id, case_id, payer_kind,
+                    payer_id, service_day, description, amount_cents, attendance_version,
+                    created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut b, n| {
+                b.push_bind(n.practice.0)
+                    .push_bind(n.appointment.0)
+                    .push_bind(n.person.0)
+                    .push_bind(n.case_id)
+                    .push_bind(n.payer_kind)
+                    .push_bind(n.payer_id)
+                    .push_bind(n.service_day)
+                    .push_bind(n.description)
+                    .push_bind(n.amount_cents)
+                    .push_bind(n.attendance_version)
+                    .push_bind(n.at)
+                    .push_bind(n.at);
+            });
+            q.build().execute(&mut *c).await?.rows_affected()
+        });
+    }
+    Ok(())
 }
 
 /// Sets what a not-yet-invoiced charge comes to now (its line, amount and day).

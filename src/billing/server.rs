@@ -176,9 +176,13 @@ pub(super) async fn reconcile(
     }
     // One session, so one case: its shares are read once.
     let shares = super::shares::server::shares_of(tx.conn(), CaseId(rows[0].case_id)).await?;
-    for row in rows {
-        let base = description(&row);
-        let mut parts = parts_of(&row, &shares)?;
+    // New charges and the "billed" marks are written together after the loop, a few
+    // multi-row statements per session however many take part (a workshop of 200).
+    let mut to_insert: Vec<(usize, PayerPart, String)> = Vec::new();
+    let mut billed: Vec<(i64, i64)> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let base = description(row);
+        let mut parts = parts_of(row, &shares)?;
         for c in existing.remove(&row.person_id).unwrap_or_default() {
             let wanted = parts
                 .iter()
@@ -186,7 +190,7 @@ pub(super) async fn reconcile(
             if let Some(i) = wanted {
                 let part = parts.remove(i);
                 let line = line_of(&base, &part);
-                let n = new_charge(who, appointment, &row, &part, &line, now);
+                let n = new_charge(who, appointment, row, &part, &line, now);
                 release(tx, who, &c, appointment, part.amount.cents()).await?;
                 repo::update_charge(tx.conn(), c.id, &n).await?;
             } else {
@@ -194,13 +198,18 @@ pub(super) async fn reconcile(
                 repo::retire_charge(tx.conn(), c.id, now).await?;
             }
         }
-        for part in parts.iter().filter(|p| p.amount.is_positive()) {
-            let line = line_of(&base, part);
-            let n = new_charge(who, appointment, &row, part, &line, now);
-            repo::insert_charge(tx.conn(), &n).await?;
+        for part in parts.into_iter().filter(|p| p.amount.is_positive()) {
+            let line = line_of(&base, &part);
+            to_insert.push((i, part, line));
         }
-        repo::mark_billed(tx.conn(), appointment, PersonId(row.person_id), row.version).await?;
+        billed.push((row.person_id, row.version));
     }
+    let new: Vec<NewCharge<'_>> = to_insert
+        .iter()
+        .map(|(i, part, line)| new_charge(who, appointment, &rows[*i], part, line, now))
+        .collect();
+    repo::insert_charges(tx.conn(), &new).await?;
+    repo::mark_billed(tx.conn(), appointment, &billed).await?;
     // What was invoiced beyond what the charges come to now is credited, never edited.
     super::invoices::server::credit_over_invoiced(tx, who, appointment, person).await
 }

@@ -4,7 +4,7 @@
 use crate::billing::Issuer;
 use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId};
 use crate::on_conn;
-use crate::server::db::{Conn, DbError};
+use crate::server::db::{statement_chunks, Conn, DbError};
 
 /// The practice as its documents print it (billing settings), and its payment terms (days).
 pub async fn practice_for_documents(
@@ -183,7 +183,6 @@ pub async fn insert_invoice(mut c: Conn<'_>, n: &NewInvoice<'_>) -> Result<i64, 
 }
 
 pub struct NewLine<'a> {
-    pub invoice: i64,
     pub charge: i64,
     pub credits_line: Option<i64>,
     pub service_day: &'a str,
@@ -192,30 +191,46 @@ pub struct NewLine<'a> {
     pub amount_cents: i64,
 }
 
-/// Writes one line and adds it to what its charge is invoiced at, in the caller's
-/// transaction.
-pub async fn insert_line(mut c: Conn<'_>, n: &NewLine<'_>) -> Result<(), DbError> {
+/// Lines per multi-row INSERT: 7 values each, well inside both engines' parameter limits.
+const LINES_PER_STATEMENT: usize = 128;
+
+/// Writes a document's lines, in order, and adds each to what its charge is invoiced at, in
+/// the caller's transaction. A few multi-row statements and one update, however many lines:
+/// a month's batch run writes thousands.
+pub async fn insert_lines(
+    mut c: Conn<'_>,
+    invoice: i64,
+    lines: &[NewLine<'_>],
+) -> Result<(), DbError> {
+    for chunk in statement_chunks(lines, LINES_PER_STATEMENT) {
+        on_conn!(c.re(), |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO invoice_lines (invoice_id, charge_id, credits_line_id, service_day,
+                    participant_name, description, amount_cents) ",
+            );
+            q.push_values(chunk, |mut b, n| {
+                b.push_bind(invoice)
+                    .push_bind(n.charge)
+                    .push_bind(n.credits_line)
+                    .push_bind(n.service_day)
+                    .push_bind(n.participant)
+                    .push_bind(n.description)
+                    .push_bind(n.amount_cents);
+            });
+            q.build().execute(&mut *c).await?.rows_affected()
+        });
+    }
     on_conn!(c.re(), |c| {
         sqlx::query(
-            "INSERT INTO invoice_lines (invoice_id, charge_id, credits_line_id, service_day,
-                participant_name, description, amount_cents)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "UPDATE charges SET invoiced_cents = invoiced_cents + CAST((
+                SELECT SUM(l.amount_cents) FROM invoice_lines l
+                WHERE l.invoice_id = $1 AND l.charge_id = charges.id) AS BIGINT)
+             WHERE id IN (SELECT charge_id FROM invoice_lines WHERE invoice_id = $1)",
         )
-        .bind(n.invoice)
-        .bind(n.charge)
-        .bind(n.credits_line)
-        .bind(n.service_day)
-        .bind(n.participant)
-        .bind(n.description)
-        .bind(n.amount_cents)
+        .bind(invoice)
         .execute(&mut *c)
-        .await?;
-        sqlx::query("UPDATE charges SET invoiced_cents = invoiced_cents + $2 WHERE id = $1")
-            .bind(n.charge)
-            .bind(n.amount_cents)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
+        .await?
+        .rows_affected()
     });
     Ok(())
 }

@@ -82,21 +82,19 @@ async fn issue(
         },
     )
     .await?;
-    for l in &doc.lines {
-        repo::insert_line(
-            tx.conn(),
-            &NewLine {
-                invoice: id,
-                charge: l.charge,
-                credits_line: l.credits_line,
-                service_day: &l.day,
-                participant: &l.participant,
-                description: &l.description,
-                amount_cents: l.amount.cents(),
-            },
-        )
-        .await?;
-    }
+    let lines: Vec<NewLine<'_>> = doc
+        .lines
+        .iter()
+        .map(|l| NewLine {
+            charge: l.charge,
+            credits_line: l.credits_line,
+            service_day: &l.day,
+            participant: &l.participant,
+            description: &l.description,
+            amount_cents: l.amount.cents(),
+        })
+        .collect();
+    repo::insert_lines(tx.conn(), id, &lines).await?;
     let title = doc.kind.title(number);
     record(
         tx.conn(),
