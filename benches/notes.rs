@@ -14,7 +14,6 @@ use gather::domain::notes::{Block, BlockKind, Document, Marks, Span};
 use gather::domain::{AppointmentId, CaseId, PersonId};
 use gather::notes::NotePart;
 use gather::server::db::{now_ms, Db};
-use sqlx::Connection;
 use std::time::{Duration, Instant};
 
 mod support;
@@ -140,37 +139,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(async {
-        let dir = std::env::temp_dir().join(format!("gather-notes-bench-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display()))
-            .await
-            .expect("sqlite");
-        measure("SQLite", &db).await;
-        db.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
-
-        let admin_url = std::env::var("GATHER_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        match sqlx::PgConnection::connect(&admin_url).await {
-            Ok(mut admin) => {
-                let name = format!("gather_notes_bench_{}", std::process::id());
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create");
-                let url = match admin_url.rsplit_once('/') {
-                    Some((base, _)) => format!("{base}/{name}"),
-                    None => panic!("GATHER_TEST_POSTGRES_URL must name a database"),
-                };
-                let db = Db::connect(&url).await.expect("postgres");
-                measure("Postgres", &db).await;
-                db.close().await;
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await;
-            }
-            Err(e) => println!("  Postgres  skipped: {admin_url} unreachable ({e})"),
-        }
-    });
+    rt.block_on(support::on_each_engine("notes", |engine, db| {
+        Box::pin(measure(engine, db))
+    }));
 }

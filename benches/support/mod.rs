@@ -12,6 +12,9 @@ use gather::domain::cases::CaseKind;
 use gather::domain::schedule::{Ends, Repeat};
 use gather::domain::{AppointmentId, CaseId, PersonId, Role, ServiceId};
 use gather::server::db::{now_ms, Db};
+use sqlx::Connection;
+use std::future::Future;
+use std::pin::Pin;
 
 /// A practice's provider, signed in.
 pub struct Provider {
@@ -79,50 +82,97 @@ pub async fn provider(db: &Db) -> Provider {
 }
 
 /// A therapy group run by `p` with `n` members who joined a week ago.
+#[allow(dead_code, reason = "not every benchmark runs a therapy group")]
 pub async fn group(db: &Db, p: &Provider, n: usize) -> (CaseId, Vec<PersonId>) {
+    let joined = p.who.today() - chrono::Duration::days(7);
+    let new = NewCase {
+        kind: CaseKind::TherapyGroup,
+        name: "Bench group".into(),
+        initials: "BG".into(),
+        capacity: None,
+        provider_ids: vec![p.who.account_id],
+        default_service_id: Some(p.group_service),
+        participant_ids: vec![],
+        payer: Payer::SelfPay,
+    };
+    case_of(db, p, new, n, joined).await
+}
+
+/// The case `new`, run by `p`, with `n` new members who joined on `joined`.
+pub async fn case_of(
+    db: &Db,
+    p: &Provider,
+    new: NewCase,
+    n: usize,
+    joined: chrono::NaiveDate,
+) -> (CaseId, Vec<PersonId>) {
     let who = &p.who;
-    let case = gather::cases::server::create_case(
-        db,
-        who,
-        NewCase {
-            kind: CaseKind::TherapyGroup,
-            name: "Bench group".into(),
-            initials: "BG".into(),
-            capacity: None,
-            provider_ids: vec![who.account_id],
-            default_service_id: Some(p.group_service),
-            participant_ids: vec![],
-            payer: Payer::SelfPay,
-        },
-    )
-    .await
-    .expect("case");
+    let prefix = new.initials.clone();
+    let case = gather::cases::server::create_case(db, who, new)
+        .await
+        .expect("case");
     let mut members = Vec::with_capacity(n);
     for i in 0..n {
         let input = gather::domain::people::PersonInput {
             kind: Some(gather::domain::people::PersonKind::Person),
-            legal_name: format!("Member {i:03}"),
+            legal_name: format!("Member {prefix} {i:03}"),
             ..Default::default()
         };
         let person = gather::people::server::create_person(db, who, &input)
             .await
             .expect("person");
-        gather::cases::server::add_member(
-            db,
-            who,
-            case,
-            person,
-            who.today() - chrono::Duration::days(7),
-        )
-        .await
-        .expect("member");
+        gather::cases::server::add_member(db, who, case, person, joined)
+            .await
+            .expect("member");
         members.push(person);
     }
     (case, members)
 }
 
+/// An administrator of `p`'s practice, signed in: who runs billing.
+#[allow(dead_code, reason = "only the billing benchmark runs billing")]
+pub async fn admin(db: &Db, p: &Provider) -> SignedIn {
+    let now = now_ms();
+    let mut c = db.acquire().await.expect("conn");
+    let email = "admin@bench.example";
+    let account = accounts::create_account(
+        c.conn(),
+        NewAccount {
+            practice_id: p.who.practice_id,
+            email,
+            display_name: "Bench Admin",
+            role: Role::Admin,
+            supervisor_id: None,
+            password_hash: "unused",
+        },
+        now,
+    )
+    .await
+    .expect("account");
+    SignedIn {
+        token_hash: String::new(),
+        account_id: account,
+        role: Role::Admin,
+        display_name: "Bench Admin".into(),
+        email: email.into(),
+        ..p.who.clone()
+    }
+}
+
 /// One 90-minute session of the group at 07:00 on `day`, run by `p`.
 pub async fn session(db: &Db, p: &Provider, case: CaseId, day: chrono::NaiveDate) -> AppointmentId {
+    session_of(db, p, case, day, None).await
+}
+
+/// One 90-minute session of a case at 07:00 on `day`, run by `p`, with `service` (else the
+/// case's default).
+pub async fn session_of(
+    db: &Db,
+    p: &Provider,
+    case: CaseId,
+    day: chrono::NaiveDate,
+    service: Option<ServiceId>,
+) -> AppointmentId {
     let scheduled = gather::calendar::server::schedule(
         db,
         &p.who,
@@ -131,7 +181,7 @@ pub async fn session(db: &Db, p: &Provider, case: CaseId, day: chrono::NaiveDate
             day: day.to_string(),
             start_time: "07:00".into(),
             minutes: 90,
-            service_id: Some(p.group_service),
+            service_id: service.or(Some(p.group_service)),
             location: String::new(),
             video_link: String::new(),
             provider_ids: vec![p.who.account_id],
@@ -145,5 +195,48 @@ pub async fn session(db: &Db, p: &Provider, case: CaseId, day: chrono::NaiveDate
     match scheduled {
         Scheduled::Done { first, .. } => first,
         Scheduled::NeedsConfirmation(w) => panic!("{w:?}"),
+    }
+}
+
+/// Runs `measure` on a fresh SQLite database, then on a fresh Postgres database when the
+/// server is reachable (GATHER_TEST_POSTGRES_URL, else the local one), removing each after.
+#[allow(
+    dead_code,
+    reason = "the attendance benchmark manages its own databases"
+)]
+pub async fn on_each_engine<F>(bench: &str, measure: F)
+where
+    F: for<'a> Fn(&'static str, &'a Db) -> Pin<Box<dyn Future<Output = ()> + 'a>>,
+{
+    let dir = std::env::temp_dir().join(format!("gather-{bench}-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display()))
+        .await
+        .expect("sqlite");
+    measure("SQLite", &db).await;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let admin_url = std::env::var("GATHER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(mut admin) => {
+            let name = format!("gather_{bench}_bench_{}", std::process::id());
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create");
+            let url = match admin_url.rsplit_once('/') {
+                Some((base, _)) => format!("{base}/{name}"),
+                None => panic!("GATHER_TEST_POSTGRES_URL must name a database"),
+            };
+            let db = Db::connect(&url).await.expect("postgres");
+            measure("Postgres", &db).await;
+            db.close().await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await;
+        }
+        Err(e) => println!("  Postgres  skipped: {admin_url} unreachable ({e})"),
     }
 }
