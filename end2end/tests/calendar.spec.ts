@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createGroup, hydrated, signIn, unique } from "./helpers";
+import { attendedWeeks, createGroup, hydrated, isoDaysAgo, signIn, unique } from "./helpers";
 
 /** A Tuesday on the first week of a month a year or more ahead, different for every run, so
  * runs in parallel (desktop and phone) never book the same hour. */
@@ -261,5 +261,19 @@ test.describe("calendar", () => {
     await expect(page.getByTestId("getting-ready")).toHaveText("");
     await feed.getByTestId("feed-off").click();
     await expect(feed.getByTestId("feed-state")).toHaveText("Off.");
+  });
+
+  test("a session with attendance recorded is not cancelled; its record stays as held", async ({ page }) => {
+    await signIn(page, "provider@riverside.example");
+    const { initials } = await attendedWeeks(page, `Casey ${unique()}`, 1);
+    await openCalendar(page, "day", isoDaysAgo(7));
+    await shownEvents(page, initials).click();
+    const panel = page.getByTestId("appointment-panel");
+    await panel.getByText("Cancel", { exact: true }).click();
+    await panel.getByLabel("Reason (kept on record)").fill("Facilitator ill");
+    await panel.getByTestId("confirm-cancel").click();
+    await expect(panel.getByRole("alert")).toContainText("This session is documented");
+    await expect(panel.getByTestId("cancel-reason")).toHaveCount(0);
+    await expect(shownEvents(page, initials)).not.toContainText("Cancelled");
   });
 });

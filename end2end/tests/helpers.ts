@@ -148,8 +148,9 @@ export function isoDaysAgo(days: number): string {
 
 /** A new self-pay participant in a new therapy group of the signed-in provider, with one
  * session a week for the last `weeks` weeks (newest first), each attended with 90853. */
-export async function attendedWeeks(page: Page, name: string, weeks: number): Promise<{ person: { id: number }; group: number; sessions: number[] }> {
+export async function attendedWeeks(page: Page, name: string, weeks: number): Promise<{ person: { id: number }; group: number; initials: string; sessions: number[] }> {
   const token = unique();
+  const initials = `W${token.slice(-4)}`;
   const me = (await call(page, "viewer", null)).account_id;
   const services: { id: number; code: string }[] = await call(page, "services", { include_inactive: false });
   const svc = services.find((s) => s.code === "90853")!.id;
@@ -161,7 +162,7 @@ export async function attendedWeeks(page: Page, name: string, weeks: number): Pr
   });
   const group = await call(page, "create_case", {
     draft: {
-      kind: "therapy_group", name: `Weekly group ${token}`, initials: `W${token.slice(-4)}`, capacity: null,
+      kind: "therapy_group", name: `Weekly group ${token}`, initials, capacity: null,
       provider_ids: [me], default_service_id: svc, participant_ids: [], payer: { type: "self_pay" },
     },
   });
@@ -183,5 +184,5 @@ export async function attendedWeeks(page: Page, name: string, weeks: number): Pr
     });
     sessions.push(id);
   }
-  return { person, group, sessions };
+  return { person, group, initials, sessions };
 }

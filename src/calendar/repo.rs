@@ -407,6 +407,23 @@ pub async fn delete_appointments(mut c: Conn<'_>, ids: &[i64]) -> Result<(), DbE
     Ok(())
 }
 
+/// Whether a session is documented: someone's attendance is recorded on it, or its group
+/// note is started. Such a session stays on record as held; it is corrected, not cancelled.
+pub async fn is_documented(mut c: Conn<'_>, id: AppointmentId) -> Result<bool, DbError> {
+    let documented: i64 = on_conn!(c.re(), |c| {
+        sqlx::query_scalar(
+            "SELECT CAST(CASE WHEN
+                EXISTS (SELECT 1 FROM attendance WHERE appointment_id = $1 AND choice IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM group_notes WHERE appointment_id = $1)
+             THEN 1 ELSE 0 END AS BIGINT)",
+        )
+        .bind(id.0)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    Ok(documented == 1)
+}
+
 /// Cancels appointments, keeping them with the reason.
 pub async fn cancel(
     mut c: Conn<'_>,

@@ -804,4 +804,50 @@ on_both_engines!(
     rosters_follow_membership_only_for_sessions_to_come,
     capacity_shows_seats_left,
     feeds_carry_initials_only_and_can_be_revoked,
+    a_documented_session_is_corrected_not_cancelled,
 );
+
+/// Attendance and notes are what happened, and billing and charts rest on them: a session
+/// with either is refused cancellation (and nothing about it changes); once its attendance
+/// is cleared and it has no note, it can be cancelled like any other.
+async fn a_documented_session_is_corrected_not_cancelled(db: Db) {
+    use crate::billing::mark;
+    use gather::attendance::live::Live;
+    use gather::domain::attendance::Choice;
+    let p = practice(&db, "cal-doc").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (_, held, people) = crate::common::fixtures::session_with(&db, who, "DC", 2, svc).await;
+    let live = Live::start(&db);
+    mark(
+        &db,
+        &live,
+        who,
+        held,
+        people[0],
+        Some(Choice::Attended(svc)),
+    )
+    .await;
+    let refused = calendar::cancel_appointment(&db, who, held, Span::ThisSession, "Snow day")
+        .await
+        .expect_err("documented");
+    assert!(
+        matches!(&refused, AppError::Conflict(m) if m.contains("documented")),
+        "{refused:?}"
+    );
+    // A second session whose group note is started, with no attendance yet.
+    let (_, noted, _) = crate::common::fixtures::session_with(&db, who, "DN", 1, svc).await;
+    gather::notes::server::start(&db, who, noted, None)
+        .await
+        .expect("note");
+    assert!(matches!(
+        calendar::cancel_appointment(&db, who, noted, Span::ThisSession, "Snow day").await,
+        Err(AppError::Conflict(_))
+    ));
+    // Attendance cleared, the first is no longer documented and can be cancelled.
+    mark(&db, &live, who, held, people[0], None).await;
+    let n = calendar::cancel_appointment(&db, who, held, Span::ThisSession, "Snow day")
+        .await
+        .expect("cancel");
+    assert_eq!(n, 1);
+}

@@ -369,8 +369,14 @@ pub async fn end_series(
     Ok(removed as i64)
 }
 
+/// Why a documented session is not cancelled: its attendance and note are what happened,
+/// and billing and charts rest on them.
+const DOCUMENTED: &str = "This session is documented (attendance or a note is recorded), so it \
+    stays on record as held. To change what happened, correct its attendance instead.";
+
 /// Cancels one session, this and the following ones, or a whole series, keeping them on
-/// record with the reason. Returns how many were cancelled.
+/// record with the reason. A documented session is never cancelled: alone it is refused; in
+/// a span it is left as held. Returns how many were cancelled.
 pub async fn cancel_appointment(
     db: &Db,
     who: &SignedIn,
@@ -401,6 +407,9 @@ pub async fn cancel_appointment(
                     "This session is already cancelled.".into(),
                 ));
             }
+            if repo::is_documented(tx.conn(), AppointmentId(row.id)).await? {
+                return Err(AppError::Conflict(DOCUMENTED.into()));
+            }
             vec![row.id]
         }
         (span, Some(series)) => {
@@ -412,7 +421,7 @@ pub async fn cancel_appointment(
                     row.occurrence_on.as_deref().unwrap_or(&row.local_day),
                 )?
             };
-            repo::series_appointments(tx.conn(), SeriesId(series), from)
+            let candidates: Vec<i64> = repo::series_appointments(tx.conn(), SeriesId(series), from)
                 .await?
                 .into_iter()
                 .filter(|a| {
@@ -421,7 +430,18 @@ pub async fn cancel_appointment(
                         && (a.starts_at > now || a.id == row.id)
                 })
                 .map(|a| a.id)
-                .collect()
+                .collect();
+            // The session asked about may be under way or held already: kept if documented.
+            let mut kept = Vec::with_capacity(candidates.len());
+            for candidate in candidates {
+                if !repo::is_documented(tx.conn(), AppointmentId(candidate)).await? {
+                    kept.push(candidate);
+                }
+            }
+            if kept.is_empty() {
+                return Err(AppError::Conflict(DOCUMENTED.into()));
+            }
+            kept
         }
     };
     repo::cancel(tx.conn(), &targets, reason, who.account_id, now).await?;
