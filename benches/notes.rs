@@ -14,7 +14,7 @@ use gather::domain::notes::{Block, BlockKind, Document, Marks, Span};
 use gather::domain::{AppointmentId, CaseId, PersonId};
 use gather::notes::NotePart;
 use gather::server::db::{now_ms, Db};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 mod support;
 
@@ -125,21 +125,12 @@ async fn measure(engine: &str, db: &Db) {
         times.push(start.elapsed());
         assert_eq!(n, ATTENDEES);
     }
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let (median, worst) = support::median_and_worst(&mut times);
     println!(
-        "  {engine:<9} lock of a {ATTENDEES}-attendee note: median {:.1} ms, worst {:.1} ms over {RUNS} runs (target under 1,000 ms)",
-        ms(times[RUNS / 2]),
-        ms(times[RUNS - 1]),
+        "  {engine:<9} lock of a {ATTENDEES}-attendee note: median {median:.1} ms, worst {worst:.1} ms over {RUNS} runs (target under 1,000 ms)",
     );
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(support::on_each_engine("notes", |engine, db| {
-        Box::pin(measure(engine, db))
-    }));
+    support::on_each_engine("notes", |engine, db| Box::pin(measure(engine, db)));
 }

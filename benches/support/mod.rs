@@ -204,7 +204,30 @@ pub async fn session_of(
     dead_code,
     reason = "the attendance benchmark manages its own databases"
 )]
-pub async fn on_each_engine<F>(bench: &str, measure: F)
+pub fn on_each_engine<F>(bench: &str, measure: F)
+where
+    F: for<'a> Fn(&'static str, &'a Db) -> Pin<Box<dyn Future<Output = ()> + 'a>>,
+{
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(each_engine(bench, measure));
+}
+
+/// The median and the worst of `times`, in milliseconds.
+#[allow(dead_code, reason = "the attendance benchmark reports its own figures")]
+pub fn median_and_worst(times: &mut [std::time::Duration]) -> (f64, f64) {
+    times.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    (ms(times[times.len() / 2]), ms(times[times.len() - 1]))
+}
+
+#[allow(
+    dead_code,
+    reason = "the attendance benchmark manages its own databases"
+)]
+async fn each_engine<F>(bench: &str, measure: F)
 where
     F: for<'a> Fn(&'static str, &'a Db) -> Pin<Box<dyn Future<Output = ()> + 'a>>,
 {
