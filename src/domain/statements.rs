@@ -73,6 +73,18 @@ pub struct Ledger {
     pub closing: Money,
 }
 
+/// The period a statement or superbill covers when none is chosen: from the first of last
+/// month to today, so last month's is the one that opens.
+pub fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    use chrono::{Datelike, Days};
+    let first_of_this = today.with_day(1).unwrap_or(today);
+    let first_of_last = first_of_this
+        .checked_sub_days(Days::new(1))
+        .and_then(|d| d.with_day(1))
+        .unwrap_or(first_of_this);
+    (first_of_last, today)
+}
+
 impl Ledger {
     /// What the closing balance is called on the page and the PDF: owed, credit, or neither.
     pub fn closing_label(&self) -> &'static str {
@@ -217,6 +229,19 @@ mod tests {
         assert_eq!(
             (l.invoiced, l.credited, l.voided, l.paid),
             (Money(9_000), Money(-1_500), Money(-4_500), Money(-6_000))
+        );
+    }
+
+    #[test]
+    fn the_default_period_starts_on_the_first_of_last_month() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("day");
+        assert_eq!(
+            default_period(d(2026, 12, 5)),
+            (d(2026, 11, 1), d(2026, 12, 5))
+        );
+        assert_eq!(
+            default_period(d(2026, 1, 31)),
+            (d(2025, 12, 1), d(2026, 1, 31))
         );
     }
 

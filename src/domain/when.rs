@@ -50,9 +50,29 @@ pub fn month(d: NaiveDate) -> String {
     d.format("%B %Y").to_string()
 }
 
-/// "23 Nov – 29 Nov 2026".
+/// "23 Nov – 29 Nov 2026"; "29 Nov 2026" for one day; "28 Dec 2026 – 3 Jan 2027" when the
+/// years differ, so the first day never borrows the last one's year.
 pub fn date_range(first: NaiveDate, last: NaiveDate) -> String {
-    format!("{} – {}", day_month(first), date(last))
+    use chrono::Datelike;
+    if first == last {
+        date(last)
+    } else if first.year() == last.year() {
+        format!("{} – {}", day_month(first), date(last))
+    } else {
+        format!("{} – {}", date(first), date(last))
+    }
+}
+
+/// A period stored as two `YYYY-MM-DD` days, as `date_range` says it (as stored if either
+/// is not a day).
+pub fn days_range(first: &str, last: &str) -> String {
+    match (
+        NaiveDate::parse_from_str(first, "%Y-%m-%d"),
+        NaiveDate::parse_from_str(last, "%Y-%m-%d"),
+    ) {
+        (Ok(first), Ok(last)) => date_range(first, last),
+        _ => format!("{first} – {last}"),
+    }
 }
 
 /// "24 Nov 2026 18:00": when something was done.
@@ -103,6 +123,15 @@ mod tests {
             date_range(start.date(), at("2026-11-29 00:00").date()),
             "24 Nov – 29 Nov 2026"
         );
+        assert_eq!(
+            date_range(at("2026-11-29 00:00").date(), at("2026-11-29 00:00").date()),
+            "29 Nov 2026"
+        );
+        assert_eq!(
+            days_range("2026-12-28", "2027-01-03"),
+            "28 Dec 2026 – 3 Jan 2027"
+        );
+        assert_eq!(days_range("2026-12-01", "soon"), "2026-12-01 – soon");
         assert_eq!(month(start.date()), "November 2026");
         // Midnight and noon are never ambiguous.
         assert_eq!(clock(at("2026-01-01 00:00").time()), "00:00");

@@ -174,9 +174,9 @@ async fn a_group_clients_superbill_lists_diagnoses_codes_places_fees_and_payment
     );
     assert_eq!(by_video.paid, Money::ZERO);
     assert_eq!(in_office.paid, Money(1_000));
-    assert_eq!(s.total_fee, Money(2 * fee));
-    assert_eq!(s.total_paid, Money(1_000));
-    assert_eq!(s.balance, Money(2 * fee - 1_000));
+    assert_eq!(s.total_fee(), Money(2 * fee));
+    assert_eq!(s.total_paid(), Money(1_000));
+    assert_eq!(s.balance(), Money(2 * fee - 1_000));
 
     // Made and read are both in the audit log.
     let mut c = db.acquire().await.expect("conn");
@@ -210,9 +210,9 @@ async fn a_group_clients_superbill_lists_diagnoses_codes_places_fees_and_payment
         assert!(text.contains(said), "{said:?} in {text}");
     }
     for (label, amount) in [
-        ("Total fees", s.total_fee),
-        ("Total paid", s.total_paid),
-        ("Balance", s.balance),
+        ("Total fees", s.total_fee()),
+        ("Total paid", s.total_paid()),
+        ("Balance", s.balance()),
     ] {
         let line = text
             .lines()
@@ -251,7 +251,7 @@ async fn a_group_clients_superbill_lists_diagnoses_codes_places_fees_and_payment
         .expect("superbill");
     let s = superbills::superbill(&db, who, id).await.expect("read");
     assert_eq!(s.lines.len(), 3);
-    assert_eq!(s.flagged, 1);
+    assert_eq!(s.flagged(), 1);
     let flagged = s
         .lines
         .iter()

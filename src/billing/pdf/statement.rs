@@ -4,21 +4,9 @@
 use super::{dict, issuer, typeset};
 use crate::billing::statements::Statement;
 use crate::domain::when;
-use chrono::NaiveDate;
 use typst::foundations::{Array, IntoValue, Value};
 
 const TEMPLATE: &str = include_str!("statement.typ");
-
-/// The period as the page says it.
-pub fn period_said(from: &str, to: &str) -> String {
-    match (
-        NaiveDate::parse_from_str(from, "%Y-%m-%d"),
-        NaiveDate::parse_from_str(to, "%Y-%m-%d"),
-    ) {
-        (Ok(from), Ok(to)) => when::date_range(from, to),
-        _ => format!("{from} – {to}"),
-    }
-}
 
 /// The statement's PDF. An error here is the template's, never the caller's input.
 pub fn statement_pdf(s: &Statement) -> Result<Vec<u8>, String> {
@@ -54,7 +42,7 @@ pub fn statement_pdf(s: &Statement) -> Result<Vec<u8>, String> {
         ])
         .into_value()
     }));
-    let period = period_said(&s.from, &s.to);
+    let period = when::days_range(&s.from, &s.to);
     let inputs = dict([
         (
             "title",

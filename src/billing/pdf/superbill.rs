@@ -71,10 +71,10 @@ pub fn superbill_pdf(s: &Superbill) -> Result<Vec<u8>, String> {
         ("providers", providers.into_value()),
         ("diagnoses", diagnoses.into_value()),
         ("lines", lines.into_value()),
-        ("total_fee", s.total_fee.to_string().into_value()),
-        ("total_paid", s.total_paid.to_string().into_value()),
-        ("balance", s.balance.to_string().into_value()),
-        ("flagged", (s.flagged as i64).into_value()),
+        ("total_fee", s.total_fee().to_string().into_value()),
+        ("total_paid", s.total_paid().to_string().into_value()),
+        ("balance", s.balance().to_string().into_value()),
+        ("flagged", (s.flagged() as i64).into_value()),
     ]);
     typeset("superbill", TEMPLATE, inputs)
 }

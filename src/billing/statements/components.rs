@@ -111,13 +111,7 @@ fn PeriodForm(from: String, to: String, error: Option<AppError>) -> impl IntoVie
 fn StatementView(statement: Statement) -> impl IntoView {
     let s = statement;
     let l = s.ledger;
-    let period = match (
-        chrono::NaiveDate::parse_from_str(&s.from, "%Y-%m-%d"),
-        chrono::NaiveDate::parse_from_str(&s.to, "%Y-%m-%d"),
-    ) {
-        (Ok(from), Ok(to)) => when::date_range(from, to),
-        _ => format!("{} – {}", s.from, s.to),
-    };
+    let period = when::days_range(&s.from, &s.to);
     let figure = |label: &'static str, value: String, testid: &'static str| {
         view! { <dt>{label}</dt><dd data-testid=testid>{value}</dd> }
     };

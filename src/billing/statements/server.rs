@@ -12,23 +12,12 @@ use crate::billing::server::{
 use crate::domain::adjustments::AdjustmentReason;
 use crate::domain::invoicing::DocumentKind;
 use crate::domain::money::Money;
-use crate::domain::statements::{check_period, ledger, Entry, EntryKind};
+use crate::domain::statements::{check_period, default_period, ledger, Entry, EntryKind};
 use crate::domain::PersonId;
 use crate::error::{AppError, AppResult};
 use crate::server::db::Db;
 use crate::server::time::{local, start_of_day};
-use chrono::{Datelike, Days, NaiveDate};
-
-/// The period a statement covers when none is asked for: from the first of last month to
-/// today, so last month's statement is the one that opens.
-fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let first_of_this = today.with_day(1).unwrap_or(today);
-    let first_of_last = first_of_this
-        .checked_sub_days(Days::new(1))
-        .and_then(|d| d.with_day(1))
-        .unwrap_or(first_of_this);
-    (first_of_last, today)
-}
+use chrono::{Days, NaiveDate};
 
 fn kind_of(stored: &str) -> AppResult<DocumentKind> {
     DocumentKind::parse(stored).ok_or_else(|| AppError::internal("a document is not a known kind"))
@@ -164,23 +153,4 @@ pub async fn statement(
         unbilled,
         made_on: long_day(today.to_string()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::default_period;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn the_default_period_starts_on_the_first_of_last_month() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("day");
-        assert_eq!(
-            default_period(d(2026, 12, 5)),
-            (d(2026, 11, 1), d(2026, 12, 5))
-        );
-        assert_eq!(
-            default_period(d(2026, 1, 31)),
-            (d(2025, 12, 1), d(2026, 1, 31))
-        );
-    }
 }

@@ -4,24 +4,21 @@
 
 use super::{case_superbills, create_superbill, get_superbill, Superbill, SuperbillDraft};
 use crate::billing::invoices::components::{IssuerBlock, PrintButton};
+use crate::domain::statements::default_period;
 use crate::domain::superbills::PlaceOfService;
 use crate::domain::{CaseId, PersonId, SuperbillId};
 use crate::error::AppError;
 use crate::ui::{kept, loaded, or_not_found, route_id, FieldErrorText};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-/// The period the form starts with: from the first of last month to today, so last month's
-/// superbill is one press away.
+/// The period the form starts with, as statements default: from the first of last month to
+/// today, so last month's superbill is one press away.
 fn default_from(today: &str) -> String {
     NaiveDate::parse_from_str(today, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.with_day(1))
-        .and_then(|first| first.checked_sub_days(Days::new(1)))
-        .and_then(|d| d.with_day(1))
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| today.to_string())
+        .map(|d| default_period(d).0.to_string())
+        .unwrap_or_else(|_| today.to_string())
 }
 
 /// The case page's superbills: those made so far, newest first, and "Create superbill" for
@@ -240,9 +237,9 @@ fn SuperbillView(superbill: Superbill) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                     <tfoot>
-                        <tr><th scope="row" colspan="6">"Total fees"</th><td class="money" colspan="2" data-testid="superbill-total-fee">{s.total_fee.to_string()}</td></tr>
-                        <tr><th scope="row" colspan="6">"Total paid"</th><td class="money" colspan="2" data-testid="superbill-total-paid">{s.total_paid.to_string()}</td></tr>
-                        <tr><th scope="row" colspan="6">"Balance"</th><td class="money" colspan="2" data-testid="superbill-balance">{s.balance.to_string()}</td></tr>
+                        <tr><th scope="row" colspan="6">"Total fees"</th><td class="money" colspan="2" data-testid="superbill-total-fee">{s.total_fee().to_string()}</td></tr>
+                        <tr><th scope="row" colspan="6">"Total paid"</th><td class="money" colspan="2" data-testid="superbill-total-paid">{s.total_paid().to_string()}</td></tr>
+                        <tr><th scope="row" colspan="6">"Balance"</th><td class="money" colspan="2" data-testid="superbill-balance">{s.balance().to_string()}</td></tr>
                     </tfoot>
                 </table>
             </div>

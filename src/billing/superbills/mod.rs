@@ -53,8 +53,6 @@ pub struct SuperbillDiagnosis {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuperbillLine {
-    /// The date of service, as people read it.
-    pub day: String,
     /// The date of service as `MM/DD/YYYY`, the way claim forms print it.
     pub date: String,
     pub code: String,
@@ -99,14 +97,28 @@ pub struct Superbill {
     pub providers: Vec<RenderingProvider>,
     pub diagnoses: Vec<SuperbillDiagnosis>,
     pub lines: Vec<SuperbillLine>,
-    pub total_fee: Money,
-    pub total_paid: Money,
-    /// Fees less what was paid.
-    pub balance: Money,
-    /// Lines whose code is not a CPT code.
-    pub flagged: usize,
     pub made_by: String,
     pub made_on: String,
+}
+
+impl Superbill {
+    pub fn total_fee(&self) -> Money {
+        self.lines.iter().map(|l| l.fee).sum()
+    }
+
+    pub fn total_paid(&self) -> Money {
+        self.lines.iter().map(|l| l.paid).sum()
+    }
+
+    /// Fees less what was paid.
+    pub fn balance(&self) -> Money {
+        self.total_fee() - self.total_paid()
+    }
+
+    /// How many lines carry a code that is not a CPT code.
+    pub fn flagged(&self) -> usize {
+        self.lines.iter().filter(|l| l.flag.is_some()).count()
+    }
 }
 
 /// A superbill as the case page lists it.

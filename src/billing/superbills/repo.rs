@@ -5,6 +5,14 @@ use crate::domain::{CaseId, PersonId, PracticeId, SuperbillId};
 use crate::on_conn;
 use crate::server::db::{Conn, DbError};
 
+/// A participant's sessions of a case in a period attended with a service ($1 practice,
+/// $2 case, $3 person, $4 and $5 the first and last day): what both reads below go over.
+const ATTENDED_IN_PERIOD: &str = "FROM attendance t JOIN appointments a ON a.id = t.appointment_id
+    JOIN services s ON s.id = t.service_id
+    WHERE t.practice_id = $1 AND a.case_id = $2 AND t.person_id = $3
+      AND t.choice = 'attended' AND a.status = 'scheduled'
+      AND a.local_day >= $4 AND a.local_day <= $5";
+
 /// The sessions of a case in a period a participant attended with a service, oldest first:
 /// what billing brings up to date before a superbill reads what was paid on them.
 pub async fn attended_sessions(
@@ -15,21 +23,16 @@ pub async fn attended_sessions(
     from: &str,
     to: &str,
 ) -> Result<Vec<i64>, DbError> {
+    let sql = format!("SELECT a.id {ATTENDED_IN_PERIOD} ORDER BY a.local_day, a.starts_at, a.id");
     Ok(on_conn!(c.re(), |c| {
-        sqlx::query_scalar(
-            "SELECT a.id FROM attendance t JOIN appointments a ON a.id = t.appointment_id
-             WHERE t.practice_id = $1 AND a.case_id = $2 AND t.person_id = $3
-               AND t.choice = 'attended' AND a.status = 'scheduled'
-               AND a.local_day >= $4 AND a.local_day <= $5
-             ORDER BY a.local_day, a.starts_at, a.id",
-        )
-        .bind(practice.0)
-        .bind(case.0)
-        .bind(person.0)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await?
+        sqlx::query_scalar(&sql)
+            .bind(practice.0)
+            .bind(case.0)
+            .bind(person.0)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *c)
+            .await?
     }))
 }
 
@@ -72,11 +75,7 @@ pub async fn services_received(
                 AS paid_cents,
             COALESCE((SELECT ac.display_name {PROVIDER}), '') AS provider_name,
             COALESCE((SELECT ac.npi {PROVIDER}), '') AS provider_npi
-         FROM attendance t JOIN appointments a ON a.id = t.appointment_id
-         JOIN services s ON s.id = t.service_id
-         WHERE t.practice_id = $1 AND a.case_id = $2 AND t.person_id = $3
-           AND t.choice = 'attended' AND a.status = 'scheduled'
-           AND a.local_day >= $4 AND a.local_day <= $5
+         {ATTENDED_IN_PERIOD}
          ORDER BY a.local_day, a.starts_at, a.id"
     );
     Ok(on_conn!(c.re(), |c| {

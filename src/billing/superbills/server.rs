@@ -24,7 +24,7 @@ use crate::domain::{when, AppointmentId, CaseId, SuperbillId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Db, Tx};
 use crate::server::time::local;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// The numbering series superbills are numbered in.
 const SERIES: &str = "superbill";
@@ -206,15 +206,7 @@ pub async fn create(db: &Db, who: &SignedIn, draft: &SuperbillDraft) -> AppResul
 }
 
 fn period(row: &SuperbillRow) -> String {
-    match (
-        NaiveDate::parse_from_str(&row.from_day, "%Y-%m-%d"),
-        NaiveDate::parse_from_str(&row.to_day, "%Y-%m-%d"),
-    ) {
-        (Ok(from), Ok(to)) if from == to => when::date(from),
-        (Ok(from), Ok(to)) if from.year() == to.year() => when::date_range(from, to),
-        (Ok(from), Ok(to)) => format!("{} – {}", when::date(from), when::date(to)),
-        _ => format!("{} – {}", row.from_day, row.to_day),
-    }
+    when::days_range(&row.from_day, &row.to_day)
 }
 
 fn made_on(who: &SignedIn, row: &SuperbillRow) -> String {
@@ -239,9 +231,15 @@ pub async fn superbill(db: &Db, who: &SignedIn, id: SuperbillId) -> AppResult<Su
     let row = repo::get(tx.conn(), who.practice_id, id)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::Superbill, id.0))?;
+    // Its case out of sight, the superbill is too; a database failure stays what it is.
     visible_case(tx.conn(), who, CaseId(row.case_id))
         .await
-        .map_err(|_| who.not_found(ObjectKind::Superbill, id.0))?;
+        .map_err(|e| match e {
+            AppError::NotFound | AppError::Forbidden(_) => {
+                who.not_found(ObjectKind::Superbill, id.0)
+            }
+            e => e,
+        })?;
     let diagnoses = repo::diagnoses_of(tx.conn(), id).await?;
     let lines = repo::lines_of(tx.conn(), id).await?;
     tx.commit().await?;
@@ -257,14 +255,11 @@ pub async fn superbill(db: &Db, who: &SignedIn, id: SuperbillId) -> AppResult<Su
             providers.push(p);
         }
     }
-    let total_fee: Money = lines.iter().map(|l| Money(l.fee_cents)).sum();
-    let total_paid: Money = lines.iter().map(|l| Money(l.paid_cents)).sum();
     let lines: Vec<SuperbillLine> = lines
         .into_iter()
         .map(|l| {
             let place = PlaceOfService::parse(&l.place_of_service);
             SuperbillLine {
-                day: long_day(l.service_day.clone()),
                 date: claim_date(&l.service_day),
                 flag: (!l.is_cpt).then(|| custom_code_flag(&l.code)),
                 code: l.code,
@@ -307,11 +302,7 @@ pub async fn superbill(db: &Db, who: &SignedIn, id: SuperbillId) -> AppResult<Su
                 description,
             })
             .collect(),
-        flagged: lines.iter().filter(|l| l.flag.is_some()).count(),
         lines,
-        total_fee,
-        total_paid,
-        balance: total_fee - total_paid,
         made_by: row.created_by_name.clone(),
         made_on: made_on(who, &row),
     })
