@@ -16,14 +16,12 @@
 use chrono::{Datelike, Duration as Days, NaiveDate};
 use gather::access::SignedIn;
 use gather::attendance::live::Live;
-use gather::attendance::ChangeRequest;
 use gather::billing::PaymentInput;
 use gather::cases::NewCase;
-use gather::domain::attendance::Choice;
 use gather::domain::billing::{Payer, PaymentMethod};
 use gather::domain::cases::CaseKind;
-use gather::domain::{AppointmentId, PersonId, ServiceId};
-use gather::server::db::{now_ms, Db};
+use gather::domain::PersonId;
+use gather::server::db::Db;
 use std::time::{Duration, Instant};
 
 mod support;
@@ -32,29 +30,6 @@ const GROUPS: usize = 20;
 const GROUP_MEMBERS: usize = 12;
 const WORKSHOP_PARTICIPANTS: usize = 200;
 const STATEMENT_RUNS: usize = 21;
-
-/// Everyone in `people` attended session `id` with `service`.
-async fn attended(
-    live: &Live,
-    who: &SignedIn,
-    id: AppointmentId,
-    people: &[PersonId],
-    service: ServiceId,
-) {
-    let changes: Vec<ChangeRequest> = people
-        .iter()
-        .map(|p| ChangeRequest {
-            person_id: *p,
-            choice: Some(Choice::Attended(service)),
-            base_version: 0,
-            made_at: now_ms(),
-            fill_only: false,
-        })
-        .collect();
-    gather::attendance::server::record_changes(live, who, id, &changes, now_ms())
-        .await
-        .expect("attendance");
-}
 
 fn group(p: &support::Provider, name: String, initials: String) -> NewCase {
     NewCase {
@@ -86,7 +61,7 @@ async fn a_month(db: &Db, live: &Live, p: &support::Provider, today: NaiveDate) 
         for week in 1..=4 {
             let day = today - Days::days(7 * week + (g as i64 % 5));
             let id = support::session(db, p, case, day).await;
-            attended(live, who, id, &members, p.group_service).await;
+            support::attended(live, who, id, &members, p.group_service).await;
             items += members.len();
         }
     }
@@ -123,7 +98,7 @@ async fn a_month(db: &Db, live: &Live, p: &support::Provider, today: NaiveDate) 
     while day < today {
         if day.weekday().num_days_from_monday() < 5 {
             let id = support::session_of(db, p, case, day, Some(skills)).await;
-            attended(live, who, id, &participants, skills).await;
+            support::attended(live, who, id, &participants, skills).await;
             items += participants.len();
         }
         day += Days::days(1);
@@ -149,7 +124,7 @@ async fn two_years(
     for week in (1..=104).rev() {
         let day = today - Days::days(7 * week);
         let id = support::session(db, p, case, day).await;
-        attended(live, who, id, &members, p.group_service).await;
+        support::attended(live, who, id, &members, p.group_service).await;
         let next = day + Days::days(7);
         if next.month() != day.month() {
             month_end = Some(day);

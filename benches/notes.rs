@@ -8,12 +8,10 @@
 //! `cargo bench --features ssr --bench notes`.
 
 use gather::attendance::live::Live;
-use gather::attendance::ChangeRequest;
-use gather::domain::attendance::Choice;
 use gather::domain::notes::{Block, BlockKind, Document, Marks, Span};
 use gather::domain::{AppointmentId, CaseId, PersonId};
 use gather::notes::NotePart;
-use gather::server::db::{now_ms, Db};
+use gather::server::db::Db;
 use std::time::Instant;
 
 mod support;
@@ -77,20 +75,7 @@ async fn ready_session(db: &Db, f: &Fixture, days_ago: i64) -> AppointmentId {
     let service = f.provider.group_service;
     let day = who.today() - chrono::Duration::days(days_ago);
     let id = support::session(db, &f.provider, f.case, day).await;
-    let changes: Vec<ChangeRequest> = f
-        .members
-        .iter()
-        .map(|p| ChangeRequest {
-            person_id: *p,
-            choice: Some(Choice::Attended(service)),
-            base_version: 0,
-            made_at: now_ms(),
-            fill_only: false,
-        })
-        .collect();
-    gather::attendance::server::record_changes(&f.live, who, id, &changes, now_ms())
-        .await
-        .expect("attendance");
+    support::attended(&f.live, who, id, &f.members, service).await;
     let notes = gather::notes::server::start(db, who, id, None).await;
     notes.expect("start");
     gather::notes::server::save(db, who, id, NotePart::Group, 1, group_note())

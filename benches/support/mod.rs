@@ -263,3 +263,27 @@ where
         Err(e) => println!("  Postgres  skipped: {admin_url} unreachable ({e})"),
     }
 }
+
+/// Everyone in `people` attended session `id` with `service`, in one change of attendance.
+#[allow(dead_code, reason = "the attendance benchmark records its own changes")]
+pub async fn attended(
+    live: &gather::attendance::live::Live,
+    who: &SignedIn,
+    id: AppointmentId,
+    people: &[PersonId],
+    service: ServiceId,
+) {
+    let changes: Vec<gather::attendance::ChangeRequest> = people
+        .iter()
+        .map(|p| gather::attendance::ChangeRequest {
+            person_id: *p,
+            choice: Some(gather::domain::attendance::Choice::Attended(service)),
+            base_version: 0,
+            made_at: now_ms(),
+            fill_only: false,
+        })
+        .collect();
+    gather::attendance::server::record_changes(live, who, id, &changes, now_ms())
+        .await
+        .expect("attendance");
+}
