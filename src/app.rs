@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("people/new") view={Lazy::<screens::NewPerson>::new()} ssr=SsrMode::Async />
                     <Route path=path!("people/:id") view={Lazy::<screens::Person>::new()} ssr=SsrMode::Async />
                     <Route path=path!("services") view={Lazy::<screens::Services>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("billing/reports") view={Lazy::<screens::Reports>::new()} ssr=SsrMode::Async />
                     <Route path=path!("billing/settings") view={Lazy::<screens::BillingSettings>::new()} ssr=SsrMode::Async />
                     <Route path=path!("billing") view={Lazy::<screens::Billing>::new()} ssr=SsrMode::Async />
                     <Route path=path!("receipts/:id") view={Lazy::<screens::Receipt>::new()} ssr=SsrMode::Async />
@@ -138,6 +139,7 @@ mod screens {
     use crate::billing::components::PayerAccountPage;
     use crate::billing::invoices::components::{BillingPage, InvoicePage};
     use crate::billing::receipts::components::ReceiptPage;
+    use crate::billing::reports::components::ReportsPage;
     use crate::billing::settings::components::BillingSettingsPage;
     use crate::billing::statements::components::StatementPage;
     use crate::billing::superbills::components::SuperbillPage;
@@ -247,4 +249,5 @@ mod screens {
     lazy_screen!(Receipt, ReceiptPage, "receipt");
     lazy_screen!(Statement, StatementPage, "statement");
     lazy_screen!(Superbill, SuperbillPage, "superbill");
+    lazy_screen!(Reports, ReportsPage, "reports");
 }

@@ -148,7 +148,7 @@ export function isoDaysAgo(days: number): string {
 
 /** A new self-pay participant in a new therapy group of the signed-in provider, with one
  * session a week for the last `weeks` weeks (newest first), each attended with 90853. */
-export async function attendedWeeks(page: Page, name: string, weeks: number): Promise<{ person: { id: number }; group: number; initials: string; sessions: number[] }> {
+export async function attendedWeeks(page: Page, name: string, weeks: number): Promise<{ person: { id: number }; group: number; groupName: string; initials: string; sessions: number[] }> {
   const token = unique();
   const initials = `W${token.slice(-4)}`;
   const me = (await call(page, "viewer", null)).account_id;
@@ -160,9 +160,10 @@ export async function attendedWeeks(page: Page, name: string, weeks: number): Pr
       email: "", phone: "", address: "", emergency_contact: "", admin_notes: "",
     },
   });
+  const groupName = `Weekly group ${token}`;
   const group = await call(page, "create_case", {
     draft: {
-      kind: "therapy_group", name: `Weekly group ${token}`, initials, capacity: null,
+      kind: "therapy_group", name: groupName, initials, capacity: null,
       provider_ids: [me], default_service_id: svc, participant_ids: [], payer: { type: "self_pay" },
     },
   });
@@ -184,5 +185,5 @@ export async function attendedWeeks(page: Page, name: string, weeks: number): Pr
     });
     sessions.push(id);
   }
-  return { person, group, initials, sessions };
+  return { person, group, groupName, initials, sessions };
 }

@@ -73,6 +73,8 @@ pub enum ObjectKind {
     Adjustment,
     /// The practice's billing settings (legal name, address, tax id, NPI, terms).
     BillingSettings,
+    /// A practice-wide billing report (unbilled sessions, aging, payments, revenue).
+    BillingReport,
     Calendar,
     CalendarFeed,
     Case,
@@ -98,7 +100,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 25] = [
+    pub const ALL: [ObjectKind; 26] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -106,6 +108,7 @@ impl ObjectKind {
         ObjectKind::AttendanceHistory,
         ObjectKind::Adjustment,
         ObjectKind::BillingSettings,
+        ObjectKind::BillingReport,
         ObjectKind::Calendar,
         ObjectKind::CalendarFeed,
         ObjectKind::Case,
@@ -135,6 +138,7 @@ impl ObjectKind {
             ObjectKind::AttendanceHistory => "attendance_history",
             ObjectKind::Adjustment => "adjustment",
             ObjectKind::BillingSettings => "billing_settings",
+            ObjectKind::BillingReport => "billing_report",
             ObjectKind::Calendar => "calendar",
             ObjectKind::CalendarFeed => "calendar_feed",
             ObjectKind::Case => "case",

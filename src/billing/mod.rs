@@ -13,6 +13,7 @@ pub mod pdf;
 pub mod receipts;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod settings;

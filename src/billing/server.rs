@@ -30,13 +30,27 @@ const RECEIPTS: &str = "receipt";
 
 /// What a charge's line says, from the attendance choice it came from.
 fn description(row: &AttendanceToBill) -> String {
-    match row.choice.as_deref() {
-        Some(c) if c == Choice::NoShow.code() => "No-show fee".into(),
-        Some(c) if c == Choice::LateCancel.code() => "Late cancellation fee".into(),
-        _ => match (&row.service_code, &row.service_name) {
-            (Some(code), Some(name)) => format!("{code} {name}"),
-            _ => "Session".into(),
-        },
+    charged_for(
+        row.choice.as_deref(),
+        row.service_code.as_deref(),
+        row.service_name.as_deref(),
+    )
+    .unwrap_or_else(|| "Session".into())
+}
+
+/// What a participant's charge is for, as its line says: the fee of a missed session, else
+/// the service attended ("90853 Group psychotherapy"); `None` when there is neither.
+pub(in crate::billing) fn charged_for(
+    choice: Option<&str>,
+    service_code: Option<&str>,
+    service_name: Option<&str>,
+) -> Option<String> {
+    match choice {
+        Some(c) if c == Choice::NoShow.code() => Some("No-show fee".into()),
+        Some(c) if c == Choice::LateCancel.code() => Some("Late cancellation fee".into()),
+        _ => service_code
+            .zip(service_name)
+            .map(|(code, name)| format!("{code} {name}")),
     }
 }
 

@@ -82,6 +82,7 @@ pub mod money;
 pub mod notes;
 pub mod paging;
 pub mod people;
+pub mod reports;
 pub mod roles;
 pub mod schedule;
 pub mod services;

@@ -145,14 +145,29 @@ pub fn check_period(
     to: &str,
     today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate), (&'static str, String)> {
-    let day = |text: &str, field: &'static str, what: &str| {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| (field, format!("Enter the {what} as a date.")))
+    check_period_of("statement", from, to, today)
+}
+
+/// A period as typed for a `what` made of it ("statement", "report"), by the rules of
+/// `check_period`.
+pub fn check_period_of(
+    what: &str,
+    from: &str,
+    to: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), (&'static str, String)> {
+    let day = |text: &str, field: &'static str, which: &str| {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            (
+                field,
+                format!("Enter the {which} day of the {what} as a date."),
+            )
+        })
     };
-    let from = day(from, "from", "first day of the statement")?;
-    let to = day(to, "to", "last day of the statement")?;
+    let from = day(from, "from", "first")?;
+    let to = day(to, "to", "last")?;
     if to > today {
-        return Err(("to", "A statement ends today or earlier.".into()));
+        return Err(("to", format!("A {what} ends today or earlier.")));
     }
     if from > to {
         return Err(("from", "The first day comes before the last day.".into()));
@@ -160,7 +175,7 @@ pub fn check_period(
     if (to - from).num_days() >= MAX_PERIOD_DAYS {
         return Err((
             "from",
-            "A statement covers at most three years; choose a shorter period.".into(),
+            format!("A {what} covers at most three years; choose a shorter period."),
         ));
     }
     Ok((from, to))

@@ -44,6 +44,10 @@ pub fn router(state: AppState) -> Router {
             "/documents/superbills/{file}",
             get(crate::billing::superbills::download::serve),
         )
+        .route(
+            "/documents/reports/{file}",
+            get(crate::billing::reports::download::serve),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

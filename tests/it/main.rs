@@ -18,6 +18,7 @@ mod invoices;
 mod notes;
 mod pages;
 mod pdf;
+mod reports;
 mod schema;
 mod shares;
 mod superbills;

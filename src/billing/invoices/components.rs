@@ -131,6 +131,7 @@ pub fn BillingPage() -> impl IntoView {
                 <h1>"Invoices"</h1>
             </div>
             <nav class="header-links">
+                <a class="button secondary" href="/app/billing/reports" data-testid="reports-link">"Reports"</a>
                 <a class="button secondary" href="/app/billing/settings">"Billing settings"</a>
             </nav>
         </header>

@@ -280,7 +280,11 @@ pub async fn invoice_unbilled(
 
 /// Brings up to date every session on or before `through` whose attendance moved on since
 /// billing last read it, under the billing lock.
-async fn bring_all_up_to_date(tx: &mut Tx, who: &SignedIn, through: &str) -> AppResult<()> {
+pub(in crate::billing) async fn bring_all_up_to_date(
+    tx: &mut Tx,
+    who: &SignedIn,
+    through: &str,
+) -> AppResult<()> {
     charges::lock_billing(tx.conn(), who.practice_id).await?;
     for id in repo::sessions_to_bill_through(tx.conn(), who.practice_id, through).await? {
         reconcile(tx, who, AppointmentId(id), None).await?;

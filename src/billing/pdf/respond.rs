@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
 
-fn refused(e: &AppError) -> Response {
+pub(in crate::billing) fn refused(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND);
     (status, e.to_string()).into_response()
 }
@@ -20,6 +20,15 @@ fn refused(e: &AppError) -> Response {
 /// await: its body is not `Sync`).
 pub fn caller(req: &axum::extract::Request) -> Option<SignedIn> {
     req.extensions().get::<SignedIn>().cloned()
+}
+
+/// The caller of a document download, if signed in on the staff side; else why not.
+pub(in crate::billing) fn staff_caller(caller: Option<SignedIn>) -> AppResult<SignedIn> {
+    let who = caller.ok_or(AppError::NotSignedIn)?;
+    if !who.role.may_enter(Area::Staff) {
+        return Err(AppError::WrongArea);
+    }
+    Ok(who)
 }
 
 /// Reads the document `file` names with `read`, typesets it with `typeset` off the async
@@ -38,12 +47,10 @@ where
     T: Send + 'static,
     Fut: Future<Output = AppResult<T>>,
 {
-    let Some(who) = caller else {
-        return refused(&AppError::NotSignedIn);
+    let who = match staff_caller(caller) {
+        Ok(who) => who,
+        Err(e) => return refused(&e),
     };
-    if !who.role.may_enter(Area::Staff) {
-        return refused(&AppError::WrongArea);
-    }
     let Some(id) = file
         .strip_suffix(".pdf")
         .and_then(|n| n.parse::<i64>().ok())
