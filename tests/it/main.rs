@@ -10,6 +10,7 @@ mod attendance;
 mod audit;
 mod auth;
 mod billing;
+mod billing_properties;
 mod boundary;
 mod calendar;
 mod cases;
