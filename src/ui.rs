@@ -181,6 +181,25 @@ pub fn param_id(params: &leptos_router::params::ParamsMap, key: &str) -> Option<
 }
 
 /// The message beside one form field, when the last save failed on that field.
+/// A required date field of a plain GET form (sent as `name`), with its label and the
+/// error the server gave for it.
+#[component]
+pub fn DateField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id name=name type="date" required value=value />
+            <FieldErrorText error field=name />
+        </div>
+    }
+}
+
 #[component]
 pub fn FieldErrorText(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
     move || {

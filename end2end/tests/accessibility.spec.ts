@@ -91,13 +91,18 @@ test.describe("accessibility", () => {
     expect(found).toEqual([]);
   });
 
-  test("the billing page has no serious or critical violations", async ({ page }) => {
+  test("the billing page and its reports have no serious or critical violations", async ({ page }) => {
     // An invoice and its void form are checked where the invoices tests issue one.
     const found: string[] = [];
     await signIn(page, "admin@riverside.example");
     await check(page, "/app/billing", found, async () => {
       await expect(page.getByTestId("unbilled-summary")).toBeVisible();
     });
+    for (const report of ["aging", "unbilled", "payments", "revenue"]) {
+      await check(page, `/app/billing/reports?report=${report}`, found, async () => {
+        await expect(page.getByTestId("report")).toHaveAttribute("data-report", report);
+      });
+    }
     expect(found).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { problems } from "./axe";
-import { attendedWeeks, hydrated, isoDaysAgo, otherScreen, signIn, unique } from "./helpers";
+import { attendedWeeks, hydrated, isoDaysAgo, otherScreen, signIn, takePayment, unique } from "./helpers";
 
 test.describe("billing settings, receipts and statements", () => {
   test("billing settings refuse a mistyped NPI and keep what was saved", async ({ page }, info) => {
@@ -56,13 +56,7 @@ test.describe("billing settings, receipts and statements", () => {
     // Part of the $60 at the session, then its receipt.
     await page.goto(`/app/sessions/${sessions[0]}`);
     await hydrated(page);
-    const row = page.getByTestId("attendance-row").filter({ hasText: name });
-    await row.getByRole("button", { name: `Take payment for ${name}` }).click();
-    const form = row.getByTestId("payment-form");
-    await form.getByLabel("Amount").fill("20");
-    await form.getByLabel("Method").selectOption({ label: "Check" });
-    await form.getByLabel("Check number").fill("2231");
-    await form.getByRole("button", { name: "Record payment" }).click();
+    const row = await takePayment(page, name, "20", "2231");
     await expect(row.getByTestId("payment-done")).toHaveText(new RegExp(`^Receipt \\d+: \\$20\\.00 from ${name}\\.$`));
     const receiptTitle = (await row.getByTestId("receipt-link").textContent())!;
     await row.getByTestId("receipt-link").click();

@@ -187,3 +187,18 @@ export async function attendedWeeks(page: Page, name: string, weeks: number): Pr
   }
   return { person, group, groupName, initials, sessions };
 }
+
+/** Takes a payment for `name` on the session screen open in `page`, in cash or, with a
+ * check number, by check; returns the participant's row, which then says what was paid. */
+export async function takePayment(page: Page, name: string, amount: string, checkNumber?: string) {
+  const row = page.getByTestId("attendance-row").filter({ hasText: name });
+  await row.getByRole("button", { name: `Take payment for ${name}` }).click();
+  const form = row.getByTestId("payment-form");
+  await form.getByLabel("Amount").fill(amount);
+  if (checkNumber) {
+    await form.getByLabel("Method").selectOption({ label: "Check" });
+    await form.getByLabel("Check number").fill(checkNumber);
+  }
+  await form.getByRole("button", { name: "Record payment" }).click();
+  return row;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { problems } from "./axe";
-import { attendedWeeks, hydrated, isoDaysAgo, otherScreen, signIn, unique } from "./helpers";
+import { attendedWeeks, hydrated, isoDaysAgo, otherScreen, signIn, takePayment, unique } from "./helpers";
 
 // Other tests bill and pay beside this one in the same practice, so each check looks for
 // this test's own group and payer, never at practice-wide totals.
@@ -14,11 +14,7 @@ test.describe("billing reports", () => {
     // $20 of the $60 at the session.
     await page.goto(`/app/sessions/${sessions[0]}`);
     await hydrated(page);
-    const row = page.getByTestId("attendance-row").filter({ hasText: name });
-    await row.getByRole("button", { name: `Take payment for ${name}` }).click();
-    const form = row.getByTestId("payment-form");
-    await form.getByLabel("Amount").fill("20");
-    await form.getByRole("button", { name: "Record payment" }).click();
+    const row = await takePayment(page, name, "20");
     await expect(row.getByTestId("payment-done")).toContainText("$20.00");
 
     // Reports are not a provider's: the page and its CSV are refused.

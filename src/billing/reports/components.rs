@@ -9,7 +9,7 @@ use crate::domain::money::Money;
 use crate::domain::reports::{AgingBucket, MethodRow, ReportKind, RevenueBy, RevenueRow};
 use crate::domain::when;
 use crate::error::AppError;
-use crate::ui::{ErrorPanel, FieldErrorText};
+use crate::ui::{DateField, ErrorPanel, FieldErrorText};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -109,28 +109,16 @@ fn ReportForm(
 ) -> impl IntoView {
     let error = Signal::stored(error);
     view! {
-        <form method="get" action="/app/billing/reports" class="card statement-period no-print" data-testid="report-form">
+        <form method="get" action="/app/billing/reports" class="card statement-period report-form no-print" data-testid="report-form">
             <input type="hidden" name="report" value=kind.as_str() />
             {if kind.as_of_a_day() {
                 view! {
-                    <div class="field">
-                        <label for="report-as-of">"As of"</label>
-                        <input id="report-as-of" name="as_of" type="date" required value=as_of />
-                        <FieldErrorText error field="as_of" />
-                    </div>
+                    <DateField id="report-as-of" name="as_of" label=day_label(kind) value=as_of error />
                 }.into_any()
             } else {
                 view! {
-                    <div class="field">
-                        <label for="report-from">"From"</label>
-                        <input id="report-from" name="from" type="date" required value=from />
-                        <FieldErrorText error field="from" />
-                    </div>
-                    <div class="field">
-                        <label for="report-to">"To"</label>
-                        <input id="report-to" name="to" type="date" required value=to />
-                        <FieldErrorText error field="to" />
-                    </div>
+                    <DateField id="report-from" name="from" label="From" value=from error />
+                    <DateField id="report-to" name="to" label="To" value=to error />
                 }.into_any()
             }}
             {(kind == ReportKind::Revenue).then(|| view! {
@@ -152,10 +140,23 @@ fn ReportForm(
     }
 }
 
+/// What a report's one day is: the last day of the sessions listed (unbilled), or the day
+/// balances are taken (aging).
+fn day_label(kind: ReportKind) -> &'static str {
+    match kind {
+        ReportKind::Unbilled => "Sessions through",
+        _ => "As of",
+    }
+}
+
 #[component]
 fn ReportView(report: Report) -> impl IntoView {
     let said = if report.kind.as_of_a_day() {
-        format!("As of {}", when::days_range(&report.as_of, &report.as_of))
+        format!(
+            "{} {}",
+            day_label(report.kind),
+            when::days_range(&report.as_of, &report.as_of)
+        )
     } else {
         when::days_range(&report.from, &report.to)
     };
@@ -229,17 +230,7 @@ fn UnbilledView(report: UnbilledReport) -> impl IntoView {
             <p class="muted">{format!("The oldest {listed} are listed here; the CSV has all {}.", report.session_count)}</p>
         })}
         {(!report.sessions.is_empty()).then(|| view! {
-            <table class="lines report-lines">
-                <caption class="sr-only">"Sessions with charges not yet invoiced"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Group or case"</th>
-                        <th scope="col">"Providers"</th>
-                        <th scope="col" class="money">"Charges"</th>
-                        <th scope="col" class="money">"Unbilled"</th>
-                    </tr>
-                </thead>
+            <ReportTable caption="Sessions with charges not yet invoiced" texts={vec!["Date", "Group or case", "Providers"]} figures={vec!["Charges", "Unbilled"]}>
                 <tbody>
                     {report.sessions.into_iter().map(|s| {
                         let day = chrono::NaiveDate::parse_from_str(&s.day, "%Y-%m-%d").map(when::date).unwrap_or_else(|_| s.day.clone());
@@ -248,8 +239,8 @@ fn UnbilledView(report: UnbilledReport) -> impl IntoView {
                                 <td data-label="Date">{day}" "{s.starts}</td>
                                 <td data-label="Group or case"><a href=format!("/app/sessions/{}", s.id.0)>{s.case_name}</a></td>
                                 <td data-label="Providers">{s.providers}</td>
-                                <td data-label="Charges" class="money">{s.items}</td>
-                                <td data-label="Unbilled" class="money">{s.amount.to_string()}</td>
+                                <Figure label="Charges" value=s.items.to_string() />
+                                <Figure label="Unbilled" value=s.amount.to_string() />
                             </tr>
                         }
                     }).collect_view()}
@@ -260,9 +251,46 @@ fn UnbilledView(report: UnbilledReport) -> impl IntoView {
                         <td class="money" data-testid="report-total">{report.total.to_string()}</td>
                     </tr>
                 </tfoot>
-            </table>
+            </ReportTable>
         })}
     }
+}
+
+/// A report's table: a caption for screen readers, the headings of its text columns, then
+/// of its columns of figures (right-aligned); its body and totals are the children.
+#[component]
+fn ReportTable(
+    #[prop(into)] caption: String,
+    texts: Vec<&'static str>,
+    figures: Vec<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <table class="lines report-lines">
+            <caption class="sr-only">{caption}</caption>
+            <thead>
+                <tr>
+                    {texts.into_iter().map(|t| view! { <th scope="col">{t}</th> }).collect_view()}
+                    {figures.into_iter().map(|f| view! { <th scope="col" class="money">{f}</th> }).collect_view()}
+                </tr>
+            </thead>
+            {children()}
+        </table>
+    }
+}
+
+/// A figure's cell, labelled with its column for the phone layout (where each row becomes
+/// labelled pairs).
+#[component]
+fn Figure(label: &'static str, value: String) -> impl IntoView {
+    view! { <td data-label=label class="money">{value}</td> }
+}
+
+/// The aging table's columns of figures: each bucket, then the balance.
+fn aging_columns() -> Vec<&'static str> {
+    let mut columns: Vec<&'static str> = AgingBucket::ALL.iter().map(|b| b.label()).collect();
+    columns.push("Balance");
+    columns
 }
 
 /// A balance as people read it: "$120.00", or "$30.00 credit".
@@ -292,23 +320,15 @@ fn AgingView(report: AgingReport) -> impl IntoView {
             view! { <p class="muted">"No payer owes anything or holds a credit."</p> }.into_any()
         } else {
             view! {
-                <table class="lines report-lines">
-                    <caption class="sr-only">"Balances by payer and how long past due"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Payer"</th>
-                            {AgingBucket::ALL.iter().map(|b| view! { <th scope="col" class="money">{b.label()}</th> }).collect_view()}
-                            <th scope="col" class="money">"Balance"</th>
-                        </tr>
-                    </thead>
+                <ReportTable caption="Balances by payer and how long past due" texts={vec!["Payer"]} figures={aging_columns()}>
                     <tbody>
                         {report.payers.into_iter().map(|p| view! {
                             <tr data-testid="report-row">
                                 <th scope="row" data-label="Payer"><a href=format!("/app/people/{}/account", p.id.0)>{p.name}</a></th>
                                 {AgingBucket::ALL.iter().map(|b| view! {
-                                    <td data-label=b.label() class="money">{p.aged.in_bucket(*b).to_string()}</td>
+                                    <Figure label=b.label() value=p.aged.in_bucket(*b).to_string() />
                                 }).collect_view()}
-                                <td data-label="Balance" class="money">{balance_said(p.aged.balance())}</td>
+                                <Figure label="Balance" value=balance_said(p.aged.balance()) />
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -316,12 +336,12 @@ fn AgingView(report: AgingReport) -> impl IntoView {
                         <tr>
                             <th scope="row">"Total"</th>
                             {AgingBucket::ALL.iter().map(|b| view! {
-                                <td data-label=b.label() class="money">{t.in_bucket(*b).to_string()}</td>
+                                <Figure label=b.label() value=t.in_bucket(*b).to_string() />
                             }).collect_view()}
                             <td data-label="Balance" class="money" data-testid="report-total">{balance_said(t.balance())}</td>
                         </tr>
                     </tfoot>
-                </table>
+                </ReportTable>
             }.into_any()
         }}
     }
@@ -337,37 +357,27 @@ fn PaymentsView(rows: Vec<MethodRow>) -> impl IntoView {
     let refunded: Money = rows.iter().map(|r| r.refunded).sum();
     view! {
         <BarChart caption="Received less refunded, by method" bars />
-        <table class="lines report-lines">
-            <caption class="sr-only">"Payments and refunds by method"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Method"</th>
-                    <th scope="col" class="money">"Payments"</th>
-                    <th scope="col" class="money">"Received"</th>
-                    <th scope="col" class="money">"Refunded"</th>
-                    <th scope="col" class="money">"Net"</th>
-                </tr>
-            </thead>
+        <ReportTable caption="Payments and refunds by method" texts={vec!["Method"]} figures={vec!["Payments", "Received", "Refunded", "Net"]}>
             <tbody>
                 {rows.into_iter().map(|r| view! {
                     <tr data-testid="report-row">
                         <th scope="row" data-label="Method">{r.method.label()}</th>
-                        <td data-label="Payments" class="money">{r.payments}</td>
-                        <td data-label="Received" class="money">{r.received.to_string()}</td>
-                        <td data-label="Refunded" class="money">{r.refunded.to_string()}</td>
-                        <td data-label="Net" class="money">{r.net().to_string()}</td>
+                        <Figure label="Payments" value=r.payments.to_string() />
+                        <Figure label="Received" value=r.received.to_string() />
+                        <Figure label="Refunded" value=r.refunded.to_string() />
+                        <Figure label="Net" value=r.net().to_string() />
                     </tr>
                 }).collect_view()}
             </tbody>
             <tfoot>
                 <tr>
                     <th scope="row" colspan="2">"Total"</th>
-                    <td data-label="Received" class="money">{received.to_string()}</td>
-                    <td data-label="Refunded" class="money">{refunded.to_string()}</td>
+                    <Figure label="Received" value=received.to_string() />
+                    <Figure label="Refunded" value=refunded.to_string() />
                     <td data-label="Net" class="money" data-testid="report-total">{(received - refunded).to_string()}</td>
                 </tr>
             </tfoot>
-        </table>
+        </ReportTable>
     }
 }
 
@@ -394,27 +404,16 @@ fn RevenueView(rows: Vec<RevenueRow>, by: RevenueBy) -> impl IntoView {
         } else {
             view! {
                 <BarChart caption bars />
-                <table class="lines report-lines">
-                    <caption class="sr-only">{format!("Revenue by {}", by.label().to_lowercase())}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{by.label()}</th>
-                            <th scope="col" class="money">"Sessions"</th>
-                            <th scope="col" class="money">"Charged"</th>
-                            <th scope="col" class="money">"Adjusted"</th>
-                            <th scope="col" class="money">"Paid"</th>
-                            <th scope="col" class="money">"Open"</th>
-                        </tr>
-                    </thead>
+                <ReportTable caption=format!("Revenue by {}", by.label().to_lowercase()) texts={vec![by.label()]} figures={vec!["Sessions", "Charged", "Adjusted", "Paid", "Open"]}>
                     <tbody>
                         {rows.into_iter().map(|r| view! {
                             <tr data-testid="report-row">
                                 <th scope="row" data-label=by.label()>{r.label.clone()}</th>
-                                <td data-label="Sessions" class="money">{r.sessions}</td>
-                                <td data-label="Charged" class="money">{r.charged.to_string()}</td>
-                                <td data-label="Adjusted" class="money">{r.adjusted.to_string()}</td>
-                                <td data-label="Paid" class="money">{r.paid.to_string()}</td>
-                                <td data-label="Open" class="money">{r.open().to_string()}</td>
+                                <Figure label="Sessions" value=r.sessions.to_string() />
+                                <Figure label="Charged" value=r.charged.to_string() />
+                                <Figure label="Adjusted" value=r.adjusted.to_string() />
+                                <Figure label="Paid" value=r.paid.to_string() />
+                                <Figure label="Open" value=r.open().to_string() />
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -422,12 +421,12 @@ fn RevenueView(rows: Vec<RevenueRow>, by: RevenueBy) -> impl IntoView {
                         <tr>
                             <th scope="row" colspan="2">"Total"</th>
                             <td data-label="Charged" class="money" data-testid="report-total">{charged.to_string()}</td>
-                            <td data-label="Adjusted" class="money">{adjusted.to_string()}</td>
-                            <td data-label="Paid" class="money">{paid.to_string()}</td>
-                            <td data-label="Open" class="money">{(charged - adjusted - paid).to_string()}</td>
+                            <Figure label="Adjusted" value=adjusted.to_string() />
+                            <Figure label="Paid" value=paid.to_string() />
+                            <Figure label="Open" value=(charged - adjusted - paid).to_string() />
                         </tr>
                     </tfoot>
-                </table>
+                </ReportTable>
             }.into_any()
         }}
     }

@@ -199,45 +199,41 @@ pub async fn payer_names(mut c: Conn<'_>, practice: PracticeId) -> Result<Vec<Pa
     }))
 }
 
-/// (method, how many, cents) of the payments received in the period (days, inclusive).
-pub async fn received_by_method(
-    mut c: Conn<'_>,
-    practice: PracticeId,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(String, i64, i64)>, DbError> {
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as(
-            "SELECT method, COUNT(*), CAST(SUM(amount_cents) AS BIGINT) FROM payments
-             WHERE practice_id = $1 AND received_on >= $2 AND received_on <= $3
-             GROUP BY method",
-        )
-        .bind(practice.0)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await?
-    }))
+/// Money that moved in a period, by method.
+#[derive(Clone, Copy, Debug)]
+pub enum Moved {
+    Received,
+    Refunded,
 }
 
-/// (method, how many, cents) of the refunds given in the period (days, inclusive).
-pub async fn refunded_by_method(
+/// (method, how many, cents) of the payments received, or the refunds given, in the period
+/// (days, inclusive).
+pub async fn by_method(
     mut c: Conn<'_>,
     practice: PracticeId,
+    moved: Moved,
     from: &str,
     to: &str,
 ) -> Result<Vec<(String, i64, i64)>, DbError> {
-    Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as(
+    let sql = match moved {
+        Moved::Received => {
+            "SELECT method, COUNT(*), CAST(SUM(amount_cents) AS BIGINT) FROM payments
+             WHERE practice_id = $1 AND received_on >= $2 AND received_on <= $3
+             GROUP BY method"
+        }
+        Moved::Refunded => {
             "SELECT method, COUNT(*), CAST(SUM(amount_cents) AS BIGINT) FROM refunds
              WHERE practice_id = $1 AND refunded_on >= $2 AND refunded_on <= $3
-             GROUP BY method",
-        )
-        .bind(practice.0)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await?
+             GROUP BY method"
+        }
+    };
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(sql)
+            .bind(practice.0)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *c)
+            .await?
     }))
 }
 

@@ -1,6 +1,6 @@
 //! Making a billing report. Server only.
 
-use super::repo::{self, Sessions};
+use super::repo::{self, Moved, Sessions};
 use super::{
     AgedPayer, AgingReport, Report, ReportAsk, ReportBody, UnbilledReport, UnbilledSession,
     UNBILLED_LISTED,
@@ -258,26 +258,25 @@ async fn payments(
             refunded: Money::ZERO,
         })
         .collect();
-    let row_of = |rows: &mut Vec<MethodRow>, stored: &str| -> AppResult<usize> {
+    // Every method has its row, in the order the payment form lists them.
+    let row_of = |rows: &[MethodRow], stored: &str| -> AppResult<usize> {
         let m = PaymentMethod::parse(stored)
             .ok_or_else(|| AppError::internal("a payment's method is not known"))?;
         rows.iter()
             .position(|r| r.method == m)
             .ok_or_else(|| AppError::internal("a payment method without a row"))
     };
-    for (method, n, cents) in
-        repo::received_by_method(tx.conn(), who.practice_id, &from, &to).await?
-    {
-        let i = row_of(&mut rows, &method)?;
-        rows[i].payments = n;
-        rows[i].received = Money(cents);
-    }
-    for (method, n, cents) in
-        repo::refunded_by_method(tx.conn(), who.practice_id, &from, &to).await?
-    {
-        let i = row_of(&mut rows, &method)?;
-        rows[i].refunds = n;
-        rows[i].refunded = Money(cents);
+    for moved in [Moved::Received, Moved::Refunded] {
+        for (method, n, cents) in
+            repo::by_method(tx.conn(), who.practice_id, moved, &from, &to).await?
+        {
+            let i = row_of(&rows, &method)?;
+            let r = &mut rows[i];
+            match moved {
+                Moved::Received => (r.payments, r.received) = (n, Money(cents)),
+                Moved::Refunded => (r.refunds, r.refunded) = (n, Money(cents)),
+            }
+        }
     }
     Ok(rows)
 }

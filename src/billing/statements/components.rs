@@ -7,7 +7,7 @@ use crate::billing::invoices::components::{IssuerBlock, PrintButton};
 use crate::domain::when;
 use crate::domain::PersonId;
 use crate::error::AppError;
-use crate::ui::{route_id, ErrorPanel, FieldErrorText};
+use crate::ui::{route_id, DateField, ErrorPanel};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -90,16 +90,8 @@ fn PeriodForm(from: String, to: String, error: Option<AppError>) -> impl IntoVie
     let error = Signal::stored(error);
     view! {
         <form method="get" class="card statement-period no-print" data-testid="statement-period">
-            <div class="field">
-                <label for="statement-from">"From"</label>
-                <input id="statement-from" name="from" type="date" required value=from />
-                <FieldErrorText error field="from" />
-            </div>
-            <div class="field">
-                <label for="statement-to">"To"</label>
-                <input id="statement-to" name="to" type="date" required value=to />
-                <FieldErrorText error field="to" />
-            </div>
+            <DateField id="statement-from" name="from" label="From" value=from error />
+            <DateField id="statement-to" name="to" label="To" value=to error />
             <div class="actions">
                 <button type="submit" class="secondary">"Show statement"</button>
             </div>
