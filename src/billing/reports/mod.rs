@@ -140,7 +140,7 @@ pub struct AgedPayer {
 #[server(endpoint = "billing_report", input = Json)]
 pub async fn get_report(ask: ReportAsk) -> Result<Report, AppError> {
     serve(Area::Staff, move |state, who| async move {
-        server::report(&state.db, &who, &ask, server::PAGE).await
+        server::report(&state.db, &who, &ask, server::Listing::Page).await
     })
     .await
 }

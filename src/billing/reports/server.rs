@@ -31,8 +31,6 @@ pub enum Listing {
     Everything,
 }
 
-pub const PAGE: Listing = Listing::Page;
-
 /// The report `ask` names, with each part it leaves out defaulted: outstanding balances,
 /// as of today; a period from the first of last month to today; revenue by group.
 fn resolve(
