@@ -164,13 +164,28 @@ test.describe("invoices", () => {
     expect(await problems(admin, "invoice")).toEqual([]);
 
     // The clinician corrects the attendance on the session screen: a late cancel after all.
+    // The charge is invoiced, so the change is a correction and asks why before saving.
     await page.goto(`/app/sessions/${session}`);
     await hydrated(page);
     const row = page.getByTestId("attendance-row").filter({ hasText: name });
     await row.getByRole("button", { name: `Change attendance for ${name}` }).click();
     await row.getByLabel(`Attendance for ${name}`, { exact: true }).selectOption({ label: "Late cancel ($25.00)" });
+    const correction = row.getByTestId("correction-form");
+    await expect(correction).toContainText("This charge is on an issued invoice");
+    await expect(correction.getByTestId("correction-to")).toHaveText("Correct to: Late cancel ($25.00)");
+    await expect(row.getByTestId("charge")).toHaveText("$40.00");
+    await correction.getByRole("button", { name: "Save correction" }).click();
+    await expect(correction.getByRole("alert")).toHaveText("Say why this attendance is corrected; the reason is kept with it.");
+    expect(await problems(page, "correction form")).toEqual([]);
+    await correction.getByLabel("Reason for the correction").fill("Called the day before to cancel");
+    await correction.getByRole("button", { name: "Save correction" }).click();
+    await expect(row.getByTestId("corrected")).toHaveText("Corrected to Late cancel. The reason is kept in the history.");
+    await expect(correction).toHaveCount(0);
     await expect(row.getByTestId("charge")).toHaveText("$25.00");
     await expect(row.getByTestId("pending")).toHaveCount(0);
+    await row.locator("summary", { hasText: "History" }).click();
+    await expect(row.getByTestId("history").locator("li")).toHaveCount(2);
+    await expect(row.getByTestId("correction-reason")).toHaveText("Correction: Called the day before to cancel");
 
     // The invoice is as it was issued; a credit note against it credits the difference.
     await admin.goto(`/app/people/${person.id}/account`);

@@ -130,6 +130,64 @@ test.describe("group notes", () => {
     }
   });
 
+  test("attendance corrected after the lock asks why and adds a dated addendum to that chart", async ({ page }) => {
+    const token = unique();
+    await signIn(page, PROVIDER);
+    const noteUrl = await startedNote(page);
+    await groupEditor(page).click();
+    await page.keyboard.type(`Skills practice ${token}.`);
+    await saved(page);
+    await page.getByRole("link", { name: "Review and lock" }).first().click();
+    await hydrated(page);
+    await page.getByTestId("lock-button").click();
+    await expect(page.getByTestId("locked")).toContainText("4 chart notes created");
+
+    // On the session screen every change is now a correction with a reason.
+    await page.goto(noteUrl.replace(/\/note$/, ""));
+    await hydrated(page);
+    await expect(page.getByTestId("note-locked")).toBeVisible();
+    await expect(page.getByTestId("mark-all")).toHaveCount(0);
+    const name = "Taylor Morgan";
+    const row = page.getByTestId("attendance-row").filter({ hasText: name });
+    await row.getByRole("button", { name: `Change attendance for ${name}` }).click();
+    await row.getByLabel(`Attendance for ${name}`, { exact: true }).selectOption({ label: "Did not attend, no fee" });
+    const correction = row.getByTestId("correction-form");
+    await expect(correction).toContainText("The session's note is signed and locked");
+    // "Keep as is" leaves the attendance as it was.
+    await correction.getByRole("button", { name: "Keep as is" }).click();
+    await expect(correction).toHaveCount(0);
+    await expect(row.getByTestId("choice")).toHaveText("Attended (90853)");
+    await row.getByRole("button", { name: `Change attendance for ${name}` }).click();
+    await row.getByLabel(`Attendance for ${name}`, { exact: true }).selectOption({ label: "Did not attend, no fee" });
+    await correction.getByLabel("Reason for the correction").fill(`Left before the group began ${token}`);
+    await correction.getByRole("button", { name: "Save correction" }).click();
+    await expect(row.getByTestId("corrected")).toContainText("Corrected to Did not attend, no fee.");
+    await expect(row.getByTestId("choice")).toHaveText("Did not attend, no fee");
+    await expect(row).toHaveAttribute("data-state", "absent");
+
+    // Taylor's chart keeps the note as locked, with the correction as a dated addendum;
+    // Alex's chart has none.
+    const taylorId = await row.getAttribute("data-person");
+    const alexId = await page.getByTestId("attendance-row").filter({ hasText: "Alex Rivera" }).getAttribute("data-person");
+    await page.goto(noteUrl);
+    await hydrated(page);
+    await expect(page.getByTestId("addenda")).toContainText(`Left before the group began ${token}`);
+    await page.goto(`/app/people/${taylorId}/chart`);
+    await hydrated(page);
+    await expect(page.getByTestId("chart-title")).toHaveText(`Chart: ${name}`);
+    const entry = page.locator("article.chart-note").filter({ hasText: `Skills practice ${token}.` });
+    await expect(entry).toHaveCount(1);
+    await expect(entry).toContainText("Attended (90853)");
+    await expect(entry.getByTestId("addenda")).toContainText(
+      `Attended (90853) \u2192 Did not attend, no fee. Reason: Left before the group began ${token}`,
+    );
+    await page.goto(`/app/people/${alexId}/chart`);
+    await hydrated(page);
+    await expect(page.getByTestId("chart-title")).toHaveText("Chart: Alex Rivera");
+    const alex = page.locator("article.chart-note").filter({ hasText: `Skills practice ${token}.` });
+    await expect(alex.getByTestId("addenda")).toHaveCount(0);
+  });
+
   test("going offline mid-typing loses nothing, and a draft survives a reload", async ({ page, context }) => {
     await signIn(page, PROVIDER);
     await startedNote(page);

@@ -33,6 +33,20 @@ pub async fn record_attendance(
     .await
 }
 
+/// Corrects one participant's attendance on record (an invoiced charge, a locked note) with
+/// the reason, which is kept in the history and, for a locked note, the chart's addendum.
+#[server(endpoint = "correct_attendance", input = Json)]
+pub async fn correct_attendance(
+    id: AppointmentId,
+    change: ChangeRequest,
+    reason: String,
+) -> Result<ChangeOutcome, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::correct(&state.live, &who, id, change, &reason).await
+    })
+    .await
+}
+
 #[server(endpoint = "set_confirmation", input = Json)]
 pub async fn set_confirmation(
     id: AppointmentId,

@@ -3,17 +3,19 @@
 //! screen at once; they are queued on the device (surviving a reload) and sent in order,
 //! so a phone that loses its connection keeps working and catches up when it returns.
 
-use super::api::{attendance_history, get_attendance, record_attendance, set_confirmation};
+use super::api::{
+    attendance_history, correct_attendance, get_attendance, record_attendance, set_confirmation,
+};
 #[cfg(feature = "hydrate")]
 use super::LiveEvent;
 use super::{ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet};
 use crate::billing::components::TakePayment;
-use crate::domain::attendance::{Choice, ChoiceOption, Confirmation};
+use crate::domain::attendance::{Choice, ChoiceOption, Confirmation, MAX_CORRECTION_REASON_CHARS};
 use crate::domain::money::Money;
 use crate::domain::services::format_money;
 use crate::domain::{AppointmentId, PersonId};
 use crate::error::AppError;
-use crate::ui::{loaded, or_not_found, route_id};
+use crate::ui::{loaded, or_not_found, route_id, FieldErrorText};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -40,6 +42,13 @@ struct Row {
     /// Adjusted off the charge when the screen was read (adjustments are made on the payer's
     /// account page, not here).
     adjusted: Money,
+    /// Why a change to this participant's attendance is a correction (invoiced, charted):
+    /// from the screen's read, or from the server refusing a change without a reason.
+    on_record: RwSignal<Option<String>>,
+    /// The choice waiting for a correction's reason.
+    correcting: RwSignal<Option<Option<Choice>>>,
+    /// What the last correction saved.
+    corrected: RwSignal<Option<String>>,
 }
 
 impl Row {
@@ -99,9 +108,18 @@ impl Ctx {
         }
     }
 
-    /// Records a tap: shown at once, queued on the device, sent when possible.
+    /// Records a tap: shown at once, queued on the device, sent when possible. A change to
+    /// attendance on record asks for the correction's reason first instead.
     fn change(&self, person: PersonId, choice: Option<Choice>, fill_only: bool) {
         let Some(row) = self.row(person) else { return };
+        if row.on_record.get_untracked().is_some() {
+            if !fill_only {
+                row.editing.set(false);
+                row.corrected.set(None);
+                row.correcting.set(Some(choice));
+            }
+            return;
+        }
         let request = ChangeRequest {
             person_id: person,
             choice,
@@ -136,11 +154,24 @@ impl Ctx {
                 Ok(outcomes) => {
                     ctx.error.set(None);
                     ctx.sent(&batch);
-                    for outcome in outcomes {
-                        if let ChangeOutcome::Superseded { row, message } = &outcome {
-                            if let Some(r) = ctx.row(row.person_id) {
-                                r.notice.set(Some(message.clone()));
+                    for (outcome, change) in outcomes.into_iter().zip(&batch) {
+                        match &outcome {
+                            ChangeOutcome::Superseded { row, message } => {
+                                if let Some(r) = ctx.row(row.person_id) {
+                                    r.notice.set(Some(message.clone()));
+                                }
                             }
+                            // Invoiced or charted since the screen was read: nothing was
+                            // stored, and the change now waits for a reason.
+                            ChangeOutcome::NeedsReason { row, message } => {
+                                if let Some(r) = ctx.row(row.person_id) {
+                                    r.on_record.set(Some(message.clone()));
+                                    if !change.fill_only {
+                                        r.correcting.set(Some(change.choice));
+                                    }
+                                }
+                            }
+                            ChangeOutcome::Stored(_) => {}
                         }
                         ctx.take(vec![outcome.row().clone()]);
                     }
@@ -223,6 +254,9 @@ fn AttendanceSheet(sheet: Sheet) -> impl IntoView {
             editing: RwSignal::new(false),
             paid: RwSignal::new(r.paid),
             adjusted: r.adjusted,
+            on_record: RwSignal::new(r.on_record.clone()),
+            correcting: RwSignal::new(None),
+            corrected: RwSignal::new(None),
         })
         .collect();
     let labels: Vec<ChoiceOption> = sheet
@@ -315,6 +349,9 @@ fn AttendanceSheet(sheet: Sheet) -> impl IntoView {
                         }}
                     </p>
                     {(!cancelled).then(|| match sheet.default_label.clone() {
+                        _ if sheet.note_locked => view! {
+                            <span class="hint" data-testid="note-locked">"The note is signed and locked: a change is a correction with a reason, and the chart gets a dated addendum."</span>
+                        }.into_any(),
                         Some(label) => view! {
                             <button type="button" class="button" data-testid="mark-all"
                                 disabled=move || counts().2 == 0
@@ -501,6 +538,8 @@ fn AttendanceRow(
                     }
                 })
             }
+            {move || row.correcting.get().map(|choice| view! { <CorrectionForm row ctx choice /> })}
+            {move || row.corrected.get().map(|n| view! { <p class="notice" role="status" data-testid="corrected">{n}</p> })}
             {move || row.notice.get().map(|n| view! { <p class="notice conflict" role="status" data-testid="conflict">{n}</p> })}
             <details class="history">
                 <summary on:click=load_history>"History"</summary>
@@ -516,6 +555,7 @@ fn AttendanceRow(
                                     {(e.charge_cents > 0 && !e.superseded).then(|| format!(" ({})", format_money(e.charge_cents)))}
                                     {e.queued.then(|| view! { <span class="badge">"sent later"</span> })}
                                     {e.superseded.then(|| view! { <span class="badge">"superseded"</span> })}
+                                    {e.reason.map(|r| view! { <span class="correction-reason" data-testid="correction-reason">"Correction: " {r}</span> })}
                                 </li>
                             }).collect_view()}
                         </ol>
@@ -523,6 +563,78 @@ fn AttendanceRow(
                 }}
             </details>
         </li>
+    }
+}
+
+/// Asks for a correction's reason and sends the correction (not queued: it is saved only
+/// with the server's answer, so the clinician sees at once whether it stood).
+#[component]
+fn CorrectionForm(row: Row, ctx: Ctx, choice: Option<Choice>) -> impl IntoView {
+    let person = row.person_id;
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<AppError>);
+    let to = match choice {
+        Some(c) => label_of(ctx, c),
+        None => "Not set".to_string(),
+    };
+    let save = Action::new(move |reason: &String| {
+        let reason = reason.clone();
+        let change = ChangeRequest {
+            person_id: person,
+            choice,
+            base_version: row.server.get_untracked().version,
+            made_at: now_ms(),
+            fill_only: false,
+        };
+        async move {
+            match correct_attendance(ctx.id, change, reason).await {
+                Ok(outcome) => {
+                    match &outcome {
+                        ChangeOutcome::Stored(state) => row.corrected.set(Some(format!(
+                            "Corrected to {}. The reason is kept in the history.",
+                            state.label
+                        ))),
+                        ChangeOutcome::Superseded { message, .. }
+                        | ChangeOutcome::NeedsReason { message, .. } => {
+                            row.notice.set(Some(message.clone()))
+                        }
+                    }
+                    ctx.take(vec![outcome.row().clone()]);
+                    row.correcting.set(None);
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+        }
+    });
+    let id = format!("correction-reason-{}", person.0);
+    let name = row.name.get_value();
+    view! {
+        <form class="correction stack" data-testid="correction-form"
+            aria-label=format!("Correct attendance for {name}")
+            on:submit=move |ev| {
+                ev.prevent_default();
+                problem.set(None);
+                save.dispatch(reason.get_untracked());
+            }>
+            <p class="notice">{move || row.on_record.get().unwrap_or_default()}</p>
+            <p data-testid="correction-to">"Correct to: " <strong>{to}</strong></p>
+            <div class="field">
+                <label for=id.clone()>"Reason for the correction"</label>
+                <textarea id=id rows="2" maxlength=MAX_CORRECTION_REASON_CHARS.to_string()
+                    data-testid="correction-reason-input"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <FieldErrorText error=problem.into() field="reason" />
+            </div>
+            <div class="actions">
+                <button type="submit" class="button" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else { "Save correction" }}
+                </button>
+                <button type="button" class="link-button" on:click=move |_| row.correcting.set(None)>"Keep as is"</button>
+            </div>
+            {move || problem.get().filter(|e| !matches!(e, AppError::InvalidInput { field, .. } if field == "reason"))
+                .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+        </form>
     }
 }
 

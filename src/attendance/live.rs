@@ -56,13 +56,15 @@ impl Live {
         self.hub.committed(id, rows)
     }
 
-    /// Hands a request to the writer and waits for its answer.
+    /// Hands a request to the writer and waits for its answer. `reason` makes it a
+    /// correction (see [`super::server::correct`]).
     pub(super) async fn write(
         &self,
         who: &SignedIn,
         id: AppointmentId,
         changes: &[ChangeRequest],
         sent_at: i64,
+        reason: Option<String>,
     ) -> AppResult<Vec<ChangeOutcome>> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
@@ -70,6 +72,7 @@ impl Live {
             id,
             changes: changes.to_vec(),
             sent_at,
+            reason,
             reply,
         };
         self.writer

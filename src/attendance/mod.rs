@@ -48,6 +48,9 @@ pub struct SheetRow {
     pub paid: crate::domain::money::Money,
     /// Taken off the charge by adjustments (sliding scale, courtesy, write-off).
     pub adjusted: crate::domain::money::Money,
+    /// Why changing this participant's attendance is a correction that needs a reason (the
+    /// charge is invoiced, the note locked); `None` for an ordinary change.
+    pub on_record: Option<String>,
 }
 
 /// Everything the session screen needs.
@@ -65,6 +68,8 @@ pub struct Sheet {
     pub default_label: Option<String>,
     pub attended_options: Vec<ChoiceOption>,
     pub absent_options: Vec<ChoiceOption>,
+    /// The session's note is signed and locked: every change is a correction.
+    pub note_locked: bool,
     pub rows: Vec<SheetRow>,
 }
 
@@ -89,12 +94,17 @@ pub enum ChangeOutcome {
     Stored(RowState),
     /// A newer change by someone else stands; this one is in the history as superseded.
     Superseded { row: RowState, message: String },
+    /// Not stored: the participant's attendance is on record (invoiced, or charted by a
+    /// locked note), so it changes only as a correction with a reason. `message` says why.
+    NeedsReason { row: RowState, message: String },
 }
 
 impl ChangeOutcome {
     pub fn row(&self) -> &RowState {
         match self {
-            ChangeOutcome::Stored(r) | ChangeOutcome::Superseded { row: r, .. } => r,
+            ChangeOutcome::Stored(r)
+            | ChangeOutcome::Superseded { row: r, .. }
+            | ChangeOutcome::NeedsReason { row: r, .. } => r,
         }
     }
 }
@@ -121,6 +131,8 @@ pub struct HistoryEntry {
     pub superseded: bool,
     /// Made on a device while it was offline and sent later.
     pub queued: bool,
+    /// A correction's reason.
+    pub reason: Option<String>,
 }
 
 /// The most changes one request may carry (a 200-person group marked at once, with room).

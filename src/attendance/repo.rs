@@ -208,6 +208,52 @@ pub async fn set_confirmation(
     Ok(())
 }
 
+/// What puts a session's attendance on record: its note, if signed and locked, and the
+/// participants whose charges are on an issued invoice (not voided, not fully credited).
+#[derive(Clone, Debug, Default)]
+pub struct OnRecordRows {
+    pub locked_note: Option<i64>,
+    pub invoiced: std::collections::HashSet<i64>,
+}
+
+impl OnRecordRows {
+    pub fn of(&self, person: PersonId) -> crate::domain::attendance::OnRecord {
+        crate::domain::attendance::OnRecord {
+            invoiced: self.invoiced.contains(&person.0),
+            note_locked: self.locked_note.is_some(),
+        }
+    }
+}
+
+/// Reads what puts a session's attendance on record, in one statement.
+pub async fn on_record(
+    mut c: Conn<'_>,
+    appointment: AppointmentId,
+) -> Result<OnRecordRows, DbError> {
+    let rows: Vec<(Option<i64>, Option<i64>)> = on_conn!(c.re(), |c| {
+        sqlx::query_as(
+            "SELECT n.id, CAST(NULL AS BIGINT) FROM group_notes n
+             WHERE n.appointment_id = $1 AND n.status = 'locked'
+             UNION ALL
+             SELECT CAST(NULL AS BIGINT), ch.person_id FROM charges ch
+             WHERE ch.appointment_id = $1 AND ch.invoiced_cents > 0",
+        )
+        .bind(appointment.0)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let mut out = OnRecordRows::default();
+    for (note, person) in rows {
+        if note.is_some() {
+            out.locked_note = note;
+        }
+        if let Some(p) = person {
+            out.invoiced.insert(p);
+        }
+    }
+    Ok(out)
+}
+
 /// One line of the history as it is written.
 pub struct NewHistory {
     pub practice: PracticeId,
@@ -221,6 +267,8 @@ pub struct NewHistory {
     pub by: AccountId,
     pub made_at: i64,
     pub recorded_at: i64,
+    /// A correction's reason.
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -237,6 +285,7 @@ pub struct HistoryRow {
     pub changed_by_name: String,
     pub made_at: i64,
     pub recorded_at: i64,
+    pub reason: Option<String>,
 }
 
 /// A participant's changes in one session, oldest first.
@@ -249,7 +298,7 @@ pub async fn history(
         sqlx::query_as(
             "SELECT h.from_choice, h.from_service_id, fs.code AS from_code, h.to_choice,
                 h.to_service_id, ts.code AS to_code, h.charge_cents, h.outcome,
-                ac.display_name AS changed_by_name, h.made_at, h.recorded_at
+                ac.display_name AS changed_by_name, h.made_at, h.recorded_at, h.reason
              FROM attendance_changes h
              JOIN accounts ac ON ac.id = h.changed_by
              LEFT JOIN services fs ON fs.id = h.from_service_id
@@ -264,7 +313,7 @@ pub async fn history(
 }
 
 /// Rows per multi-row statement at most: well under both engines' limits on bound values
-/// (13 values a history line).
+/// (14 values a history line).
 const CHUNK: usize = 512;
 
 /// A participant's attendance as a batch of changes left it.
@@ -334,7 +383,7 @@ pub async fn add_history(mut c: Conn<'_>, lines: &[NewHistory]) -> Result<(), Db
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO attendance_changes
                     (practice_id, appointment_id, person_id, from_choice, from_service_id, to_choice,
-                     to_service_id, charge_cents, outcome, version, changed_by, made_at, recorded_at) ",
+                     to_service_id, charge_cents, outcome, version, changed_by, made_at, recorded_at, reason) ",
             );
             q.push_values(chunk, |mut b, h| {
                 b.push_bind(h.practice.0)
@@ -356,7 +405,8 @@ pub async fn add_history(mut c: Conn<'_>, lines: &[NewHistory]) -> Result<(), Db
                     .push_bind(h.version)
                     .push_bind(h.by.0)
                     .push_bind(h.made_at)
-                    .push_bind(h.recorded_at);
+                    .push_bind(h.recorded_at)
+                    .push_bind(h.reason.as_deref());
             });
             q.build().execute(&mut *c).await?;
         });

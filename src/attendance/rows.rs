@@ -65,6 +65,7 @@ pub(super) async fn roster_states(
                 state: state_of(&a, who.time_zone),
                 paid: crate::domain::money::Money::ZERO,
                 adjusted: crate::domain::money::Money::ZERO,
+                on_record: None,
             }
         })
         .collect();

@@ -12,8 +12,8 @@ use crate::audit::server::record;
 use crate::audit::{Event, ObjectKind};
 use crate::calendar::server::{period, roster_of, visible_appointment};
 use crate::domain::attendance::{
-    check_missed_fee, choice_menu, describe, offers_service, Choice, Confirmation, HistoryOutcome,
-    MissedSessionFees, ServiceOption,
+    check_correction_reason, check_missed_fee, choice_menu, describe, offers_service, Choice,
+    Confirmation, HistoryOutcome, MissedSessionFees, ServiceOption,
 };
 use crate::domain::cases::case_title;
 use crate::domain::schedule::AppointmentStatus;
@@ -54,6 +54,11 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
             r.paid = (*p).min(charge - r.adjusted);
         }
     }
+    let on_record = repo::on_record(tx.conn(), id).await?;
+    for r in &mut rows {
+        r.on_record = on_record.of(r.state.person_id).explain();
+    }
+    let note_locked = on_record.locked_note.is_some();
     let fees = repo::missed_fees(tx.conn(), who.practice_id).await?;
     let offered = offered_services(&mut tx, who, case.kind()).await?;
     let options: Vec<ServiceOption> = offered
@@ -84,6 +89,7 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
         default_service,
         attended_options,
         absent_options,
+        note_locked,
         rows,
     })
 }
@@ -108,7 +114,32 @@ pub async fn record_changes(
             format!("Send at most {MAX_CHANGES_PER_REQUEST} changes at once."),
         ));
     }
-    live.write(who, id, changes, sent_at).await
+    live.write(who, id, changes, sent_at, None).await
+}
+
+/// Corrects one participant's attendance with a reason: how attendance on record (a charge
+/// on an issued invoice, a session whose note is locked) is changed. Through the writer like
+/// any change, so the row, its history line (with the reason), the audit entry and, for a
+/// locked note, the chart's addendum are written in one transaction. Billing takes the
+/// difference when it next brings charges up to date (a credit note, or the next invoice).
+/// A reason may be given for any change; it is kept in the history.
+pub async fn correct(
+    live: &Live,
+    who: &SignedIn,
+    id: AppointmentId,
+    change: ChangeRequest,
+    reason: &str,
+) -> AppResult<ChangeOutcome> {
+    let reason = check_correction_reason(reason).map_err(|m| AppError::invalid("reason", m))?;
+    let change = ChangeRequest {
+        fill_only: false,
+        ..change
+    };
+    let sent_at = change.made_at;
+    live.write(who, id, &[change], sent_at, Some(reason))
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("the attendance writer gave no answer"))
 }
 
 /// Records whether a participant confirmed. Audited; sent to every open screen.
@@ -189,6 +220,7 @@ pub async fn history(
                 superseded: h.outcome == HistoryOutcome::Superseded,
                 // Sent more than a minute after it was made: it waited on the device.
                 queued: h.recorded_at - h.made_at > 60_000,
+                reason: h.reason,
             }
         })
         .collect())

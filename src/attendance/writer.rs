@@ -11,7 +11,7 @@
 //! alone, so one request's trouble never becomes another's.
 
 use super::hub::Hub;
-use super::repo::{self, AttendanceRow, FinalChoice, NewHistory};
+use super::repo::{self, AttendanceRow, FinalChoice, NewHistory, OnRecordRows};
 use super::rows::{blank, not_on_roster, state_of};
 use super::{ChangeOutcome, ChangeRequest, RowState};
 use crate::access::SignedIn;
@@ -26,8 +26,9 @@ use crate::domain::attendance::{
 };
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::services::format_money;
-use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId, ServiceId};
+use crate::domain::{AccountId, AppointmentId, NoteId, PersonId, PracticeId, ServiceId};
 use crate::error::{AppError, AppResult};
+use crate::notes::server::ChartCorrection;
 use crate::server::db::{now_ms, Db, Tx};
 use crate::services::{repo as services, Service};
 use std::collections::hash_map::Entry;
@@ -51,6 +52,9 @@ pub struct Job {
     pub id: AppointmentId,
     pub changes: Vec<ChangeRequest>,
     pub sent_at: i64,
+    /// Given for a correction: the reason that lets a change to attendance on record (an
+    /// invoiced charge, a locked note) be stored.
+    pub reason: Option<String>,
     pub reply: oneshot::Sender<AppResult<Vec<ChangeOutcome>>>,
 }
 
@@ -140,6 +144,10 @@ struct Session {
     changed: BTreeMap<PersonId, RowState>,
     /// Who last changed each changed row, for storing it.
     changed_by: HashMap<PersonId, (PracticeId, AccountId)>,
+    /// What puts the session's attendance on record, read once a batch when first needed.
+    on_record: Option<OnRecordRows>,
+    /// Corrections to write into the locked note's charts.
+    corrections: Vec<ChartCorrection>,
 }
 
 #[derive(Default)]
@@ -224,6 +232,9 @@ impl Batch {
             .sessions
             .get_mut(&id)
             .ok_or_else(|| AppError::internal(format!("session {} was not loaded", id.0)))?;
+        if session.on_record.is_none() {
+            session.on_record = Some(repo::on_record(tx.conn(), id).await?);
+        }
         let mut outcomes = Vec::with_capacity(job.changes.len());
         for change in &job.changes {
             let made_at = made_at_on_server(change.made_at, job.sent_at, now);
@@ -260,6 +271,7 @@ impl Batch {
                 by: who.account_id,
                 made_at,
                 recorded_at: now,
+                reason: job.reason.clone(),
             };
             let key = |c: Option<crate::domain::attendance::Choice>| {
                 c.map(|c| c.key()).unwrap_or_else(|| "none".into())
@@ -292,6 +304,20 @@ impl Batch {
                     outcome
                 }
                 Resolution::Apply => {
+                    let on_record = session
+                        .on_record
+                        .as_ref()
+                        .map(|o| o.of(change.person_id))
+                        .unwrap_or_default();
+                    if on_record.needs_reason() && job.reason.is_none() {
+                        // Nothing is stored or kept: the clinician is asked for a reason.
+                        outcomes.push(ChangeOutcome::NeedsReason {
+                            row: state_of(current, tz),
+                            message: on_record.explain().unwrap_or_default(),
+                        });
+                        continue;
+                    }
+                    let from_label = describe(stored.choice, current.service_code.as_deref());
                     current.choice = change.choice;
                     current.service_code = code;
                     current.charge_cents = cents;
@@ -304,17 +330,30 @@ impl Batch {
                     session
                         .changed_by
                         .insert(change.person_id, (who.practice_id, who.account_id));
-                    self.audit.push((
-                        who.clone(),
-                        id,
-                        format!(
-                            "person {}: {} -> {} ({})",
-                            change.person_id,
-                            key(stored.choice),
-                            key(change.choice),
-                            format_money(cents)
-                        ),
-                    ));
+                    let mut detail = format!(
+                        "person {}: {} -> {} ({})",
+                        change.person_id,
+                        key(stored.choice),
+                        key(change.choice),
+                        format_money(cents)
+                    );
+                    if let Some(reason) = &job.reason {
+                        detail.push_str(&format!("; correction: {reason}"));
+                        if let Some(note) = session.on_record.as_ref().and_then(|o| o.locked_note) {
+                            session.corrections.push(ChartCorrection {
+                                who: who.clone(),
+                                note: NoteId(note),
+                                person: change.person_id,
+                                from: from_label,
+                                to: state.label.clone(),
+                                attended: change.choice.is_some_and(|c| c.attended()),
+                                service,
+                                reason: reason.clone(),
+                                at: made_at,
+                            });
+                        }
+                    }
+                    self.audit.push((who.clone(), id, detail));
                     ChangeOutcome::Stored(state)
                 }
             };
@@ -398,6 +437,8 @@ impl Batch {
                 not_on_roster: HashSet::new(),
                 changed: BTreeMap::new(),
                 changed_by: HashMap::new(),
+                on_record: None,
+                corrections: Vec::new(),
             },
         );
         Ok(())
@@ -414,6 +455,15 @@ impl Batch {
             // Recording attendance documents the session: from now on it keeps its roster.
             if kept && !session.appointment.roster_frozen {
                 calendar::freeze_roster(tx.conn(), *id).await?;
+            }
+            if !session.corrections.is_empty() {
+                crate::notes::server::chart_corrections(
+                    tx,
+                    &session.appointment,
+                    &session.case,
+                    &session.corrections,
+                )
+                .await?;
             }
             if session.changed.is_empty() {
                 continue;

@@ -294,6 +294,57 @@ pub fn made_at_on_server(made_at: i64, sent_at: i64, now: i64) -> i64 {
     made_at.saturating_add(skew).min(now)
 }
 
+/// Why a participant's attendance at a session is on record, so that changing it is a
+/// correction that needs a reason: their charge is on an issued invoice, or the session's
+/// note is signed and locked into the charts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnRecord {
+    pub invoiced: bool,
+    pub note_locked: bool,
+}
+
+impl OnRecord {
+    pub fn needs_reason(self) -> bool {
+        self.invoiced || self.note_locked
+    }
+
+    /// What the session screen says above the correction form, or `None` when a change is
+    /// an ordinary change.
+    pub fn explain(self) -> Option<String> {
+        let what = match (self.invoiced, self.note_locked) {
+            (false, false) => return None,
+            (true, false) => "This charge is on an issued invoice, so a change is a correction: billing takes the difference (a credit note or the next invoice).",
+            (false, true) => "The session's note is signed and locked, so a change is a correction: the chart gets a dated addendum.",
+            (true, true) => "This charge is on an issued invoice and the session's note is signed and locked, so a change is a correction: billing takes the difference and the chart gets a dated addendum.",
+        };
+        Some(format!("{what} Say why it is corrected."))
+    }
+}
+
+/// The longest reason a correction may carry.
+pub const MAX_CORRECTION_REASON_CHARS: usize = 500;
+
+/// A correction's reason, trimmed: required, and short enough to read in a history line.
+pub fn check_correction_reason(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("Say why this attendance is corrected; the reason is kept with it.".into());
+    }
+    if text.chars().count() > MAX_CORRECTION_REASON_CHARS {
+        return Err(format!(
+            "Keep the reason to {MAX_CORRECTION_REASON_CHARS} characters or fewer."
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// The text of the addendum a correction adds to a locked note for the participant:
+/// what it was, what it is now, and why, by whom and when (the addendum is also signed and
+/// dated by the database row).
+pub fn correction_addendum(from: &str, to: &str, reason: &str, by: &str, when: &str) -> String {
+    format!("Attendance corrected on {when} by {by}: {from} \u{2192} {to}. Reason: {reason}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,5 +553,52 @@ mod tests {
             "Attended (90853)"
         );
         assert_eq!(describe(Some(Choice::LateCancel), None), "Late cancel");
+    }
+
+    #[test]
+    fn a_change_needs_a_reason_once_invoiced_or_charted() {
+        assert!(!OnRecord::default().needs_reason());
+        assert_eq!(OnRecord::default().explain(), None);
+        for on_record in [
+            OnRecord {
+                invoiced: true,
+                note_locked: false,
+            },
+            OnRecord {
+                invoiced: false,
+                note_locked: true,
+            },
+            OnRecord {
+                invoiced: true,
+                note_locked: true,
+            },
+        ] {
+            assert!(on_record.needs_reason());
+            let said = on_record.explain().expect("explained");
+            assert!(said.ends_with("Say why it is corrected."));
+            assert_eq!(said.contains("invoice"), on_record.invoiced);
+            assert_eq!(said.contains("addendum"), on_record.note_locked);
+        }
+    }
+
+    #[test]
+    fn a_correction_reason_is_required_and_bounded() {
+        assert!(check_correction_reason("").is_err());
+        assert!(check_correction_reason("   \n ").is_err());
+        assert_eq!(
+            check_correction_reason("  Marked the wrong person ").as_deref(),
+            Ok("Marked the wrong person")
+        );
+        let longest = "é".repeat(MAX_CORRECTION_REASON_CHARS);
+        assert_eq!(check_correction_reason(&longest), Ok(longest.clone()));
+        assert!(check_correction_reason(&format!("{longest}x")).is_err());
+    }
+
+    #[test]
+    fn the_addendum_says_what_changed_and_why() {
+        assert_eq!(
+            correction_addendum("No-show", "Attended (90853)", "Arrived late; marked in error", "Dr Rivera", "7 Dec 2026 10:05"),
+            "Attendance corrected on 7 Dec 2026 10:05 by Dr Rivera: No-show \u{2192} Attended (90853). Reason: Arrived late; marked in error"
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::on_both_engines;
 use gather::access::SignedIn;
 use gather::attendance::live::Live;
 use gather::attendance::server as attendance;
-use gather::attendance::ChangeRequest;
+use gather::attendance::{ChangeOutcome, ChangeRequest};
 use gather::audit::repo as audit;
 use gather::billing::repo as billing_repo;
 use gather::billing::server as billing;
@@ -42,7 +42,7 @@ pub(crate) async fn mark(
 ) {
     let rows = charge_of(db, who, id).await;
     let base = rows.get(&person).map_or(0, |r| r.1);
-    attendance::record_changes(
+    let outcomes = attendance::record_changes(
         live,
         who,
         id,
@@ -57,6 +57,40 @@ pub(crate) async fn mark(
     )
     .await
     .expect("attendance");
+    assert!(
+        matches!(outcomes[..], [ChangeOutcome::Stored(_)]),
+        "not stored (on record? use `correct`): {outcomes:?}"
+    );
+}
+
+/// Corrects a participant's attendance on record (invoiced, or charted by a locked note)
+/// with a reason, as the session screen's correction form does.
+pub(crate) async fn correct(
+    db: &Db,
+    live: &Live,
+    who: &SignedIn,
+    id: AppointmentId,
+    person: PersonId,
+    choice: Option<Choice>,
+    reason: &str,
+) -> ChangeOutcome {
+    let rows = charge_of(db, who, id).await;
+    let base = rows.get(&person).map_or(0, |r| r.1);
+    attendance::correct(
+        live,
+        who,
+        id,
+        ChangeRequest {
+            person_id: person,
+            choice,
+            base_version: base,
+            made_at: now_ms(),
+            fill_only: false,
+        },
+        reason,
+    )
+    .await
+    .expect("correction")
 }
 
 /// Each participant's (charge, attendance version, paid) as the session screen reads them.

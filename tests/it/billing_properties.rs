@@ -15,7 +15,7 @@
 //! Each case runs in a practice of its own. `GATHER_PROPTEST_CASES` sets how many (default
 //! 16 per engine).
 
-use crate::billing::{charge_of, mark};
+use crate::billing::{charge_of, correct, mark};
 use crate::common::fixtures::{schedule_on, session_with, Practice};
 use crate::documents::{billing_practice, statement};
 use crate::on_both_engines;
@@ -260,7 +260,27 @@ async fn perform(db: &Db, live: &Live, c: &Case, s: &Step, log: &Done) -> Result
                 4 => Some(Choice::AbsentNoFee),
                 _ => Some(Choice::AttendedNoFee),
             };
-            mark(db, live, who, c.sessions[session], c.people[person], choice).await;
+            let (id, person) = (c.sessions[session], c.people[person]);
+            // Attendance invoiced is changed only by a correction with a reason.
+            let on_record = gather::attendance::server::sheet(db, who, id)
+                .await?
+                .rows
+                .iter()
+                .any(|r| r.state.person_id == person && r.on_record.is_some());
+            if on_record {
+                correct(
+                    db,
+                    live,
+                    who,
+                    id,
+                    person,
+                    choice,
+                    "corrected in a property step",
+                )
+                .await;
+            } else {
+                mark(db, live, who, id, person, choice).await;
+            }
             did(log, "mark");
             Ok(())
         }

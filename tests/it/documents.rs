@@ -4,7 +4,7 @@
 //! statement brings the balance forward and runs it through invoices, credit notes, voids
 //! and payments.
 
-use crate::billing::{cash, charge_of, mark};
+use crate::billing::{cash, charge_of, correct, mark};
 use crate::common::fixtures::{group, practice, schedule_on, service, session_with, Practice};
 use crate::on_both_engines;
 use gather::access::SignedIn;
@@ -324,7 +324,16 @@ async fn a_statement_brings_the_balance_forward_and_runs_it_through_the_period(d
         .await
         .expect("invoice");
     let invoice = run.invoices[0].id;
-    mark(&db, &live, who, id, payer, Some(Choice::LateCancel)).await;
+    correct(
+        &db,
+        &live,
+        who,
+        id,
+        payer,
+        Some(Choice::LateCancel),
+        "A late cancellation",
+    )
+    .await;
     billing::take_account_payment(&db, admin, payer, &cash("5"), &[])
         .await
         .expect("paid");

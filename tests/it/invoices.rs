@@ -3,7 +3,7 @@
 //! note or goes on the next invoice, and the database refuses edits), voiding keeps the
 //! number and bills the charges again, and two invoice runs at once never bill a charge twice.
 
-use crate::billing::{cash, charge_of, mark, membership_of};
+use crate::billing::{cash, charge_of, correct, mark, membership_of};
 use crate::common::fixtures::{person_of_kind, practice, service, session_with, Practice};
 use crate::on_both_engines;
 use gather::attendance::live::Live;
@@ -193,7 +193,16 @@ async fn an_issued_invoice_never_changes_and_later_changes_are_credited_or_bille
 
     // The charge shrinks after invoicing (the participant in fact cancelled late): a credit
     // note against that invoice for the difference; the invoice itself is as it was.
-    mark(&db, &live, who, id, a, Some(Choice::LateCancel)).await;
+    correct(
+        &db,
+        &live,
+        who,
+        id,
+        a,
+        Some(Choice::LateCancel),
+        "Cancelled late after all",
+    )
+    .await;
     let account = billing::account(&db, admin, a).await.expect("account");
     let note = account
         .documents
@@ -216,7 +225,16 @@ async fn an_issued_invoice_never_changes_and_later_changes_are_credited_or_bille
     assert_eq!(account.balance, Money(2_500));
 
     // It grows again: only the difference goes on the next invoice.
-    mark(&db, &live, who, id, a, Some(Choice::Attended(svc))).await;
+    correct(
+        &db,
+        &live,
+        who,
+        id,
+        a,
+        Some(Choice::Attended(svc)),
+        "Attended after all",
+    )
+    .await;
     let next = run(&db, admin, Some(a)).await;
     assert_eq!(next.invoices.len(), 1);
     assert_eq!(next.invoices[0].title, "Invoice 2");
@@ -300,7 +318,16 @@ async fn voiding_keeps_the_number_and_bills_the_charges_again(db: Db) {
     mark(&db, &live, who, id, a, Some(Choice::Attended(svc))).await;
     let fee = charge_of(&db, who, id).await[&a].0;
     let invoice = run(&db, admin, None).await.invoices[0].id;
-    mark(&db, &live, who, id, a, Some(Choice::NoShow)).await;
+    correct(
+        &db,
+        &live,
+        who,
+        id,
+        a,
+        Some(Choice::NoShow),
+        "Did not come after all",
+    )
+    .await;
     billing::take_payment(&db, who, id, a, None, &cash("10"))
         .await
         .expect("paid part");

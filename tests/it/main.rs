@@ -14,6 +14,7 @@ mod billing_properties;
 mod boundary;
 mod calendar;
 mod cases;
+mod corrections;
 mod documents;
 mod invoices;
 mod notes;

@@ -59,6 +59,135 @@ pub async fn add_addendum(
     Ok(())
 }
 
+/// A correction of a participant's attendance at a session whose note is locked, as the
+/// attendance writer hands it over to be written into the chart.
+pub struct ChartCorrection {
+    pub who: SignedIn,
+    pub note: NoteId,
+    pub person: PersonId,
+    /// What the attendance was and is now: "No-show", "Attended (90853)".
+    pub from: String,
+    pub to: String,
+    /// Whether the participant now attended.
+    pub attended: bool,
+    pub service: Option<crate::domain::ServiceId>,
+    pub reason: String,
+    pub at: i64,
+}
+
+/// Writes corrections of a locked session's attendance into the charts, in the attendance
+/// writer's transaction: each gets a dated, signed addendum for that participant saying what
+/// changed and why; a participant corrected to attended who has no chart note from the
+/// session gets one (the note as it was locked, with their attendance now), so their chart
+/// holds the session they were at. Each is audited.
+pub(crate) async fn chart_corrections(
+    tx: &mut Tx,
+    appointment: &AppointmentRow,
+    case: &CaseRow,
+    corrections: &[ChartCorrection],
+) -> AppResult<()> {
+    let Some(first) = corrections.first() else {
+        return Ok(());
+    };
+    let practice = first.who.practice_id;
+    let id = AppointmentId(appointment.id);
+    let note = repo::note_for(tx.conn(), practice, id, false)
+        .await?
+        .filter(|n| n.id == first.note.0 && n.status() == NoteStatus::Locked)
+        .ok_or_else(|| {
+            AppError::internal("a correction's note is not the session's locked note")
+        })?;
+    let mut charted: std::collections::HashSet<i64> = repo::chart_notes_of(tx.conn(), first.note)
+        .await?
+        .into_iter()
+        .map(|c| c.person_id)
+        .collect();
+    let mut own: Option<HashMap<i64, repo::ParticipantNoteRow>> = None;
+    for c in corrections {
+        let who = &c.who;
+        if c.attended && !charted.contains(&c.person.0) {
+            if own.is_none() {
+                own = Some(
+                    repo::participant_notes(tx.conn(), first.note)
+                        .await?
+                        .into_iter()
+                        .map(|p| (p.person_id, p))
+                        .collect(),
+                );
+            }
+            let service = match c.service {
+                Some(s) => services::get(tx.conn(), practice, s)
+                    .await?
+                    .map(|s| format!("{} {}", s.code, s.name)),
+                None => None,
+            };
+            let chart_note = NewChartNote {
+                practice,
+                person: c.person,
+                case: CaseId(case.id),
+                appointment: id,
+                note: first.note,
+                starts_at: appointment.starts_at,
+                ends_at: appointment.ends_at,
+                title: session_title(case),
+                attendance: c.to.clone(),
+                service,
+                group_body: note.body.clone(),
+                own_body: own
+                    .as_ref()
+                    .and_then(|o| o.get(&c.person.0))
+                    .filter(|p| !repo::from_json(&p.body).is_blank())
+                    .map(|p| p.body.clone()),
+                signed_by_name: note.signed_by_name.clone().unwrap_or_default(),
+                signed_at: note.signed_at.unwrap_or(c.at),
+                cosigned_by_name: note.cosigned_by_name.clone(),
+                cosigned_at: note.cosigned_at,
+            };
+            repo::insert_chart_notes(tx.conn(), std::slice::from_ref(&chart_note)).await?;
+            charted.insert(c.person.0);
+            record(
+                tx.conn(),
+                who,
+                Event::create(ObjectKind::Chart, c.person.0).detail(format!(
+                    "chart note from group note {} ({}), added by a correction",
+                    note.id, c.to
+                )),
+            )
+            .await?;
+        }
+        let text = crate::domain::attendance::correction_addendum(
+            &c.from,
+            &c.to,
+            &c.reason,
+            &who.display_name,
+            &when_label(who.time_zone, c.at),
+        );
+        repo::insert_addendum(
+            tx.conn(),
+            &NewAddendum {
+                practice,
+                note: first.note,
+                person: Some(c.person),
+                body: &Document::paragraph(&text),
+                by: who.account_id,
+                by_name: &who.display_name,
+                at: c.at,
+            },
+        )
+        .await?;
+        record(
+            tx.conn(),
+            who,
+            Event::create(ObjectKind::GroupNote, note.id).detail(format!(
+                "addendum for person {}: attendance corrected, {} -> {}",
+                c.person, c.from, c.to
+            )),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// A participant's chart: the newest page of their chart notes from cases the caller may
 /// see, each with its addenda. Audited as a read.
 pub async fn chart(db: &Db, who: &SignedIn, person: PersonId) -> AppResult<Chart> {

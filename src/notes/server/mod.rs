@@ -43,7 +43,8 @@ mod writing;
 use templates::template_of;
 use writing::{checked, existing_note, not_a_writer};
 
-pub use chart::{add_addendum, chart, earlier_chart_notes};
+pub(crate) use chart::chart_corrections;
+pub use chart::{add_addendum, chart, earlier_chart_notes, ChartCorrection};
 pub use signing::{lock, lock_progress, review, review_decision, waiting_for_me};
 pub use templates::{save_template, templates};
 pub use writing::{save, screen, start, submit};
