@@ -97,4 +97,82 @@ test.describe("shared charges", () => {
     await expect(page.getByTestId("billing").getByTestId("share")).toHaveCount(0);
     await expect(page.getByTestId("billing").getByTestId("shares-rest")).toHaveText(`Not shared: Sponsor: Sponsor ${token} pays each charge in full.`);
   });
+
+  test("one member's employer pays 75% and the member 25%, while the next member follows the case", async ({ page }) => {
+    const token = unique();
+    await signIn(page, "provider@riverside.example");
+    const me = (await call(page, "viewer", null)).account_id;
+    const services: { id: number; code: string }[] = await call(page, "services", { include_inactive: false });
+    const svc = services.find((s) => s.code === "WS-PARENT")!.id;
+    const robin = await newPerson(page, "person", `Robin ${token}`);
+    const sam = await newPerson(page, "person", `Sam ${token}`);
+    const group = await call(page, "create_case", {
+      draft: {
+        kind: "workshop", name: `Employer ${token}`, initials: `E${token.slice(-4)}`, capacity: null,
+        provider_ids: [me], default_service_id: svc, participant_ids: [], payer: { type: "self_pay" },
+      },
+    });
+    for (const p of [robin, sam]) await call(page, "add_member", { case: group, person: p.id, joined_on: isoDaysAgo(30) });
+
+    // Robin's own payer: a new organization, chosen on Robin's row.
+    await page.goto(`/app/cases/${group}`);
+    await hydrated(page);
+    const member = page.locator("li.member").filter({ hasText: `Robin ${token}` });
+    await member.getByRole("button", { name: `Payer for Robin ${token}` }).click();
+    await member.getByLabel("A sponsoring organization").check();
+    await member.getByLabel("Or add a new organization").fill(`Works ${token}`);
+    await member.getByRole("button", { name: "Add organization" }).click();
+    await expect(member.getByTestId("payer-chosen")).toContainText(`Works ${token}`);
+    await member.getByRole("button", { name: "Save payer" }).click();
+    await expect(member).toContainText(`Sponsor: Works ${token}`);
+
+    // Robin's charges are shared: Robin pays 25%, the employer the rest.
+    await member.getByRole("button", { name: `Payer for Robin ${token}` }).click();
+    const own = member.getByTestId("shares");
+    await expect(own.getByRole("heading")).toHaveText(`Shared charges for Robin ${token}`);
+    await expect(own.getByTestId("shares-rest")).toHaveText(`Not shared: Sponsor: Works ${token} pays each charge in full.`);
+    await own.getByRole("button", { name: `Share Robin ${token}'s charges with another payer` }).click();
+    const form = own.getByTestId("share-form");
+    await expect(form.getByLabel("Self-pay")).toBeChecked();
+    await form.getByLabel("Percentage of each charge").fill("25");
+    await form.getByRole("button", { name: "Add share" }).click();
+    await expect(member).toContainText("shared with 1 other payer");
+    await expect(member.getByTestId("share")).toHaveText(new RegExp(`^Robin ${token} pays 25% of each of their charges\\s*Remove$`));
+    await expect(member.getByTestId("shares-rest")).toHaveText(`Sponsor: Works ${token} pays the rest.`);
+    // While shared, Robin keeps a payer of their own.
+    await member.getByLabel("The case's default payer").check();
+    await member.getByRole("button", { name: "Save payer" }).click();
+    await expect(member.getByRole("alert")).toContainText("remove those shares first");
+
+    // A session yesterday, both attended.
+    const scheduled = await call(page, "schedule", {
+      draft: {
+        case_id: group, day: isoDaysAgo(1), start_time: "06:00", minutes: 60, service_id: null,
+        location: "", video_link: "", provider_ids: [me], repeat: "Never", ends: { After: 1 }, confirmed: true,
+      },
+    });
+    const session = scheduled.Done.first;
+    const now = Date.now();
+    await call(page, "record_attendance", {
+      id: session,
+      changes: [robin, sam].map((p) => ({ person_id: p.id, choice: { type: "attended", service: svc }, base_version: 0, made_at: now, fill_only: false })),
+      sent_at: now,
+    });
+
+    // Robin's $45.00 is split $11.25 / $33.75; Sam pays the whole charge.
+    await page.goto(`/app/sessions/${session}`);
+    await hydrated(page);
+    const robinRow = page.getByTestId("attendance-row").filter({ hasText: `Robin ${token}` });
+    await robinRow.getByRole("button", { name: `Take payment for Robin ${token}` }).click();
+    const part = robinRow.getByTestId("payment-form").getByLabel("Whose part");
+    await expect(part.locator("option")).toHaveText([
+      `Robin ${token} — owes $11.25 of $11.25`,
+      `Works ${token} — owes $33.75 of $33.75`,
+    ]);
+    const samRow = page.getByTestId("attendance-row").filter({ hasText: `Sam ${token}` });
+    await samRow.getByRole("button", { name: `Take payment for Sam ${token}` }).click();
+    const samPay = samRow.getByTestId("payment-form");
+    await expect(samPay.getByLabel("Whose part")).toHaveCount(0);
+    await expect(samPay.getByLabel("Amount")).toHaveValue("45.00");
+  });
 });

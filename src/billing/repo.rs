@@ -24,6 +24,8 @@ pub struct AttendanceToBill {
     /// The participant's own payer on the membership covering the session's day, if any.
     pub own_payer_kind: Option<String>,
     pub own_payer_contact_id: Option<i64>,
+    /// That membership, whose own shares split the charge with the own payer.
+    pub membership_id: Option<i64>,
 }
 
 /// The rows of a session (or, with `person`, one participant's row) whose attendance moved
@@ -45,7 +47,11 @@ pub async fn attendance_to_bill(
             (SELECT m.payer_contact_id FROM memberships m
               WHERE m.case_id = a.case_id AND m.person_id = t.person_id
                 AND m.joined_on <= a.local_day AND (m.left_on IS NULL OR m.left_on > a.local_day)
-              ORDER BY m.joined_on DESC LIMIT 1) AS own_payer_contact_id
+              ORDER BY m.joined_on DESC LIMIT 1) AS own_payer_contact_id,
+            (SELECT m.id FROM memberships m
+              WHERE m.case_id = a.case_id AND m.person_id = t.person_id
+                AND m.joined_on <= a.local_day AND (m.left_on IS NULL OR m.left_on > a.local_day)
+              ORDER BY m.joined_on DESC LIMIT 1) AS membership_id
          FROM attendance t
          JOIN appointments a ON a.id = t.appointment_id
          JOIN cases c ON c.id = a.case_id
@@ -463,7 +469,7 @@ pub async fn paid_at_session(
 
 /// The sessions whose attendance billing has not brought up to date and whose charges may
 /// be this payer's: the payer is the participant, the case's payer, a member's own payer
-/// or holds a share of the case's charges, or already holds a charge for that row (a payer
+/// or holds a share of the case's charges or of a participant's, or already holds a charge for that row (a payer
 /// change moves it away). Found by the
 /// `attendance_unbilled` partial index, so rows already billed are not read.
 pub async fn sessions_to_bill_for(

@@ -3,6 +3,7 @@
 //! room); each payment is audited with its receipt number. Server only.
 
 use super::repo::{self, AttendanceToBill, ChargeRow, NewCharge, NewPayment};
+use super::shares::server::AllShares;
 use super::{
     AccountCharge, AccountPaid, AccountPayment, ChosenPart, PayerAccount, PaymentInput,
     PaymentTaken,
@@ -18,7 +19,7 @@ use crate::domain::billing::{
 };
 use crate::domain::money::Money;
 use crate::domain::people::display_name;
-use crate::domain::shares::{payer_parts, PayerPart, Share};
+use crate::domain::shares::{payer_parts, shares_applying, PayerPart};
 use crate::domain::when;
 use crate::domain::{AppointmentId, CaseId, ChargeId, PaymentId, PersonId};
 use crate::error::{AppError, AppResult};
@@ -54,9 +55,10 @@ pub(in crate::billing) fn charged_for(
     }
 }
 
-/// Who pays what of a row's charge: a participant's own payer pays it all; otherwise the
-/// case's shares take their parts and the case's payer the rest.
-fn parts_of(row: &AttendanceToBill, shares: &[Share]) -> AppResult<Vec<PayerPart>> {
+/// Who pays what of a row's charge: a participant's own payer pays what their own shares
+/// leave (all of it without shares); otherwise the case's shares take their parts and the
+/// case's payer the rest.
+fn parts_of(row: &AttendanceToBill, shares: &AllShares) -> AppResult<Vec<PayerPart>> {
     let case = Payer::from_parts(&row.case_payer_kind, row.case_payer_contact_id)
         .ok_or_else(|| AppError::internal("a case's payer is not a known kind"))?;
     let own = match &row.own_payer_kind {
@@ -67,12 +69,12 @@ fn parts_of(row: &AttendanceToBill, shares: &[Share]) -> AppResult<Vec<PayerPart
         None => None,
     };
     let payer = responsible(own, case);
-    let shares = if own.is_some() { &[][..] } else { shares };
+    let (case_shares, own_shares) = (shares.case_shares(), shares.own_of(row.membership_id));
     Ok(payer_parts(
         Money(row.charge_cents),
         row.person_id,
         payer,
-        shares,
+        shares_applying(own.is_some(), &case_shares, &own_shares),
     ))
 }
 
@@ -188,8 +190,8 @@ pub(super) async fn reconcile(
     for c in repo::charges_of(tx.conn(), who.practice_id, appointment, person).await? {
         existing.entry(c.person_id).or_default().push(c);
     }
-    // One session, so one case: its shares are read once.
-    let shares = super::shares::server::shares_of(tx.conn(), CaseId(rows[0].case_id)).await?;
+    // One session, so one case: its shares (and its participants') are read once.
+    let shares = super::shares::server::all_of_case(tx.conn(), CaseId(rows[0].case_id)).await?;
     // New charges and the "billed" marks are written together after the loop, a few
     // multi-row statements per session however many take part (a workshop of 200).
     let mut to_insert: Vec<(usize, PayerPart, String)> = Vec::new();

@@ -114,6 +114,8 @@ pub struct Member {
     pub left_on: Option<String>,
     /// The participant's own payer, if it differs from the case's default.
     pub payer_override: Option<PayerView>,
+    /// Shares of the participant's charges beside their own payer (who pays the rest).
+    pub shares: Vec<crate::billing::shares::ShareView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

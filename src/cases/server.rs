@@ -451,8 +451,14 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         .filter_map(|p| p.contact_id())
         .collect();
     contact_ids.extend(payer.contact_id());
-    let shares = crate::billing::shares::server::shares_with_ids(c.conn(), id).await?;
-    contact_ids.extend(shares.iter().filter_map(|(_, s)| s.payer.contact_id()));
+    let all_shares = crate::billing::shares::server::all_of_case(c.conn(), id).await?;
+    contact_ids.extend(
+        all_shares
+            .case
+            .iter()
+            .chain(all_shares.own.values().flatten())
+            .filter_map(|(_, s)| s.payer.contact_id()),
+    );
     let names = people::by_ids(c.conn(), &who.scope(), &contact_ids).await?;
     let default_service = match case.default_service_id {
         Some(s) => services::get(c.conn(), who.practice_id, ServiceId(s))
@@ -492,9 +498,10 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         providers: staff(repo::staff_of_case(c.conn(), id, false).await?),
         shared_with: staff(repo::staff_of_case(c.conn(), id, true).await?),
         payer: payer_view(payer, &names),
-        shares: shares
-            .into_iter()
-            .map(|(share_id, s)| ShareView::new(share_id, payer_view(s.payer, &names), s.part))
+        shares: all_shares
+            .case
+            .iter()
+            .map(|(share_id, s)| ShareView::new(*share_id, payer_view(s.payer, &names), s.part))
             .collect(),
         members: members
             .iter()
@@ -507,6 +514,20 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
                 joined_on: m.joined_on.clone(),
                 left_on: m.left_on.clone(),
                 payer_override: payer_override.map(|p| payer_view(p, &names)),
+                shares: all_shares
+                    .own
+                    .get(&m.id)
+                    .into_iter()
+                    .flatten()
+                    .map(|(share_id, s)| {
+                        ShareView::for_participant(
+                            *share_id,
+                            payer_view(s.payer, &names),
+                            s.part,
+                            &display_name(&m.legal_name, m.preferred_name.as_deref()),
+                        )
+                    })
+                    .collect(),
             })
             .collect(),
         workflows,
@@ -650,6 +671,10 @@ pub async fn set_member_payer(
     if let Some(p) = payer {
         check_payer(tx.conn(), who, p).await?;
     }
+    // Under the billing lock, so a share added at the same moment is seen.
+    crate::billing::repo::lock_billing(tx.conn(), who.practice_id).await?;
+    crate::billing::shares::server::check_member_payer(tx.conn(), CaseId(m.case_id), id, payer)
+        .await?;
     repo::set_member_payer(tx.conn(), id, payer, now_ms()).await?;
     crate::billing::server::payer_changed(&mut tx, CaseId(m.case_id), Some(PersonId(m.person_id)))
         .await?;

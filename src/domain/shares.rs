@@ -1,5 +1,7 @@
 //! Sharing a charge between payers: a couple 50/50, a sponsor 80% and each participant 20%,
-//! a parent paying a fixed $40 of each session. The case's payer pays what the shares leave,
+//! a parent paying a fixed $40 of each session; one participant's employer paying 80% of
+//! their charges and the participant the rest. The payer responsible (a participant's own
+//! payer, else the case's) pays what the shares leave,
 //! so every cent of every charge has exactly one payer whatever the charge turns out to be,
 //! and the parts always add up to the charge to the cent.
 
@@ -85,7 +87,7 @@ pub fn parse_percent(text: &str) -> Result<i64, String> {
     }
     if bp >= 10_000 {
         return Err(
-            "A share must be less than 100%; to have someone pay it all, make them the case's payer."
+            "A share must be less than 100%; to have someone pay it all, make them the payer."
                 .into(),
         );
     }
@@ -102,9 +104,9 @@ pub fn percent_label(bp: i64) -> String {
     }
 }
 
-/// Checks a case's shares before they are kept: each share more than nothing, percentages
-/// leaving the case's payer something of what fixed shares leave, no payer twice and none
-/// the case's payer itself (who already pays the rest).
+/// Checks a case's (or one participant's) shares before they are kept, with `primary` the
+/// payer who pays the rest: each share more than nothing, percentages leaving `primary`
+/// something of what fixed shares leave, no payer twice and none `primary` itself.
 pub fn check_shares(primary: Payer, shares: &[Share]) -> Result<(), String> {
     if shares.len() > MAX_SHARES {
         return Err(format!(
@@ -115,7 +117,7 @@ pub fn check_shares(primary: Payer, shares: &[Share]) -> Result<(), String> {
     for (i, s) in shares.iter().enumerate() {
         if s.payer == primary {
             return Err(
-                "The case's payer already pays what the shares leave; a share must name another payer."
+                "That payer already pays what the shares leave; a share must name another payer."
                     .into(),
             );
         }
@@ -135,7 +137,7 @@ pub fn check_shares(primary: Payer, shares: &[Share]) -> Result<(), String> {
     }
     if percent >= 10_000 {
         return Err(format!(
-            "The shares come to {}; they must leave the case's payer part of each charge.",
+            "The shares come to {}; they must leave the payer of the rest part of each charge.",
             percent_label(percent)
         ));
     }
@@ -188,6 +190,21 @@ pub fn split(total: Money, parts: &[Part]) -> Vec<Money> {
         out[*i] += Money(1);
     }
     out
+}
+
+/// The shares that split a participant's charge: their own shares when they have their own
+/// payer (none: that payer pays it all); the case's shares when they follow the case's
+/// payer.
+pub fn shares_applying<'a>(
+    own_payer: bool,
+    case_shares: &'a [Share],
+    own_shares: &'a [Share],
+) -> &'a [Share] {
+    if own_payer {
+        own_shares
+    } else {
+        case_shares
+    }
 }
 
 /// One payer's part of one participant's charge.
@@ -401,5 +418,27 @@ mod tests {
         assert_eq!(percent_label(3_333), "33.33%");
         assert_eq!(percent_label(1_250), "12.5%");
         assert_eq!(percent_label(5_000), "50%");
+    }
+
+    #[test]
+    fn a_participant_with_their_own_payer_splits_only_by_their_own_shares() {
+        let case = [pct(Payer::SelfPay, 2_000)];
+        let own = [pct(Payer::SelfPay, 2_500)];
+        assert_eq!(shares_applying(false, &case, &[]), &case);
+        assert_eq!(shares_applying(true, &case, &[]), &[] as &[Share]);
+        assert_eq!(shares_applying(true, &case, &own), &own);
+        // The employer pays 75% of $100.00 and the participant 25%, to the cent.
+        let employer = Payer::Organization(9);
+        let parts = payer_parts(
+            Money(10_000),
+            4,
+            employer,
+            shares_applying(true, &case, &own),
+        );
+        let amounts: Vec<(i64, i64)> = parts
+            .iter()
+            .map(|p| (p.account, p.amount.cents()))
+            .collect();
+        assert_eq!(amounts, vec![(4, 2_500), (9, 7_500)]);
     }
 }

@@ -2,7 +2,8 @@
 //! between payers to the cent, each part is paid on its own, a participant with their own
 //! payer pays in full, removing a share gives its part back to the case's payer (and what
 //! was paid on it to the payer's credit), and shares that do not add up, name a payer twice
-//! or come from a caller who may not see the case change nothing.
+//! or come from a caller who may not see the case change nothing. One participant's own
+//! shares split their charges with their own payer, whatever the case's shares are.
 
 use crate::billing::{cash, charge_of, credit, mark, membership_of};
 use crate::common::fixtures::{person_of_kind, practice, service, session_with};
@@ -25,6 +26,7 @@ use gather::server::db::Db;
 on_both_engines!(
     a_sponsor_and_each_participant_share_every_charge,
     shares_that_do_not_add_up_or_repeat_a_payer_change_nothing,
+    one_participant_shares_their_charges_with_their_own_payer,
 );
 
 fn percent(payer: Payer, amount: &str) -> ShareInput {
@@ -298,4 +300,187 @@ async fn shares_that_do_not_add_up_or_repeat_a_payer_change_nothing(db: Db) {
         details.shares[0].said,
         "Each participant pays 60% of each charge"
     );
+}
+
+async fn one_participant_shares_their_charges_with_their_own_payer(db: Db) {
+    let p = practice(&db, "s3").await;
+    let who = &p.provider;
+    let svc = service(&db, &p, "90853").await;
+    let (case, id, people) = session_with(&db, who, "SC", 3, svc).await;
+    let (employed, follows, parented) = (people[0], people[1], people[2]);
+    let sponsor = person_of_kind(&db, who, "Riverside Sponsor", PersonKind::Organization).await;
+    let employer = person_of_kind(&db, who, "Harbor Works", PersonKind::Organization).await;
+    let parent = person_of_kind(&db, who, "Pat Parent", PersonKind::BillingContact).await;
+    cases::set_case_payer(&db, who, case, Payer::Organization(sponsor.0))
+        .await
+        .expect("sponsor pays");
+    shares::add_share(&db, who, case, &percent(Payer::SelfPay, "20"))
+        .await
+        .expect("each participant pays 20%");
+    let m_employed = membership_of(&db, who, case, employed).await;
+    let m_follows = membership_of(&db, who, case, follows).await;
+    let m_parented = membership_of(&db, who, case, parented).await;
+
+    // A participant who follows the case's payer has no shares of their own.
+    let field_of = |r: Result<(), AppError>| match r {
+        Err(AppError::InvalidInput { field, message }) => (field, message),
+        other => panic!("expected a field error, got {other:?}"),
+    };
+    let (field, message) = field_of(
+        shares::add_member_share(&db, who, m_follows, &percent(Payer::SelfPay, "25")).await,
+    );
+    assert_eq!(field, "share");
+    assert!(message.contains("own payer first"), "{message}");
+
+    cases::set_member_payer(&db, who, m_employed, Some(Payer::Organization(employer.0)))
+        .await
+        .expect("employer pays");
+    cases::set_member_payer(&db, who, m_parented, Some(Payer::Contact(parent.0)))
+        .await
+        .expect("parent pays");
+    // Checked like a case's share, against the participant's own payer.
+    for (bad, field) in [
+        (percent(Payer::Organization(employer.0), "25"), "share"),
+        (percent(Payer::SelfPay, "100"), "amount"),
+        (percent(Payer::SelfPay, "none"), "amount"),
+    ] {
+        assert_eq!(
+            field_of(shares::add_member_share(&db, who, m_employed, &bad).await).0,
+            field
+        );
+    }
+    // Someone who may not see the case, or another practice, is told nothing.
+    assert!(matches!(
+        shares::add_member_share(
+            &db,
+            &p.other_provider,
+            m_employed,
+            &percent(Payer::SelfPay, "25")
+        )
+        .await,
+        Err(AppError::NotFound)
+    ));
+    let other = practice(&db, "s3-other").await;
+    assert!(matches!(
+        shares::add_member_share(
+            &db,
+            &other.owner,
+            m_employed,
+            &percent(Payer::SelfPay, "25")
+        )
+        .await,
+        Err(AppError::NotFound)
+    ));
+    shares::add_member_share(&db, who, m_employed, &percent(Payer::SelfPay, "25"))
+        .await
+        .expect("the participant pays 25% beside their employer");
+
+    let live = Live::start(&db);
+    for person in &people {
+        mark(&db, &live, who, id, *person, Some(Choice::Attended(svc))).await;
+    }
+    let fee = charge_of(&db, who, id).await[&employed].0;
+    let quarter = fee / 4;
+    let of = |split: &[(i64, i64, String, i64)], payer: PersonId| {
+        split
+            .iter()
+            .find(|s| s.0 == payer.0)
+            .map(|s| (s.1, s.2.clone()))
+    };
+    // Their own shares, not the case's: the employer 75%, themself 25%.
+    let split = parts(&db, who, id, employed).await;
+    assert_eq!(split.len(), 2, "{split:?}");
+    assert_eq!(split.iter().map(|s| s.1).sum::<i64>(), fee);
+    let (mine, line) = of(&split, employed).expect("own part");
+    assert!((mine - quarter).abs() <= 1, "{mine} of {fee}");
+    assert!(line.contains("25% share of"), "{line}");
+    assert!(of(&split, employer)
+        .expect("employer's part")
+        .1
+        .contains("75% share of"));
+    assert_eq!(
+        of(&split, sponsor),
+        None,
+        "the case's sponsor pays nothing of it"
+    );
+    // The next member follows the case's shares; the one with a parent pays in full by them.
+    let split = parts(&db, who, id, follows).await;
+    assert!(of(&split, sponsor)
+        .expect("sponsor")
+        .1
+        .contains("80% share of"));
+    assert!(of(&split, follows).expect("own").1.contains("20% share of"));
+    assert_eq!(parts(&db, who, id, parented).await.len(), 1);
+    assert_eq!(
+        of(&parts(&db, who, id, parented).await, parent).map(|p| p.0),
+        Some(fee)
+    );
+
+    // The case page shows the participant's shares on their row.
+    let details = cases::case_details(&db, who, case).await.expect("case");
+    let row = details
+        .members
+        .iter()
+        .find(|m| m.person_id == employed)
+        .expect("member");
+    assert_eq!(row.shares.len(), 1);
+    assert!(
+        row.shares[0]
+            .said
+            .ends_with("pays 25% of each of their charges"),
+        "{}",
+        row.shares[0].said
+    );
+    assert!(details
+        .members
+        .iter()
+        .filter(|m| m.person_id != employed)
+        .all(|m| m.shares.is_empty()));
+
+    // While shared, the participant keeps a payer of their own, and not one holding a share.
+    assert_eq!(
+        field_of(cases::set_member_payer(&db, who, m_employed, None).await).0,
+        "payer"
+    );
+    assert_eq!(
+        field_of(cases::set_member_payer(&db, who, m_employed, Some(Payer::SelfPay)).await).0,
+        "payer"
+    );
+    // A share is removed only through its own participant.
+    let share = row.shares[0].id;
+    assert!(matches!(
+        shares::remove_member_share(&db, who, m_parented, share).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        shares::remove_share(&db, who, case, share).await,
+        Err(AppError::NotFound)
+    ));
+    shares::remove_member_share(&db, who, m_employed, share)
+        .await
+        .expect("removed");
+    assert_eq!(
+        of(&parts(&db, who, id, employed).await, employer).map(|p| p.0),
+        Some(fee)
+    );
+    cases::set_member_payer(&db, who, m_employed, None)
+        .await
+        .expect("follows the case again");
+    assert!(of(&parts(&db, who, id, employed).await, sponsor).is_some());
+
+    // Each change is audited on the case.
+    let mut c = db.acquire().await.expect("conn");
+    let log = gather::audit::repo::recent_for_practice(c.conn(), p.id, 500)
+        .await
+        .expect("log");
+    assert!(log.iter().any(|e| e.object_id == Some(case.0)
+        && e.detail.contains(&format!(
+            "payer share {share} of person {} added: the participant pays 25%",
+            employed.0
+        ))));
+    assert!(log.iter().any(|e| e.object_id == Some(case.0)
+        && e.detail.contains(&format!(
+            "payer share {share} of person {} removed",
+            employed.0
+        ))));
 }

@@ -1,8 +1,10 @@
 //! Sharing a case's charges between payers (a couple 50/50; a sponsor 80% and each
 //! participant 20%; a parent paying a fixed amount of each session). The case's payer pays
-//! what the shares leave; a participant with their own payer pays in full. Whoever may
-//! change a case's payer may change its shares; each change is audited on the case and
-//! brings its charges not yet invoiced up to date again.
+//! what the shares leave. A participant with their own payer pays in full unless that
+//! participant's charges have shares of their own (their employer pays the rest, they pay
+//! 20%): so one member of a group can pay differently from the next. Whoever may change a
+//! case's payer may change its shares and its participants'; each change is audited on the
+//! case and brings the charges not yet invoiced up to date again.
 
 #[cfg(feature = "ssr")]
 pub mod repo;
@@ -13,7 +15,7 @@ use crate::cases::PayerView;
 use crate::domain::billing::Payer;
 use crate::domain::money::Money;
 use crate::domain::shares::Part;
-use crate::domain::{AppointmentId, CaseId, ChargeId, PersonId};
+use crate::domain::{AppointmentId, CaseId, ChargeId, MembershipId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -33,6 +35,28 @@ pub struct ShareView {
 }
 
 impl ShareView {
+    /// One of a participant's own shares: "Jordan Lee pays 20% of each of their charges",
+    /// "Sponsor: Acme pays $40.00 of each of Jordan Lee's charges".
+    pub fn for_participant(id: i64, payer: PayerView, part: Part, participant: &str) -> ShareView {
+        let said = match payer.payer {
+            Payer::SelfPay => format!(
+                "{participant} pays {} of each of their charges",
+                part.label()
+            ),
+            _ => format!(
+                "{} pays {} of each of {participant}'s charges",
+                payer.label,
+                part.label()
+            ),
+        };
+        ShareView {
+            id,
+            payer,
+            part,
+            said,
+        }
+    }
+
     pub fn new(id: i64, payer: PayerView, part: Part) -> ShareView {
         let who = match payer.payer {
             Payer::SelfPay => "Each participant".to_string(),
@@ -81,6 +105,24 @@ pub async fn add_case_share(case: CaseId, share: ShareInput) -> Result<(), AppEr
 pub async fn remove_case_share(case: CaseId, share: i64) -> Result<(), AppError> {
     serve(Area::Staff, move |state, who| async move {
         server::remove_share(&state.db, &who, case, share).await
+    })
+    .await
+}
+
+/// Adds a share of one participant's charges, beside their own payer.
+#[server(endpoint = "add_member_share", input = Json)]
+pub async fn add_member_share(membership: MembershipId, share: ShareInput) -> Result<(), AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        server::add_member_share(&state.db, &who, membership, &share).await
+    })
+    .await
+}
+
+/// Removes one of a participant's shares: its part goes back to their own payer.
+#[server(endpoint = "remove_member_share", input = Json)]
+pub async fn remove_member_share(membership: MembershipId, share: i64) -> Result<(), AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        server::remove_member_share(&state.db, &who, membership, share).await
     })
     .await
 }

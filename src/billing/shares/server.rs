@@ -1,5 +1,5 @@
-//! Adding and removing a case's payer shares, and who pays what of a participant's charge
-//! at a session. Server only.
+//! Adding and removing a case's payer shares and its participants' own, and who pays what
+//! of a participant's charge at a session. Server only.
 
 use super::repo;
 use super::{ChargePart, ShareInput};
@@ -7,26 +7,56 @@ use crate::access::SignedIn;
 use crate::billing::repo as billing_repo;
 use crate::billing::server::{bring_up_to_date, payer_changed};
 use crate::calendar::server::{roster_of, visible_appointment};
-use crate::cases::server::{case_changed, check_payer, visible_case};
+use crate::cases::server::{case_changed, check_payer, visible_case, visible_membership};
 use crate::domain::billing::Payer;
 use crate::domain::money::Money;
 use crate::domain::people::display_name;
 use crate::domain::shares::{check_shares, parse_percent, Part, Share};
-use crate::domain::{AppointmentId, CaseId, ChargeId, PersonId};
+use crate::domain::{AppointmentId, CaseId, ChargeId, MembershipId, PersonId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Conn, Db};
+use std::collections::HashMap;
+
+/// A case's shares and each participant's own, with their ids, in the order they split in.
+#[derive(Clone, Debug, Default)]
+pub struct AllShares {
+    pub case: Vec<(i64, Share)>,
+    /// By membership.
+    pub own: HashMap<i64, Vec<(i64, Share)>>,
+}
+
+impl AllShares {
+    /// One participant's own shares (by membership), without their ids.
+    pub fn own_of(&self, membership: Option<i64>) -> Vec<Share> {
+        membership
+            .and_then(|m| self.own.get(&m))
+            .map(|v| v.iter().map(|(_, s)| *s).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn case_shares(&self) -> Vec<Share> {
+        self.case.iter().map(|(_, s)| *s).collect()
+    }
+}
+
+/// Reads a case's shares and its participants' own, once.
+pub async fn all_of_case(c: Conn<'_>, case: CaseId) -> AppResult<AllShares> {
+    let mut all = AllShares::default();
+    for r in repo::of_case(c, case).await? {
+        let share = r
+            .share()
+            .ok_or_else(|| AppError::internal("a payer share is not a known kind"))?;
+        match r.membership_id {
+            None => all.case.push((r.id, share)),
+            Some(m) => all.own.entry(m).or_default().push((r.id, share)),
+        }
+    }
+    Ok(all)
+}
 
 /// A case's shares with their ids, in the order they split in.
 pub async fn shares_with_ids(c: Conn<'_>, case: CaseId) -> AppResult<Vec<(i64, Share)>> {
-    repo::of_case(c, case)
-        .await?
-        .iter()
-        .map(|r| {
-            r.share()
-                .map(|s| (r.id, s))
-                .ok_or_else(|| AppError::internal("a payer share is not a known kind"))
-        })
-        .collect()
+    Ok(all_of_case(c, case).await?.case)
 }
 
 /// A case's shares as the rules see them, in the order they split in.
@@ -87,6 +117,7 @@ pub async fn add_share(db: &Db, who: &SignedIn, case: CaseId, input: &ShareInput
         tx.conn(),
         who.practice_id,
         case,
+        None,
         share,
         who.account_id,
         now_ms(),
@@ -112,11 +143,122 @@ pub async fn add_share(db: &Db, who: &SignedIn, case: CaseId, input: &ShareInput
 pub async fn remove_share(db: &Db, who: &SignedIn, case: CaseId, id: i64) -> AppResult<()> {
     let mut tx = db.begin().await?;
     visible_case(tx.conn(), who, case).await?;
-    if !repo::delete(tx.conn(), case, id).await? {
+    if !repo::delete(tx.conn(), case, None, id).await? {
         return Err(AppError::NotFound);
     }
     payer_changed(&mut tx, case, None).await?;
     case_changed(&mut tx, who, case.0, &format!("payer share {id} removed")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a participant's own shares still make sense with `payer` as their own payer: while
+/// their charges are shared they keep a payer of their own (who pays the rest), and a payer
+/// who holds one of their shares cannot also become the one paying the rest.
+pub async fn check_member_payer(
+    c: Conn<'_>,
+    case: CaseId,
+    membership: MembershipId,
+    payer: Option<Payer>,
+) -> AppResult<()> {
+    let own = all_of_case(c, case).await?.own_of(Some(membership.0));
+    if own.is_empty() {
+        return Ok(());
+    }
+    match payer {
+        None => Err(AppError::invalid(
+            "payer",
+            "This participant's charges are shared with other payers; remove those shares first, then they can follow the case's payer.",
+        )),
+        Some(p) if own.iter().any(|s| s.payer == p) => Err(AppError::invalid(
+            "payer",
+            "That payer already has a share of this participant's charges; remove the share first.",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Adds a share of one participant's charges, beside their own payer (who pays the rest):
+/// checked like a case's share, written with its audit entry in one transaction, and the
+/// participant's charges not yet invoiced marked for billing again.
+pub async fn add_member_share(
+    db: &Db,
+    who: &SignedIn,
+    membership: MembershipId,
+    input: &ShareInput,
+) -> AppResult<()> {
+    let part = part_of(input)?;
+    let mut tx = db.begin().await?;
+    let m = visible_membership(tx.conn(), who, membership).await?;
+    billing_repo::lock_billing(tx.conn(), who.practice_id).await?;
+    let Some(primary) = m.payer_override()? else {
+        return Err(AppError::invalid(
+            "share",
+            "Choose this participant's own payer first: their shares split their charges with that payer.",
+        ));
+    };
+    check_payer(tx.conn(), who, input.payer).await?;
+    let share = Share {
+        payer: input.payer,
+        part,
+    };
+    let case = CaseId(m.case_id);
+    let mut shares = all_of_case(tx.conn(), case)
+        .await?
+        .own_of(Some(membership.0));
+    shares.push(share);
+    check_shares(primary, &shares).map_err(|m| AppError::invalid("share", m))?;
+    let id = repo::insert(
+        tx.conn(),
+        who.practice_id,
+        case,
+        Some(membership),
+        share,
+        who.account_id,
+        now_ms(),
+    )
+    .await?;
+    payer_changed(&mut tx, case, Some(PersonId(m.person_id))).await?;
+    case_changed(
+        &mut tx,
+        who,
+        case.0,
+        &format!(
+            "payer share {id} of person {} added: {} pays {}",
+            m.person_id,
+            match input.payer {
+                Payer::SelfPay => "the participant".to_string(),
+                other => describe(other),
+            },
+            part.label()
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes one of a participant's own shares; its part goes back to their own payer.
+pub async fn remove_member_share(
+    db: &Db,
+    who: &SignedIn,
+    membership: MembershipId,
+    id: i64,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let m = visible_membership(tx.conn(), who, membership).await?;
+    let case = CaseId(m.case_id);
+    if !repo::delete(tx.conn(), case, Some(membership), id).await? {
+        return Err(AppError::NotFound);
+    }
+    payer_changed(&mut tx, case, Some(PersonId(m.person_id))).await?;
+    case_changed(
+        &mut tx,
+        who,
+        case.0,
+        &format!("payer share {id} of person {} removed", m.person_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -347,6 +347,7 @@ fn MemberRow(member: Member, today: String, reload: Callback<()>) -> impl IntoVi
                     "since " {member.joined_on.clone()}
                     {member.left_on.as_ref().map(|l| format!(" · leaving {l}"))}
                     {member.payer_override.as_ref().map(|p| format!(" · {}", p.label))}
+                    {(!member.shares.is_empty()).then(|| format!(" · shared with {} other payer{}", member.shares.len(), if member.shares.len() == 1 { "" } else { "s" }))}
                 </span>
                 <button type="button" class="link-button" aria-label=format!("Remove {name}") on:click=move |_| ending.set(true)>
                     "Remove"
@@ -427,6 +428,18 @@ fn MemberPayer(member: Member, reload: Callback<()>) -> impl IntoView {
         }
     });
     let problem = RwSignal::new(None::<String>);
+    // A participant's own shares split their charges with their own payer, so they are
+    // offered once the participant has one.
+    let own_payer = member.payer_override.clone();
+    let (own_shares, name) = (member.shares.clone(), member.display_name.clone());
+    let shares = move || {
+        own_payer.clone().map(|own| {
+            view! {
+                <Shares owner=ShareOwner::Participant(id, name.clone())
+                    shares=own_shares.clone() payer_label=own.label reload />
+            }
+        })
+    };
     view! {
         <button type="button" class="link-button" on:click=move |_| open.update(|o| *o = !*o)>
             {format!("Payer for {}", member.display_name)}
@@ -449,6 +462,7 @@ fn MemberPayer(member: Member, reload: Callback<()>) -> impl IntoView {
                 >
                     "Save payer"
                 </button>
+                {shares.clone()}
             </div>
         </Show>
     }
@@ -489,7 +503,7 @@ fn BillingCard(case: CaseDetails, reload: Callback<()>) -> impl IntoView {
                 <div class="detail"><dt>"Default payer"</dt><dd data-testid="case-payer">{case.payer.label.clone()}</dd></div>
                 <div class="detail"><dt>"Billing documents"</dt><dd>{documents}</dd></div>
             </dl>
-            <CaseShares case_id shares=case.shares.clone() payer_label=case.payer.label.clone() reload />
+            <Shares owner=ShareOwner::Case(case_id) shares=case.shares.clone() payer_label=case.payer.label.clone() reload />
             <Show when=move || editing.get()>
                 <div class="stack">
                     <PayerChooser payer_type contact id_prefix="case-billing" />

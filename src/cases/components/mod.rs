@@ -37,7 +37,7 @@ pub use new_case::NewCasePage;
 
 use new_case::parse_capacity;
 use payer::{payer_from, payer_type_of, PayerChooser, PayerType};
-use shares::CaseShares;
+use shares::{ShareOwner, Shares};
 
 fn error_of<T: Clone + Send + Sync + 'static>(
     a: Action<impl Send + Sync + 'static, Result<T, AppError>>,
