@@ -220,4 +220,46 @@ test.describe("invoices", () => {
     await expect(admin.getByTestId("documents").getByTestId("void")).toHaveCount(2);
     await admin.context().close();
   });
+
+  test("an admin invoices one session from its screen; its rows then change only by a correction", async ({ page, browser }, info) => {
+    const token = unique();
+    await signIn(page, "provider@riverside.example");
+    const names = [`Iris ${token}`, `Jon ${token}`];
+    const { session } = await pastSession(
+      page, "therapy_group", "90853", names, { type: "self_pay" },
+      (svc) => ({ type: "attended", service: svc }), 2,
+    );
+    // Providers do not invoice.
+    await page.goto(`/app/sessions/${session}`);
+    await hydrated(page);
+    await expect(page.getByTestId("attendance-row")).toHaveCount(2);
+    await expect(page.getByTestId("invoice-session")).toHaveCount(0);
+
+    const admin = await otherScreen(browser, info, info.project.name === "phone");
+    await signIn(admin, "admin@riverside.example");
+    await admin.goto(`/app/sessions/${session}`);
+    await hydrated(admin);
+    await admin.getByTestId("invoice-session").click();
+    const done = admin.getByTestId("invoice-session-done");
+    await expect(done).toContainText("2 invoices issued: 2 lines, $120.00.");
+    for (const name of names) await expect(done.getByRole("link", { name: new RegExp(`^Invoice \\d+ to ${name}$`) })).toBeVisible();
+    expect(await problems(admin, "session invoiced")).toEqual([]);
+
+    // Invoiced: a change to Iris's attendance is now a correction.
+    const row = admin.getByTestId("attendance-row").filter({ hasText: names[0] });
+    await row.getByRole("button", { name: `Change attendance for ${names[0]}` }).click();
+    await row.getByLabel(`Attendance for ${names[0]}`, { exact: true }).selectOption({ label: "Attended, no fee" });
+    await expect(row.getByTestId("correction-form")).toContainText("This charge is on an issued invoice");
+    await row.getByRole("button", { name: "Keep as is" }).click();
+    await expect(row.getByTestId("choice")).toHaveText("Attended (90853)");
+
+    // Again: nothing left; the invoice reads as issued.
+    await admin.getByTestId("invoice-session").click();
+    await expect(done).toHaveText("Nothing of this session is waiting to be invoiced.");
+    await admin.reload();
+    await hydrated(admin);
+    await admin.getByTestId("invoice-session").click();
+    await expect(admin.getByTestId("invoice-session-done")).toHaveText("Nothing of this session is waiting to be invoiced.");
+    await admin.context().close();
+  });
 });

@@ -10,6 +10,7 @@ use super::api::{
 use super::LiveEvent;
 use super::{ChangeOutcome, ChangeRequest, HistoryEntry, RowState, Sheet};
 use crate::billing::components::TakePayment;
+use crate::billing::invoices::{invoice_session, InvoiceRun};
 use crate::domain::attendance::{Choice, ChoiceOption, Confirmation, MAX_CORRECTION_REASON_CHARS};
 use crate::domain::money::Money;
 use crate::domain::services::format_money;
@@ -340,6 +341,7 @@ fn AttendanceSheet(sheet: Sheet) -> impl IntoView {
             <p class=move || format!("live-status {}", status().0) role="status" data-testid="live-status">{move || status().1}</p>
             {move || ctx.error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="attendance-error">{e}</p> })}
             {cancelled.then(|| view! { <p class="notice" role="status">"This session was cancelled; attendance can't be recorded."</p> })}
+            {(!cancelled && crate::auth::components::use_viewer().role.manages_practice()).then(|| view! { <InvoiceSession ctx /> })}
             <section class="card attendance">
                 <div class="attendance-head">
                     <p data-testid="attendance-counts">
@@ -563,6 +565,67 @@ fn AttendanceRow(
                 }}
             </details>
         </li>
+    }
+}
+
+/// What "Invoice this session" issued, in words.
+fn session_run_said(run: &InvoiceRun) -> String {
+    match run.invoices.len() {
+        0 => "Nothing of this session is waiting to be invoiced.".to_string(),
+        1 => format!(
+            "Invoice issued: {} line{}, {}.",
+            run.lines,
+            if run.lines == 1 { "" } else { "s" },
+            run.total
+        ),
+        n => format!("{n} invoices issued: {} lines, {}.", run.lines, run.total),
+    }
+}
+
+/// "Invoice this session", for owners and administrators: each of the session's payers is
+/// invoiced for what of it is not yet invoiced. Invoiced rows then change only by a
+/// correction, so the screen reads which rows are on record again.
+#[component]
+fn InvoiceSession(ctx: Ctx) -> impl IntoView {
+    let run = Action::new(move |_: &()| async move { invoice_session(ctx.id).await });
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = run.value().get() {
+            if !done.invoices.is_empty() {
+                spawn_local(async move {
+                    if let Ok(sheet) = get_attendance(ctx.id).await {
+                        for r in sheet.rows {
+                            if let Some(row) = ctx.row(r.state.person_id) {
+                                row.on_record.set(r.on_record);
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    });
+    view! {
+        <div class="invoice-session">
+            <button type="button" class="secondary" data-testid="invoice-session"
+                disabled=move || run.pending().get()
+                on:click=move |_| { run.dispatch(()); }>
+                {move || if run.pending().get() { "Invoicing…" } else { "Invoice this session" }}
+            </button>
+            {move || run.value().get().map(|r| match r {
+                Ok(done) => view! {
+                    <div class="notice" role="status" data-testid="invoice-session-done">
+                        <p>{session_run_said(&done)}</p>
+                        {(!done.invoices.is_empty()).then(|| view! {
+                            <ul class="plain-list">
+                                {done.invoices.iter().map(|i| view! {
+                                    <li><a href=format!("/app/invoices/{}", i.id.0)>{format!("{} to {}", i.title, i.payer)}</a> " · " {i.total.to_string()}</li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </div>
     }
 }
 

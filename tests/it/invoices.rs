@@ -4,7 +4,9 @@
 //! number and bills the charges again, and two invoice runs at once never bill a charge twice.
 
 use crate::billing::{cash, charge_of, correct, mark, membership_of};
-use crate::common::fixtures::{person_of_kind, practice, service, session_with, Practice};
+use crate::common::fixtures::{
+    person_of_kind, practice, schedule_on, service, session_with, Practice,
+};
 use crate::on_both_engines;
 use gather::attendance::live::Live;
 use gather::attendance::server as attendance;
@@ -28,6 +30,7 @@ on_both_engines!(
     an_issued_invoice_never_changes_and_later_changes_are_credited_or_billed_next,
     voiding_keeps_the_number_and_bills_the_charges_again,
     two_invoice_runs_at_once_never_bill_a_charge_twice,
+    invoicing_one_session_bills_that_session_alone,
 );
 
 fn today(who: &gather::access::SignedIn) -> String {
@@ -422,4 +425,70 @@ async fn two_invoice_runs_at_once_never_bill_a_charge_twice(db: Db) {
         .map(|n| format!("Invoice {n}"))
         .collect();
     assert_eq!(titles, wanted, "numbered 1..n without gaps");
+}
+
+async fn invoicing_one_session_bills_that_session_alone(db: Db) {
+    let (p, svc) = billing_practice(&db, "i5").await;
+    let (who, admin) = (&p.provider, &p.admin);
+    let (case, id, people) = session_with(&db, who, "IE", 2, svc).await;
+    let earlier = schedule_on(&db, who, case, who.today() - chrono::Duration::days(7)).await;
+    let live = Live::start(&db);
+    for person in &people {
+        mark(&db, &live, who, id, *person, Some(Choice::Attended(svc))).await;
+        mark(&db, &live, who, earlier, *person, Some(Choice::NoShow)).await;
+    }
+    let fee = charge_of(&db, who, id).await[&people[0]].0;
+
+    // Those who run billing, for a session of their practice.
+    assert!(matches!(
+        invoices::invoice_session(&db, who, id).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let other = practice(&db, "i5-other").await;
+    assert!(matches!(
+        invoices::invoice_session(&db, &other.admin, id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(run(&db, &other.admin, None).await.invoices.is_empty());
+
+    // Each payer of the session, the session alone: the earlier no-shows stay unbilled.
+    let done = invoices::invoice_session(&db, admin, id)
+        .await
+        .expect("invoiced");
+    assert_eq!(done.invoices.len(), 2, "{done:?}");
+    assert_eq!(done.lines, 2);
+    assert_eq!(done.total, Money(2 * fee));
+    let mut payers: Vec<PersonId> = done.invoices.iter().map(|i| i.payer_id).collect();
+    payers.sort();
+    let mut expected = people.clone();
+    expected.sort();
+    assert_eq!(payers, expected);
+    for i in &done.invoices {
+        let d = doc(&db, admin, i.id).await;
+        assert_eq!(d.lines.len(), 1);
+        assert_eq!(d.total, Money(fee));
+    }
+    let overview = invoices::overview(&db, admin).await.expect("overview");
+    assert_eq!(
+        overview.unbilled_charges, 2,
+        "the earlier session's no-shows"
+    );
+    assert_eq!(overview.unbilled, Money(2 * 4_000));
+    // Invoiced rows are now on record on the session screen.
+    let sheet = attendance::sheet(&db, who, id).await.expect("sheet");
+    assert!(sheet.rows.iter().all(|r| r.on_record.is_some()));
+
+    // Nothing is billed twice: again, nothing; the run bills only the rest.
+    let again = invoices::invoice_session(&db, admin, id)
+        .await
+        .expect("again");
+    assert!(again.invoices.is_empty());
+    let rest = run(&db, admin, None).await;
+    assert_eq!(rest.lines, 2);
+    assert_eq!(rest.total, Money(2 * 4_000));
+    assert!(invoices::invoice_session(&db, admin, earlier)
+        .await
+        .expect("earlier")
+        .invoices
+        .is_empty());
 }

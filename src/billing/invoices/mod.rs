@@ -16,7 +16,7 @@ use super::Issuer;
 use crate::domain::invoicing::DocumentKind;
 use crate::domain::money::Money;
 use crate::domain::paging::Page;
-use crate::domain::{InvoiceId, PersonId};
+use crate::domain::{AppointmentId, InvoiceId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -133,6 +133,16 @@ pub async fn invoice_unbilled(
 ) -> Result<InvoiceRun, AppError> {
     serve(Area::Staff, move |state, who| async move {
         server::invoice_unbilled(&state.db, &who, payer, &through).await
+    })
+    .await
+}
+
+/// "Invoice this session": each of the session's payers is invoiced for what of it is not
+/// yet invoiced.
+#[server(endpoint = "invoice_session", input = Json)]
+pub async fn invoice_session(id: AppointmentId) -> Result<InvoiceRun, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        server::invoice_session(&state.db, &who, id).await
     })
     .await
 }

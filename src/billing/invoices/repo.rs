@@ -72,6 +72,7 @@ pub async fn unbilled(
     practice: PracticeId,
     payer: Option<PersonId>,
     through: &str,
+    session: Option<AppointmentId>,
 ) -> Result<Vec<ChargeToBill>, DbError> {
     let sql = format!(
         "SELECT {TO_BILL_COLUMNS} FROM charges ch
@@ -79,6 +80,7 @@ pub async fn unbilled(
          JOIN people pp ON pp.id = ch.person_id
          JOIN appointments a ON a.id = ch.appointment_id
          WHERE ch.practice_id = $1 AND ($2 = 0 OR ch.payer_id = $2) AND ch.service_day <= $3
+           AND ($4 = 0 OR ch.appointment_id = $4)
            AND ch.amount_cents <> ch.invoiced_cents AND ch.amount_cents > ch.invoiced_cents
          ORDER BY ch.payer_id, ch.service_day, a.starts_at, a.id, pp.legal_name, ch.id"
     );
@@ -87,6 +89,7 @@ pub async fn unbilled(
             .bind(practice.0)
             .bind(payer.map_or(0, |p| p.0))
             .bind(through)
+            .bind(session.map_or(0, |s| s.0))
             .fetch_all(&mut *c)
             .await?
     }))

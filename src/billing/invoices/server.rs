@@ -12,9 +12,10 @@ use crate::audit::server::{read, record};
 use crate::audit::{Action, Event, ObjectKind};
 use crate::billing::repo as charges;
 use crate::billing::server::{
-    bring_payer_up_to_date, long_day, may_run_billing, payer_named, reconcile,
+    bring_payer_up_to_date, bring_up_to_date, long_day, may_run_billing, payer_named, reconcile,
 };
 use crate::billing::Issuer;
+use crate::calendar::server::visible_appointment;
 use crate::domain::invoicing::{
     check_through, check_void_reason, credit_against, due_on, Billed, DocumentKind,
 };
@@ -224,8 +225,42 @@ pub async fn invoice_unbilled(
         }
         None => bring_all_up_to_date(&mut tx, who, &through_text).await?,
     }
+    let run = issue_unbilled(&mut tx, who, payer, &through_text, None).await?;
+    tx.commit().await?;
+    Ok(run)
+}
+
+/// "Invoice this session": brings the session's charges up to date, then issues one
+/// invoice to each of its payers for what of the session is not yet invoiced (new charges
+/// in full, what a charge grew by). Owners and administrators, for a session of their
+/// practice; under the billing lock like a run, so it never bills a charge twice.
+pub async fn invoice_session(
+    db: &Db,
+    who: &SignedIn,
+    appointment: AppointmentId,
+) -> AppResult<InvoiceRun> {
+    may_run_billing(who)?;
+    let mut tx = db.begin().await?;
+    let (row, _) = visible_appointment(&mut tx, who, appointment).await?;
+    bring_up_to_date(&mut tx, who, appointment, None).await?;
+    let run = issue_unbilled(&mut tx, who, None, &row.local_day, Some(appointment)).await?;
+    tx.commit().await?;
+    Ok(run)
+}
+
+/// Issues one invoice to each payer (or to `payer` alone) for what is not yet invoiced on
+/// sessions on or before `through` (or on `session` alone), inside the caller's
+/// transaction, which holds the billing lock and has brought the charges up to date.
+async fn issue_unbilled(
+    tx: &mut Tx,
+    who: &SignedIn,
+    payer: Option<PersonId>,
+    through_text: &str,
+    session: Option<AppointmentId>,
+) -> AppResult<InvoiceRun> {
+    let today = who.today();
     let (issuer, terms) = repo::practice_for_documents(tx.conn(), who.practice_id).await?;
-    let items = repo::unbilled(tx.conn(), who.practice_id, payer, &through_text).await?;
+    let items = repo::unbilled(tx.conn(), who.practice_id, payer, through_text, session).await?;
     let mut by_payer: Vec<(i64, String, Vec<LineToIssue>)> = Vec::new();
     for item in items {
         let line = LineToIssue {
@@ -251,7 +286,7 @@ pub async fn invoice_unbilled(
         lines += payer_lines.len();
         invoices.push(
             issue(
-                &mut tx,
+                tx,
                 who,
                 &issuer,
                 ToIssue {
@@ -268,10 +303,9 @@ pub async fn invoice_unbilled(
             .await?,
         );
     }
-    tx.commit().await?;
     let total = invoices.iter().map(|i| i.total).sum();
     Ok(InvoiceRun {
-        through: long_day(through_text),
+        through: long_day(through_text.to_string()),
         invoices,
         lines,
         total,
