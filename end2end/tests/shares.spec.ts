@@ -10,23 +10,48 @@ function newPerson(page: Page, kind: string, name: string) {
   });
 }
 
+/** A workshop of the signed-in provider, its default service WS-PARENT, paid by `payer`,
+ * with `people` as members since a month ago. */
+async function workshop(page: Page, name: string, initials: string, payer: object, people: { id: number }[]) {
+  const me = (await call(page, "viewer", null)).account_id;
+  const services: { id: number; code: string }[] = await call(page, "services", { include_inactive: false });
+  const svc = services.find((s) => s.code === "WS-PARENT")!.id;
+  const group = await call(page, "create_case", {
+    draft: {
+      kind: "workshop", name, initials, capacity: null,
+      provider_ids: [me], default_service_id: svc, participant_ids: [], payer,
+    },
+  });
+  for (const p of people) await call(page, "add_member", { case: group, person: p.id, joined_on: isoDaysAgo(30) });
+  /** A session of the workshop yesterday, everyone attended; returns its id. */
+  const attendedYesterday = async () => {
+    const scheduled = await call(page, "schedule", {
+      draft: {
+        case_id: group, day: isoDaysAgo(1), start_time: "06:00", minutes: 60, service_id: null,
+        location: "", video_link: "", provider_ids: [me], repeat: "Never", ends: { After: 1 }, confirmed: true,
+      },
+    });
+    const session = scheduled.Done.first;
+    const now = Date.now();
+    await call(page, "record_attendance", {
+      id: session,
+      changes: people.map((p) => ({ person_id: p.id, choice: { type: "attended", service: svc }, base_version: 0, made_at: now, fill_only: false })),
+      sent_at: now,
+    });
+    return session;
+  };
+  return { group, attendedYesterday };
+}
+
 test.describe("shared charges", () => {
   test("a sponsor pays 80% and each participant 20%, and each part is paid on its own at the session", async ({ page }) => {
     const token = unique();
     await signIn(page, "provider@riverside.example");
-    const me = (await call(page, "viewer", null)).account_id;
-    const services: { id: number; code: string }[] = await call(page, "services", { include_inactive: false });
-    const svc = services.find((s) => s.code === "WS-PARENT")!.id;
     const sponsor = await newPerson(page, "organization", `Sponsor ${token}`);
     const dana = await newPerson(page, "person", `Dana ${token}`);
-    const group = await call(page, "create_case", {
-      draft: {
-        kind: "workshop", name: `Shared ${token}`, initials: `S${token.slice(-4)}`, capacity: null,
-        provider_ids: [me], default_service_id: svc, participant_ids: [],
-        payer: { type: "organization", contact: sponsor.id },
-      },
-    });
-    await call(page, "add_member", { case: group, person: dana.id, joined_on: isoDaysAgo(30) });
+    const { group, attendedYesterday } = await workshop(
+      page, `Shared ${token}`, `S${token.slice(-4)}`, { type: "organization", contact: sponsor.id }, [dana],
+    );
 
     // On the case page: not shared yet; a share of 100% or more is refused by the form.
     await page.goto(`/app/cases/${group}`);
@@ -45,20 +70,7 @@ test.describe("shared charges", () => {
     await expect(billing.getByTestId("shares-rest")).toHaveText(`Sponsor: Sponsor ${token} pays the rest.`);
     await expect(billing.getByTestId("share-form")).toHaveCount(0);
 
-    // A session yesterday, attended.
-    const scheduled = await call(page, "schedule", {
-      draft: {
-        case_id: group, day: isoDaysAgo(1), start_time: "06:00", minutes: 60, service_id: null,
-        location: "", video_link: "", provider_ids: [me], repeat: "Never", ends: { After: 1 }, confirmed: true,
-      },
-    });
-    const session = scheduled.Done.first;
-    const now = Date.now();
-    await call(page, "record_attendance", {
-      id: session,
-      changes: [{ person_id: dana.id, choice: { type: "attended", service: svc }, base_version: 0, made_at: now, fill_only: false }],
-      sent_at: now,
-    });
+    const session = await attendedYesterday();
 
     // At the session: the payment form asks whose part, starting with the participant's own.
     await page.goto(`/app/sessions/${session}`);
@@ -101,18 +113,11 @@ test.describe("shared charges", () => {
   test("one member's employer pays 75% and the member 25%, while the next member follows the case", async ({ page }) => {
     const token = unique();
     await signIn(page, "provider@riverside.example");
-    const me = (await call(page, "viewer", null)).account_id;
-    const services: { id: number; code: string }[] = await call(page, "services", { include_inactive: false });
-    const svc = services.find((s) => s.code === "WS-PARENT")!.id;
     const robin = await newPerson(page, "person", `Robin ${token}`);
     const sam = await newPerson(page, "person", `Sam ${token}`);
-    const group = await call(page, "create_case", {
-      draft: {
-        kind: "workshop", name: `Employer ${token}`, initials: `E${token.slice(-4)}`, capacity: null,
-        provider_ids: [me], default_service_id: svc, participant_ids: [], payer: { type: "self_pay" },
-      },
-    });
-    for (const p of [robin, sam]) await call(page, "add_member", { case: group, person: p.id, joined_on: isoDaysAgo(30) });
+    const { group, attendedYesterday } = await workshop(
+      page, `Employer ${token}`, `E${token.slice(-4)}`, { type: "self_pay" }, [robin, sam],
+    );
 
     // Robin's own payer: a new organization, chosen on Robin's row.
     await page.goto(`/app/cases/${group}`);
@@ -145,19 +150,7 @@ test.describe("shared charges", () => {
     await expect(member.getByRole("alert")).toContainText("remove those shares first");
 
     // A session yesterday, both attended.
-    const scheduled = await call(page, "schedule", {
-      draft: {
-        case_id: group, day: isoDaysAgo(1), start_time: "06:00", minutes: 60, service_id: null,
-        location: "", video_link: "", provider_ids: [me], repeat: "Never", ends: { After: 1 }, confirmed: true,
-      },
-    });
-    const session = scheduled.Done.first;
-    const now = Date.now();
-    await call(page, "record_attendance", {
-      id: session,
-      changes: [robin, sam].map((p) => ({ person_id: p.id, choice: { type: "attended", service: svc }, base_version: 0, made_at: now, fill_only: false })),
-      sent_at: now,
-    });
+    const session = await attendedYesterday();
 
     // Robin's $45.00 is split $11.25 / $33.75; Sam pays the whole charge.
     await page.goto(`/app/sessions/${session}`);

@@ -32,6 +32,24 @@ on_both_engines!(
     a_payment_on_account_goes_to_the_charges_chosen_by_hand,
 );
 
+/// A change of a participant's attendance made on the row as the session screen reads it.
+pub(crate) async fn change_of(
+    db: &Db,
+    who: &SignedIn,
+    id: AppointmentId,
+    person: PersonId,
+    choice: Option<Choice>,
+) -> ChangeRequest {
+    let rows = charge_of(db, who, id).await;
+    ChangeRequest {
+        person_id: person,
+        choice,
+        base_version: rows.get(&person).map_or(0, |r| r.1),
+        made_at: now_ms(),
+        fill_only: false,
+    }
+}
+
 pub(crate) async fn mark(
     db: &Db,
     live: &Live,
@@ -40,23 +58,10 @@ pub(crate) async fn mark(
     person: PersonId,
     choice: Option<Choice>,
 ) {
-    let rows = charge_of(db, who, id).await;
-    let base = rows.get(&person).map_or(0, |r| r.1);
-    let outcomes = attendance::record_changes(
-        live,
-        who,
-        id,
-        &[ChangeRequest {
-            person_id: person,
-            choice,
-            base_version: base,
-            made_at: now_ms(),
-            fill_only: false,
-        }],
-        now_ms(),
-    )
-    .await
-    .expect("attendance");
+    let change = change_of(db, who, id, person, choice).await;
+    let outcomes = attendance::record_changes(live, who, id, &[change], now_ms())
+        .await
+        .expect("attendance");
     assert!(
         matches!(outcomes[..], [ChangeOutcome::Stored(_)]),
         "not stored (on record? use `correct`): {outcomes:?}"
@@ -74,23 +79,10 @@ pub(crate) async fn correct(
     choice: Option<Choice>,
     reason: &str,
 ) -> ChangeOutcome {
-    let rows = charge_of(db, who, id).await;
-    let base = rows.get(&person).map_or(0, |r| r.1);
-    attendance::correct(
-        live,
-        who,
-        id,
-        ChangeRequest {
-            person_id: person,
-            choice,
-            base_version: base,
-            made_at: now_ms(),
-            fill_only: false,
-        },
-        reason,
-    )
-    .await
-    .expect("correction")
+    let change = change_of(db, who, id, person, choice).await;
+    attendance::correct(live, who, id, change, reason)
+        .await
+        .expect("correction")
 }
 
 /// Each participant's (charge, attendance version, paid) as the session screen reads them.

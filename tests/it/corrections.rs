@@ -4,13 +4,13 @@
 //! reason), the audit entry and, for a locked note, the chart's dated addendum are written
 //! together, and billing takes the difference as a credit note.
 
-use crate::billing::{charge_of, correct, mark};
+use crate::billing::{change_of, charge_of, correct, mark};
 use crate::common::fixtures::{practice, service, session_with};
 use crate::documents::{billing_practice, log_of};
 use crate::on_both_engines;
 use gather::attendance::live::Live;
 use gather::attendance::server as attendance;
-use gather::attendance::{ChangeOutcome, ChangeRequest};
+use gather::attendance::ChangeOutcome;
 use gather::billing::invoices::server as invoices;
 use gather::billing::server as billing;
 use gather::domain::attendance::{Choice, MAX_CORRECTION_REASON_CHARS};
@@ -62,21 +62,10 @@ async fn invoiced_attendance_changes_only_with_a_reason_and_billing_takes_the_di
 
     // A plain change to the invoiced row is not stored, and leaves no history line.
     let before = charge_of(&db, who, id).await[&a];
-    let out = attendance::record_changes(
-        &live,
-        who,
-        id,
-        &[ChangeRequest {
-            person_id: a,
-            choice: Some(Choice::LateCancel),
-            base_version: before.1,
-            made_at: now_ms(),
-            fill_only: false,
-        }],
-        now_ms(),
-    )
-    .await
-    .expect("answered");
+    let change = change_of(&db, who, id, a, Some(Choice::LateCancel)).await;
+    let out = attendance::record_changes(&live, who, id, &[change], now_ms())
+        .await
+        .expect("answered");
     match &out[..] {
         [ChangeOutcome::NeedsReason { row, message }] => {
             assert_eq!(row.version, before.1);
@@ -97,13 +86,6 @@ async fn invoiced_attendance_changes_only_with_a_reason_and_billing_takes_the_di
     mark(&db, &live, who, id, b, Some(Choice::NoShow)).await;
 
     // A correction needs a reason, and a short one.
-    let change = ChangeRequest {
-        person_id: a,
-        choice: Some(Choice::LateCancel),
-        base_version: before.1,
-        made_at: now_ms(),
-        fill_only: false,
-    };
     for bad in ["", "   ", &"x".repeat(MAX_CORRECTION_REASON_CHARS + 1)] {
         assert!(
             matches!(
@@ -217,22 +199,10 @@ async fn a_correction_after_the_note_is_locked_adds_a_dated_addendum_to_the_char
         assert!(why.contains("addendum"), "{why}");
     }
     // Without a reason: nothing.
-    let base = charge_of(&db, who, id).await[&gone].1;
-    let out = attendance::record_changes(
-        &live,
-        who,
-        id,
-        &[ChangeRequest {
-            person_id: gone,
-            choice: Some(Choice::NoShow),
-            base_version: base,
-            made_at: now_ms(),
-            fill_only: false,
-        }],
-        now_ms(),
-    )
-    .await
-    .expect("answered");
+    let change = change_of(&db, who, id, gone, Some(Choice::NoShow)).await;
+    let out = attendance::record_changes(&live, who, id, &[change], now_ms())
+        .await
+        .expect("answered");
     assert!(
         matches!(out[..], [ChangeOutcome::NeedsReason { .. }]),
         "{out:?}"

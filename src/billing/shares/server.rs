@@ -14,7 +14,7 @@ use crate::domain::people::display_name;
 use crate::domain::shares::{check_shares, parse_percent, Part, Share};
 use crate::domain::{AppointmentId, CaseId, ChargeId, MembershipId, PersonId};
 use crate::error::{AppError, AppResult};
-use crate::server::db::{now_ms, Conn, Db};
+use crate::server::db::{now_ms, Conn, Db, Tx};
 use std::collections::HashMap;
 
 /// A case's shares and each participant's own, with their ids, in the order they split in.
@@ -94,6 +94,32 @@ fn part_of(input: &ShareInput) -> AppResult<Part> {
     }
 }
 
+/// Checks a new share beside `primary` (who pays the rest) and the shares already there,
+/// then writes it (a case's when `membership` is `None`, else that participant's).
+async fn add_checked(
+    tx: &mut Tx,
+    who: &SignedIn,
+    case: CaseId,
+    membership: Option<MembershipId>,
+    primary: Payer,
+    mut shares: Vec<Share>,
+    share: Share,
+) -> AppResult<i64> {
+    check_payer(tx.conn(), who, share.payer).await?;
+    shares.push(share);
+    check_shares(primary, &shares).map_err(|m| AppError::invalid("share", m))?;
+    Ok(repo::insert(
+        tx.conn(),
+        who.practice_id,
+        case,
+        membership,
+        share,
+        who.account_id,
+        now_ms(),
+    )
+    .await?)
+}
+
 /// Adds a share: checked with the case's payer and its other shares, written with its audit
 /// entry in one transaction, and the case's charges not yet invoiced marked for billing
 /// again.
@@ -105,24 +131,12 @@ pub async fn add_share(db: &Db, who: &SignedIn, case: CaseId, input: &ShareInput
     // (on Postgres they would together leave the case's payer nothing).
     billing_repo::lock_billing(tx.conn(), who.practice_id).await?;
     let primary = row.payer()?;
-    check_payer(tx.conn(), who, input.payer).await?;
+    let existing = shares_of(tx.conn(), case).await?;
     let share = Share {
         payer: input.payer,
         part,
     };
-    let mut shares = shares_of(tx.conn(), case).await?;
-    shares.push(share);
-    check_shares(primary, &shares).map_err(|m| AppError::invalid("share", m))?;
-    let id = repo::insert(
-        tx.conn(),
-        who.practice_id,
-        case,
-        None,
-        share,
-        who.account_id,
-        now_ms(),
-    )
-    .await?;
+    let id = add_checked(&mut tx, who, case, None, primary, existing, share).await?;
     payer_changed(&mut tx, case, None).await?;
     case_changed(
         &mut tx,
@@ -197,25 +211,22 @@ pub async fn add_member_share(
             "Choose this participant's own payer first: their shares split their charges with that payer.",
         ));
     };
-    check_payer(tx.conn(), who, input.payer).await?;
+    let case = CaseId(m.case_id);
+    let existing = all_of_case(tx.conn(), case)
+        .await?
+        .own_of(Some(membership.0));
     let share = Share {
         payer: input.payer,
         part,
     };
-    let case = CaseId(m.case_id);
-    let mut shares = all_of_case(tx.conn(), case)
-        .await?
-        .own_of(Some(membership.0));
-    shares.push(share);
-    check_shares(primary, &shares).map_err(|m| AppError::invalid("share", m))?;
-    let id = repo::insert(
-        tx.conn(),
-        who.practice_id,
+    let id = add_checked(
+        &mut tx,
+        who,
         case,
         Some(membership),
+        primary,
+        existing,
         share,
-        who.account_id,
-        now_ms(),
     )
     .await?;
     payer_changed(&mut tx, case, Some(PersonId(m.person_id))).await?;
