@@ -212,7 +212,7 @@ pub async fn set_confirmation(
 /// participants whose charges are on an issued invoice (not voided, not fully credited).
 #[derive(Clone, Debug, Default)]
 pub struct OnRecordRows {
-    pub locked_note: Option<i64>,
+    pub note_locked: bool,
     pub invoiced: std::collections::HashSet<i64>,
 }
 
@@ -220,7 +220,7 @@ impl OnRecordRows {
     pub fn of(&self, person: PersonId) -> crate::domain::attendance::OnRecord {
         crate::domain::attendance::OnRecord {
             invoiced: self.invoiced.contains(&person.0),
-            note_locked: self.locked_note.is_some(),
+            note_locked: self.note_locked,
         }
     }
 }
@@ -244,9 +244,7 @@ pub async fn on_record(
     });
     let mut out = OnRecordRows::default();
     for (note, person) in rows {
-        if note.is_some() {
-            out.locked_note = note;
-        }
+        out.note_locked |= note.is_some();
         if let Some(p) = person {
             out.invoiced.insert(p);
         }

@@ -58,7 +58,7 @@ pub async fn sheet(db: &Db, who: &SignedIn, id: AppointmentId) -> AppResult<Shee
     for r in &mut rows {
         r.on_record = on_record.of(r.state.person_id).explain();
     }
-    let note_locked = on_record.locked_note.is_some();
+    let note_locked = on_record.note_locked;
     let fees = repo::missed_fees(tx.conn(), who.practice_id).await?;
     let offered = offered_services(&mut tx, who, case.kind()).await?;
     let options: Vec<ServiceOption> = offered

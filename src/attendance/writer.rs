@@ -26,7 +26,7 @@ use crate::domain::attendance::{
 };
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::services::format_money;
-use crate::domain::{AccountId, AppointmentId, NoteId, PersonId, PracticeId, ServiceId};
+use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::notes::server::ChartCorrection;
 use crate::server::db::{now_ms, Db, Tx};
@@ -144,7 +144,8 @@ struct Session {
     changed: BTreeMap<PersonId, RowState>,
     /// Who last changed each changed row, for storing it.
     changed_by: HashMap<PersonId, (PracticeId, AccountId)>,
-    /// What puts the session's attendance on record, read once a batch when first needed.
+    /// What puts the session's attendance on record, read once a batch when a change would
+    /// first apply (most requests change nothing on record, but every tap must be checked).
     on_record: Option<OnRecordRows>,
     /// Corrections to write into the locked note's charts.
     corrections: Vec<ChartCorrection>,
@@ -232,9 +233,6 @@ impl Batch {
             .sessions
             .get_mut(&id)
             .ok_or_else(|| AppError::internal(format!("session {} was not loaded", id.0)))?;
-        if session.on_record.is_none() {
-            session.on_record = Some(repo::on_record(tx.conn(), id).await?);
-        }
         let mut outcomes = Vec::with_capacity(job.changes.len());
         for change in &job.changes {
             let made_at = made_at_on_server(change.made_at, job.sent_at, now);
@@ -304,6 +302,9 @@ impl Batch {
                     outcome
                 }
                 Resolution::Apply => {
+                    if session.on_record.is_none() {
+                        session.on_record = Some(repo::on_record(tx.conn(), id).await?);
+                    }
                     let on_record = session
                         .on_record
                         .as_ref()
@@ -339,10 +340,9 @@ impl Batch {
                     );
                     if let Some(reason) = &job.reason {
                         detail.push_str(&format!("; correction: {reason}"));
-                        if let Some(note) = session.on_record.as_ref().and_then(|o| o.locked_note) {
+                        if on_record.note_locked {
                             session.corrections.push(ChartCorrection {
                                 who: who.clone(),
-                                note: NoteId(note),
                                 person: change.person_id,
                                 from: from_label,
                                 to: state.label.clone(),

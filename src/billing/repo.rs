@@ -469,9 +469,9 @@ pub async fn paid_at_session(
 
 /// The sessions whose attendance billing has not brought up to date and whose charges may
 /// be this payer's: the payer is the participant, the case's payer, a member's own payer
-/// or holds a share of the case's charges or of a participant's, or already holds a charge for that row (a payer
-/// change moves it away). Found by the
-/// `attendance_unbilled` partial index, so rows already billed are not read.
+/// or holds a share of the case's charges or of a participant's, or already holds a charge
+/// for that row (a payer change moves it away). Found by the `attendance_unbilled` partial
+/// index, so rows already billed are not read.
 pub async fn sessions_to_bill_for(
     mut c: Conn<'_>,
     practice: PracticeId,

@@ -69,12 +69,15 @@ fn parts_of(row: &AttendanceToBill, shares: &AllShares) -> AppResult<Vec<PayerPa
         None => None,
     };
     let payer = responsible(own, case);
-    let (case_shares, own_shares) = (shares.case_shares(), shares.own_of(row.membership_id));
     Ok(payer_parts(
         Money(row.charge_cents),
         row.person_id,
         payer,
-        shares_applying(own.is_some(), &case_shares, &own_shares),
+        shares_applying(
+            own.is_some(),
+            &shares.case.shares,
+            shares.own_of(row.membership_id),
+        ),
     ))
 }
 

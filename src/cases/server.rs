@@ -455,9 +455,10 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
     contact_ids.extend(
         all_shares
             .case
+            .shares
             .iter()
-            .chain(all_shares.own.values().flatten())
-            .filter_map(|(_, s)| s.payer.contact_id()),
+            .chain(all_shares.own.values().flat_map(|o| &o.shares))
+            .filter_map(|s| s.payer.contact_id()),
     );
     let names = people::by_ids(c.conn(), &who.scope(), &contact_ids).await?;
     let default_service = match case.default_service_id {
@@ -501,33 +502,37 @@ pub async fn case_details(db: &Db, who: &SignedIn, id: CaseId) -> AppResult<Case
         shares: all_shares
             .case
             .iter()
-            .map(|(share_id, s)| ShareView::new(*share_id, payer_view(s.payer, &names), s.part))
+            .map(|(share_id, s)| ShareView::new(share_id, payer_view(s.payer, &names), s.part))
             .collect(),
         members: members
             .iter()
             .zip(overrides)
-            .map(|(m, payer_override)| Member {
-                membership_id: MembershipId(m.id),
-                person_id: PersonId(m.person_id),
-                display_name: display_name(&m.legal_name, m.preferred_name.as_deref()),
-                waitlisted: m.status == MembershipStatus::Waitlisted,
-                joined_on: m.joined_on.clone(),
-                left_on: m.left_on.clone(),
-                payer_override: payer_override.map(|p| payer_view(p, &names)),
-                shares: all_shares
+            .map(|(m, payer_override)| {
+                let name = display_name(&m.legal_name, m.preferred_name.as_deref());
+                let shares = all_shares
                     .own
                     .get(&m.id)
                     .into_iter()
-                    .flatten()
+                    .flat_map(|o| o.iter())
                     .map(|(share_id, s)| {
                         ShareView::for_participant(
-                            *share_id,
+                            share_id,
                             payer_view(s.payer, &names),
                             s.part,
-                            &display_name(&m.legal_name, m.preferred_name.as_deref()),
+                            &name,
                         )
                     })
-                    .collect(),
+                    .collect();
+                Member {
+                    membership_id: MembershipId(m.id),
+                    person_id: PersonId(m.person_id),
+                    display_name: name,
+                    waitlisted: m.status == MembershipStatus::Waitlisted,
+                    joined_on: m.joined_on.clone(),
+                    left_on: m.left_on.clone(),
+                    payer_override: payer_override.map(|p| payer_view(p, &names)),
+                    shares,
+                }
             })
             .collect(),
         workflows,

@@ -151,10 +151,11 @@ async fn a_sponsor_and_each_participant_share_every_charge(db: Db) {
 
     // The share removed: the sponsor pays it all again, and what the participant paid goes
     // back to their credit rather than vanishing.
-    let share_id = shares::shares_with_ids(db.acquire().await.expect("conn").conn(), case)
+    let share_id = shares::all_of_case(db.acquire().await.expect("conn").conn(), case)
         .await
-        .expect("shares")[0]
-        .0;
+        .expect("shares")
+        .case
+        .ids[0];
     shares::remove_share(&db, who, case, share_id)
         .await
         .expect("removed");
@@ -291,7 +292,7 @@ async fn shares_that_do_not_add_up_or_repeat_a_payer_change_nothing(db: Db) {
         .await,
         Err(AppError::NotFound)
     ));
-    let kept = shares::shares_with_ids(db.acquire().await.expect("conn").conn(), case)
+    let kept = shares::shares_of(db.acquire().await.expect("conn").conn(), case)
         .await
         .expect("shares");
     assert_eq!(kept.len(), 1, "nothing was added");

@@ -1,5 +1,6 @@
-//! A case's payer shares, and its participants' own. Server only; the rules (what a share may be, how a charge splits)
-//! are in `domain::shares`, and who may change them is checked in `server`.
+//! A case's payer shares, and its participants' own. Server only; the rules (what a share
+//! may be, how a charge splits) are in `domain::shares`, and who may change them is
+//! checked in `server`.
 
 use crate::domain::billing::Payer;
 use crate::domain::shares::{Part, Share};

@@ -17,25 +17,38 @@ use crate::error::{AppError, AppResult};
 use crate::server::db::{now_ms, Conn, Db, Tx};
 use std::collections::HashMap;
 
-/// A case's shares and each participant's own, with their ids, in the order they split in.
+/// Shares in the order they split in, with their ids beside them (the rules take the
+/// shares as a slice, so billing a session allocates nothing per participant).
+#[derive(Clone, Debug, Default)]
+pub struct SharesWithIds {
+    pub ids: Vec<i64>,
+    pub shares: Vec<Share>,
+}
+
+impl SharesWithIds {
+    fn push(&mut self, id: i64, share: Share) {
+        self.ids.push(id);
+        self.shares.push(share);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (i64, &Share)> {
+        self.ids.iter().copied().zip(&self.shares)
+    }
+}
+
+/// A case's shares and each participant's own (by membership).
 #[derive(Clone, Debug, Default)]
 pub struct AllShares {
-    pub case: Vec<(i64, Share)>,
-    /// By membership.
-    pub own: HashMap<i64, Vec<(i64, Share)>>,
+    pub case: SharesWithIds,
+    pub own: HashMap<i64, SharesWithIds>,
 }
 
 impl AllShares {
-    /// One participant's own shares (by membership), without their ids.
-    pub fn own_of(&self, membership: Option<i64>) -> Vec<Share> {
+    /// One participant's own shares (by membership).
+    pub fn own_of(&self, membership: Option<i64>) -> &[Share] {
         membership
             .and_then(|m| self.own.get(&m))
-            .map(|v| v.iter().map(|(_, s)| *s).collect())
-            .unwrap_or_default()
-    }
-
-    pub fn case_shares(&self) -> Vec<Share> {
-        self.case.iter().map(|(_, s)| *s).collect()
+            .map_or(&[], |s| &s.shares)
     }
 }
 
@@ -47,25 +60,16 @@ pub async fn all_of_case(c: Conn<'_>, case: CaseId) -> AppResult<AllShares> {
             .share()
             .ok_or_else(|| AppError::internal("a payer share is not a known kind"))?;
         match r.membership_id {
-            None => all.case.push((r.id, share)),
-            Some(m) => all.own.entry(m).or_default().push((r.id, share)),
+            None => all.case.push(r.id, share),
+            Some(m) => all.own.entry(m).or_default().push(r.id, share),
         }
     }
     Ok(all)
 }
 
-/// A case's shares with their ids, in the order they split in.
-pub async fn shares_with_ids(c: Conn<'_>, case: CaseId) -> AppResult<Vec<(i64, Share)>> {
-    Ok(all_of_case(c, case).await?.case)
-}
-
 /// A case's shares as the rules see them, in the order they split in.
 pub async fn shares_of(c: Conn<'_>, case: CaseId) -> AppResult<Vec<Share>> {
-    Ok(shares_with_ids(c, case)
-        .await?
-        .into_iter()
-        .map(|(_, s)| s)
-        .collect())
+    Ok(all_of_case(c, case).await?.case.shares)
 }
 
 /// Checks that a case's shares still make sense with `payer` as the case's payer (a payer
@@ -175,7 +179,8 @@ pub async fn check_member_payer(
     membership: MembershipId,
     payer: Option<Payer>,
 ) -> AppResult<()> {
-    let own = all_of_case(c, case).await?.own_of(Some(membership.0));
+    let all = all_of_case(c, case).await?;
+    let own = all.own_of(Some(membership.0));
     if own.is_empty() {
         return Ok(());
     }
@@ -214,7 +219,8 @@ pub async fn add_member_share(
     let case = CaseId(m.case_id);
     let existing = all_of_case(tx.conn(), case)
         .await?
-        .own_of(Some(membership.0));
+        .own_of(Some(membership.0))
+        .to_vec();
     let share = Share {
         payer: input.payer,
         part,

@@ -63,7 +63,6 @@ pub async fn add_addendum(
 /// attendance writer hands it over to be written into the chart.
 pub struct ChartCorrection {
     pub who: SignedIn,
-    pub note: NoteId,
     pub person: PersonId,
     /// What the attendance was and is now: "No-show", "Attended (90853)".
     pub from: String,
@@ -93,11 +92,12 @@ pub(crate) async fn chart_corrections(
     let id = AppointmentId(appointment.id);
     let note = repo::note_for(tx.conn(), practice, id, false)
         .await?
-        .filter(|n| n.id == first.note.0 && n.status() == NoteStatus::Locked)
+        .filter(|n| n.status() == NoteStatus::Locked)
         .ok_or_else(|| {
-            AppError::internal("a correction's note is not the session's locked note")
+            AppError::internal("a chart correction for a session without a locked note")
         })?;
-    let mut charted: std::collections::HashSet<i64> = repo::chart_notes_of(tx.conn(), first.note)
+    let note_id = NoteId(note.id);
+    let mut charted: std::collections::HashSet<i64> = repo::chart_notes_of(tx.conn(), note_id)
         .await?
         .into_iter()
         .map(|c| c.person_id)
@@ -108,7 +108,7 @@ pub(crate) async fn chart_corrections(
         if c.attended && !charted.contains(&c.person.0) {
             if own.is_none() {
                 own = Some(
-                    repo::participant_notes(tx.conn(), first.note)
+                    repo::participant_notes(tx.conn(), note_id)
                         .await?
                         .into_iter()
                         .map(|p| (p.person_id, p))
@@ -126,7 +126,7 @@ pub(crate) async fn chart_corrections(
                 person: c.person,
                 case: CaseId(case.id),
                 appointment: id,
-                note: first.note,
+                note: note_id,
                 starts_at: appointment.starts_at,
                 ends_at: appointment.ends_at,
                 title: session_title(case),
@@ -166,7 +166,7 @@ pub(crate) async fn chart_corrections(
             tx.conn(),
             &NewAddendum {
                 practice,
-                note: first.note,
+                note: note_id,
                 person: Some(c.person),
                 body: &Document::paragraph(&text),
                 by: who.account_id,
