@@ -95,6 +95,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <main><ErrorPanel error=AppError::NotFound /></main> }>
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
                 <Route path=path!("/login") view=SignInPage />
+                // Public: the link's token is the credential, checked by the server.
+                <Route path=path!("/invitation") view={Lazy::<screens::AcceptInvitation>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<screens::ForgotPassword>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view={Lazy::<screens::ResetPassword>::new()} ssr=SsrMode::Async />
                 // One layout per area: the shell renders once and the viewer is fetched
                 // once; moving between an area's screens swaps only its outlet.
                 <ParentRoute path=path!("/app") view=StaffLayout ssr=SsrMode::Async>
@@ -118,6 +122,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("billing") view={Lazy::<screens::Billing>::new()} ssr=SsrMode::Async />
                     <Route path=path!("receipts/:id") view={Lazy::<screens::Receipt>::new()} ssr=SsrMode::Async />
                     <Route path=path!("invoices/:id") view={Lazy::<screens::Invoice>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("team") view={Lazy::<screens::Team>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("outbox") view={Lazy::<screens::Outbox>::new()} ssr=SsrMode::Async />
                     <Route path=path!("superbills/:id") view={Lazy::<screens::Superbill>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
@@ -136,6 +142,9 @@ pub fn App() -> impl IntoView {
 /// with poor reception. A chunk that cannot be fetched is retried, then offered as a link
 /// to retry (see getting_ready.js).
 mod screens {
+    use crate::accounts::components::{
+        AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, TeamPage,
+    };
     use crate::billing::components::PayerAccountPage;
     use crate::billing::invoices::components::{BillingPage, InvoicePage};
     use crate::billing::receipts::components::ReceiptPage;
@@ -145,6 +154,7 @@ mod screens {
     use crate::billing::superbills::components::SuperbillPage;
     use crate::calendar::components::CalendarScreen;
     use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
+    use crate::mail::components::OutboxPage;
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
     use crate::people::components::{NewPersonPage, PersonProfilePage};
     use crate::services::components::ServicesPage;
@@ -250,4 +260,9 @@ mod screens {
     lazy_screen!(Statement, StatementPage, "statement");
     lazy_screen!(Superbill, SuperbillPage, "superbill");
     lazy_screen!(Reports, ReportsPage, "reports");
+    lazy_screen!(Team, TeamPage, "team");
+    lazy_screen!(Outbox, OutboxPage, "outbox");
+    lazy_screen!(AcceptInvitation, AcceptInvitationPage, "accept_invitation");
+    lazy_screen!(ForgotPassword, ForgotPasswordPage, "forgot_password");
+    lazy_screen!(ResetPassword, ResetPasswordPage, "reset_password");
 }

@@ -10,6 +10,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod access;
+pub mod accounts;
 pub mod app;
 pub mod attendance;
 pub mod audit;
@@ -19,6 +20,7 @@ pub mod calendar;
 pub mod cases;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod notes;
 pub mod people;
 pub mod portal;

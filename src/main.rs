@@ -47,6 +47,15 @@ async fn run() -> Result<(), String> {
     };
     gather::auth::server::warm_up().await;
     tokio::spawn(gather::server::housekeeping(db.clone(), config.sessions));
+    let mailer = gather::mail::worker::Mailer::from_config(&config.mail)?;
+    tokio::spawn(gather::mail::worker::run(db.clone(), mailer));
+    let mail_note = match &config.mail.smtp {
+        Some(smtp) => format!("Email is sent through {}:{}.", smtp.host, smtp.port),
+        None => format!(
+            "No SMTP server is set, so emails (invitations, password resets) are written as .eml files to {}/.",
+            config.mail.folder.trim_end_matches('/')
+        ),
+    };
     let addr = config.addr;
     let demo = config.demo;
     let state = AppState::new(config, db.clone());
@@ -66,6 +75,7 @@ async fn run() -> Result<(), String> {
     } else {
         println!("Gather is running at {url}");
     }
+    println!("{mail_note}");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -81,10 +81,16 @@ pub enum ObjectKind {
     Membership,
     Chart,
     Diagnosis,
+    /// An email in the outbox.
+    Email,
     GroupNote,
+    /// An invitation to join the practice (staff or portal).
+    Invitation,
     /// An invoice or a credit note.
     Invoice,
     NoteTemplate,
+    /// A password-reset link.
+    PasswordReset,
     PayerAccount,
     Payment,
     Person,
@@ -100,7 +106,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 26] = [
+    pub const ALL: [ObjectKind; 29] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -115,9 +121,12 @@ impl ObjectKind {
         ObjectKind::Membership,
         ObjectKind::Chart,
         ObjectKind::Diagnosis,
+        ObjectKind::Email,
         ObjectKind::GroupNote,
+        ObjectKind::Invitation,
         ObjectKind::Invoice,
         ObjectKind::NoteTemplate,
+        ObjectKind::PasswordReset,
         ObjectKind::PayerAccount,
         ObjectKind::Payment,
         ObjectKind::Person,
@@ -145,9 +154,12 @@ impl ObjectKind {
             ObjectKind::Membership => "membership",
             ObjectKind::Chart => "chart",
             ObjectKind::Diagnosis => "diagnosis",
+            ObjectKind::Email => "email",
             ObjectKind::GroupNote => "group_note",
+            ObjectKind::Invitation => "invitation",
             ObjectKind::Invoice => "invoice",
             ObjectKind::NoteTemplate => "note_template",
+            ObjectKind::PasswordReset => "password_reset",
             ObjectKind::PayerAccount => "payer_account",
             ObjectKind::Payment => "payment",
             ObjectKind::Person => "person",

@@ -84,7 +84,7 @@ pub async fn extend_session() -> Result<Viewer, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
+pub(crate) fn set_cookie(value: &str) {
     use http::header::{HeaderValue, SET_COOKIE};
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),

@@ -13,11 +13,18 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = error_text(action.value());
     let pending = action.pending();
+    let query = leptos_router::hooks::use_query_map();
+    let after_reset = move || query.with(|q| q.get("reset").as_deref() == Some("done"));
     view! {
         <main class="auth-page">
             <section class="card auth-card">
                 <p class="brand">"Gather"</p>
                 <h1>"Sign in to your practice"</h1>
+                <Show when=after_reset>
+                    <p class="notice" role="status" data-testid="password-changed">
+                        "Your password has been changed and every device was signed out. Sign in with the new one."
+                    </p>
+                </Show>
                 <ActionForm action=action attr:class="stack" attr:aria-label="Sign in">
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />
@@ -43,6 +50,7 @@ pub fn SignInPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <p><a href="/forgot-password">"Forgot your password?"</a></p>
             </section>
         </main>
     }

@@ -74,3 +74,11 @@ id_type!(
     /// A superbill made for one client of a clinical case.
     SuperbillId
 );
+id_type!(
+    /// An invitation to the practice (staff or portal).
+    InvitationId
+);
+id_type!(
+    /// An email in the outbox.
+    EmailId
+);

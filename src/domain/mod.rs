@@ -69,6 +69,7 @@ macro_rules! stored_enum {
 
 pub(crate) use stored_enum;
 
+pub mod accounts;
 pub mod adjustments;
 pub mod attendance;
 pub mod billing;
@@ -77,6 +78,7 @@ pub mod cases;
 pub mod groups;
 pub mod ids;
 pub mod invoicing;
+pub mod mail;
 pub mod membership;
 pub mod money;
 pub mod notes;

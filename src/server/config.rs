@@ -17,6 +17,38 @@ pub struct Config {
     pub time_zone: chrono_tz::Tz,
     /// Seed the demo practice into an empty database at start-up.
     pub demo: bool,
+    pub mail: MailConfig,
+}
+
+/// How Gather sends email, and the address links in it start with.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// None: nothing is sent; each email is written as an `.eml` file to `folder`.
+    pub smtp: Option<SmtpConfig>,
+    pub folder: String,
+    /// The From address, for example `Gather <no-reply@practice.example>`.
+    pub from: String,
+    /// Where people reach this server, for links in emails (`https://gather.practice.example`).
+    pub public_url: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain connection: only for a relay on this machine.
+    None,
+    /// Upgrade with STARTTLS (port 587), required.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +76,21 @@ struct File {
     practice: PracticeSection,
     #[serde(default)]
     demo: DemoSection,
+    #[serde(default)]
+    mail: MailSection,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MailSection {
+    smtp_host: Option<String>,
+    smtp_port: Option<i64>,
+    smtp_tls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    from: Option<String>,
+    folder: Option<String>,
+    public_url: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -183,8 +230,10 @@ impl Config {
         })?;
 
         let demo = boolean(env, "GATHER_DEMO", "demo.seed", file.demo.seed, false)?;
+        let mail = mail(env, file.mail, addr)?;
 
         Ok(Config {
+            mail,
             addr,
             database_url,
             site_root,
@@ -194,6 +243,90 @@ impl Config {
             demo,
         })
     }
+}
+
+fn mail(env: &dyn Env, file: MailSection, addr: SocketAddr) -> Result<MailConfig, ConfigError> {
+    let host = env.get("GATHER_SMTP_HOST").or(file.smtp_host);
+    let smtp = match host {
+        None => None,
+        Some(host) => {
+            let tls_text = pick(env, "GATHER_SMTP_TLS", file.smtp_tls, "starttls");
+            let tls = match tls_text.trim().to_ascii_lowercase().as_str() {
+                "none" => SmtpTls::None,
+                "starttls" => SmtpTls::StartTls,
+                "tls" => SmtpTls::Tls,
+                _ => {
+                    return Err(bad(
+                        "GATHER_SMTP_TLS / mail.smtp_tls",
+                        format!("{tls_text:?} is not none, starttls or tls"),
+                    ))
+                }
+            };
+            let default_port = match tls {
+                SmtpTls::None => 25,
+                SmtpTls::StartTls => 587,
+                SmtpTls::Tls => 465,
+            };
+            let port = int(
+                env,
+                "GATHER_SMTP_PORT",
+                "mail.smtp_port",
+                file.smtp_port,
+                default_port,
+            )?;
+            let port = u16::try_from(port)
+                .map_err(|_| bad("GATHER_SMTP_PORT / mail.smtp_port", "must be below 65536"))?;
+            let username = env.get("GATHER_SMTP_USERNAME").or(file.smtp_username);
+            let password = env.get("GATHER_SMTP_PASSWORD").or(file.smtp_password);
+            let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1");
+            // Credentials in the clear to another machine would hand them to the network.
+            if tls == SmtpTls::None && !loopback {
+                return Err(bad(
+                    "GATHER_SMTP_TLS / mail.smtp_tls",
+                    "none is only allowed for a server on this machine (localhost); use starttls or tls",
+                ));
+            }
+            Some(SmtpConfig {
+                host,
+                port,
+                tls,
+                username,
+                password,
+            })
+        }
+    };
+    let from = pick(
+        env,
+        "GATHER_MAIL_FROM",
+        file.from,
+        "Gather <no-reply@localhost>",
+    );
+    if !from.contains('@') {
+        return Err(bad(
+            "GATHER_MAIL_FROM / mail.from",
+            format!("{from:?} is not an address like Practice <no-reply@practice.example>"),
+        ));
+    }
+    let folder = pick(env, "GATHER_MAIL_DIR", file.folder, "data/mail");
+    let public_url = pick(
+        env,
+        "GATHER_PUBLIC_URL",
+        file.public_url,
+        &format!("http://{addr}"),
+    );
+    let public_url = public_url.trim_end_matches('/').to_string();
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        return Err(bad(
+            "GATHER_PUBLIC_URL / mail.public_url",
+            format!("{public_url:?} must start with http:// or https://"),
+        ));
+    }
+    Ok(MailConfig {
+        smtp,
+        folder,
+        from,
+        public_url,
+    })
 }
 
 fn pick(env: &dyn Env, key: &str, file: Option<String>, default: &str) -> String {
@@ -307,6 +440,51 @@ mod tests {
             let err = Config::from_parts("", &env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().contains(named), "{err}");
         }
+    }
+
+    #[test]
+    fn mail_defaults_to_a_folder_and_takes_smtp_from_the_environment() {
+        let c = Config::from_parts("", &env(&[])).expect("valid");
+        assert!(c.mail.smtp.is_none());
+        assert_eq!(c.mail.folder, "data/mail");
+        assert_eq!(c.mail.public_url, "http://127.0.0.1:3000");
+        let c = Config::from_parts(
+            "[mail]\nsmtp_host = \"mail.example.org\"\n",
+            &env(&[("GATHER_PUBLIC_URL", "https://gather.example.org/")]),
+        )
+        .expect("valid");
+        let smtp = c.mail.smtp.expect("smtp");
+        assert_eq!((smtp.port, smtp.tls), (587, SmtpTls::StartTls));
+        assert_eq!(c.mail.public_url, "https://gather.example.org");
+        let c = Config::from_parts(
+            "",
+            &env(&[
+                ("GATHER_SMTP_HOST", "127.0.0.1"),
+                ("GATHER_SMTP_TLS", "none"),
+                ("GATHER_SMTP_PORT", "2525"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(c.mail.smtp.map(|s| s.port), Some(2525));
+        for (key, value) in [
+            ("GATHER_SMTP_TLS", "sometimes"),
+            ("GATHER_PUBLIC_URL", "gather.example.org"),
+            ("GATHER_MAIL_FROM", "nobody"),
+        ] {
+            let err =
+                Config::from_parts("", &env(&[("GATHER_SMTP_HOST", "localhost"), (key, value)]))
+                    .expect_err(key);
+            assert!(err.to_string().contains(key), "{err}");
+        }
+        let err = Config::from_parts(
+            "",
+            &env(&[
+                ("GATHER_SMTP_HOST", "mail.example.org"),
+                ("GATHER_SMTP_TLS", "none"),
+            ]),
+        )
+        .expect_err("plain to another machine");
+        assert!(err.to_string().contains("localhost"), "{err}");
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
                 <A href="/app/services" attr:class="nav-link">"Services"</A>
                 {viewer.role.manages_practice().then(|| view! {
                     <A href="/app/billing" attr:class="nav-link">"Billing"</A>
+                    <A href="/app/team" attr:class="nav-link">"Team"</A>
+                    <A href="/app/outbox" attr:class="nav-link">"Outbox"</A>
                 })}
                 <A href="/app/note-templates" attr:class="nav-link">"Note templates"</A>
                 <div class="account">

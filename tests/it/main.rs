@@ -5,6 +5,7 @@ mod common;
 
 // One file per capability, named after it; `boundary` is the server-function boundary,
 // `pages` the router as a browser meets it, `schema` the two engines' parity.
+mod accounts;
 mod adjustments;
 mod attendance;
 mod audit;
@@ -18,6 +19,7 @@ mod corrections;
 mod documents;
 mod invoices;
 mod notes;
+mod outbox;
 mod pages;
 mod pdf;
 mod reports;
