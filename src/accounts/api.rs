@@ -1,8 +1,8 @@
 //! Server functions of the team screen (owners and admins) and of the public pages behind
 //! invitation and reset links, which check the link themselves.
 
-use super::{InvitationPreview, StaffInvitationInput, Team};
-use crate::domain::{AccountId, InvitationId};
+use super::{PortalAccess, StaffInvitationInput, Team};
+use crate::domain::{AccountId, InvitationId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -65,7 +65,7 @@ pub async fn set_account_active(account: AccountId, active: bool) -> Result<(), 
 /// Who an invitation link is for, if it can still be accepted. Public: the link's token is
 /// the credential.
 #[server(endpoint = "preview_invitation", input = Json)]
-pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppError> {
+pub async fn preview_invitation(token: String) -> Result<super::InvitationPreview, AppError> {
     let state = crate::access::state()?;
     super::server::invitation_preview(&state.db, &token).await
 }
@@ -112,4 +112,30 @@ pub async fn reset_password(
     super::server::reset_password(&state.db, &token, &password, &confirm).await?;
     leptos_axum::redirect("/login?reset=done");
     Ok(())
+}
+
+/// A person's portal access, for their page.
+#[server(endpoint = "portal_access", input = Json)]
+pub async fn get_portal_access(person: PersonId) -> Result<PortalAccess, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::portal_access(&state.db, &who, person).await
+    })
+    .await
+}
+
+#[server(endpoint = "invite_to_portal", input = Json)]
+pub async fn invite_to_portal(person: PersonId) -> Result<InvitationId, AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::invite_to_portal(&state.db, &state.config.mail.public_url, &who, person)
+            .await
+    })
+    .await
+}
+
+#[server(endpoint = "set_portal_active", input = Json)]
+pub async fn set_portal_active(person: PersonId, active: bool) -> Result<(), AppError> {
+    serve(Area::Staff, move |state, who| async move {
+        super::server::set_portal_active(&state.db, &who, person, active).await
+    })
+    .await
 }

@@ -2,13 +2,17 @@
 //! links: accept an invitation, forgot password, choose a new password.
 
 use super::api::{
-    change_staff_role, get_team, invite_staff, preview_invitation, resend_invitation,
-    revoke_invitation, set_account_active, AcceptInvitation, RequestPasswordReset, ResetPassword,
+    change_staff_role, get_portal_access, get_team, invite_staff, invite_to_portal,
+    preview_invitation, resend_invitation, revoke_invitation, set_account_active,
+    set_portal_active, AcceptInvitation, RequestPasswordReset, ResetPassword,
 };
-use super::{InvitationPreview, PendingInvitation, StaffInvitationInput, Team, TeamMember};
+use super::{
+    InvitationPreview, PendingInvitation, PortalAccess, PortalStatus, StaffInvitationInput, Team,
+    TeamMember,
+};
 use crate::auth::components::use_viewer;
 use crate::domain::accounts::PASSWORD_MIN_CHARS;
-use crate::domain::{AccountId, Role};
+use crate::domain::{AccountId, PersonId, Role};
 use crate::error::AppError;
 use crate::ui::FieldErrorText;
 use leptos::prelude::*;
@@ -125,7 +129,7 @@ fn InviteForm(
     let is_associate = move || input.with(|i| i.role == Role::Associate.as_str());
     let sups = StoredValue::new(supervisors);
     view! {
-        <form class="card form-grid" aria-labelledby="invite-heading" on:submit=move |ev| {
+        <form class="card form-grid" aria-labelledby="invite-heading" novalidate=true on:submit=move |ev| {
             ev.prevent_default();
             invite.dispatch(input.get_untracked());
         }>
@@ -493,5 +497,76 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <p><a href="/forgot-password">"Ask for a new link"</a></p>
             </section>
         </main>
+    }
+}
+
+/// "Portal access" on a person's page: invite them (to the address on their details), see
+/// the invitation waiting with "Send again" and "Withdraw", or turn their access off and on.
+#[component]
+pub fn PortalAccessCard(person: PersonId) -> impl IntoView {
+    let access = Resource::new(|| (), move |_| get_portal_access(person));
+    let reload = Callback::new(move |_| access.refetch());
+    let invite = Action::new(move |_: &()| invite_to_portal(person));
+    let activate = Action::new(move |on: &bool| set_portal_active(person, *on));
+    Effect::new(move |_| {
+        if matches!(invite.value().get(), Some(Ok(_)))
+            || matches!(activate.value().get(), Some(Ok(())))
+        {
+            reload.run(());
+        }
+    });
+    let error = move || {
+        invite
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| activate.value().get().and_then(Result::err))
+            .map(|e| {
+                let text = match e {
+                    AppError::InvalidInput { message, .. } => message,
+                    e => e.to_string(),
+                };
+                view! { <p class="form-error" role="alert">{text}</p> }
+            })
+    };
+    view! {
+        <section class="card" data-testid="portal-access" aria-labelledby="portal-access-heading">
+            <h2 id="portal-access-heading">"Portal access"</h2>
+            {crate::ui::loaded(access, move |a: PortalAccess| {
+                let email = a.email.clone().unwrap_or_default();
+                match a.status {
+                    PortalStatus::NoEmail => view! {
+                        <p class="muted" data-testid="portal-status">
+                            "Add an email address to their details to invite them to the portal."
+                        </p>
+                    }.into_any(),
+                    PortalStatus::NotInvited => view! {
+                        <p class="muted" data-testid="portal-status">
+                            "Not invited. They'll get a link to choose a password and see their own sessions, forms and invoices."
+                        </p>
+                        <button type="button" class="secondary" disabled=move || invite.pending().get()
+                            on:click=move |_| { invite.dispatch(()); }>
+                            {format!("Invite {email} to the portal")}
+                        </button>
+                    }.into_any(),
+                    PortalStatus::Invited(i) => view! {
+                        <ul class="rows">
+                            <InvitationRow invitation=i reload />
+                        </ul>
+                    }.into_any(),
+                    PortalStatus::Active => view! {
+                        <p data-testid="portal-status">"Has portal access as " <strong>{email}</strong> "."</p>
+                        <button type="button" class="link-button" disabled=move || activate.pending().get()
+                            on:click=move |_| { activate.dispatch(false); }>"Turn off portal access"</button>
+                    }.into_any(),
+                    PortalStatus::Deactivated => view! {
+                        <p data-testid="portal-status">"Portal access is off for " {email} "."</p>
+                        <button type="button" class="link-button" disabled=move || activate.pending().get()
+                            on:click=move |_| { activate.dispatch(true); }>"Turn portal access back on"</button>
+                    }.into_any(),
+                }
+            })}
+            {error}
+        </section>
     }
 }

@@ -62,3 +62,22 @@ pub struct InvitationPreview {
     pub name: String,
     pub role: Role,
 }
+
+/// Where a person's portal access stands, as their page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortalStatus {
+    /// Their details have no email address to invite.
+    NoEmail,
+    NotInvited,
+    Invited(PendingInvitation),
+    Active,
+    Deactivated,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalAccess {
+    pub person: PersonId,
+    /// The address an invitation goes to, or the account signs in with.
+    pub email: Option<String>,
+    pub status: PortalStatus,
+}

@@ -412,3 +412,50 @@ pub async fn use_reset(
     });
     Ok(true)
 }
+
+/// The portal account that belongs to a person of the practice.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PortalAccountRow {
+    pub id: i64,
+    pub email: String,
+    pub active: bool,
+}
+
+pub async fn portal_account_of(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    person: PersonId,
+) -> Result<Option<PortalAccountRow>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as::<_, PortalAccountRow>(
+            "SELECT id, email, active FROM accounts
+             WHERE practice_id = $1 AND person_id = $2 AND role = 'participant'
+             ORDER BY id LIMIT 1",
+        )
+        .bind(practice.0)
+        .bind(person.0)
+        .fetch_optional(&mut *c)
+        .await?
+    }))
+}
+
+/// The waiting portal invitation of a person, if any.
+pub async fn open_invitation_of_person(
+    mut c: Conn<'_>,
+    practice: PracticeId,
+    person: PersonId,
+) -> Result<Option<InvitationRecord>, DbError> {
+    let sql = format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations i JOIN practices p ON p.id = i.practice_id
+         WHERE i.practice_id = $1 AND i.person_id = $2
+           AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+         ORDER BY i.id DESC LIMIT 1"
+    );
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as::<_, InvitationRecord>(&sql)
+            .bind(practice.0)
+            .bind(person.0)
+            .fetch_optional(&mut *c)
+            .await?
+    }))
+}

@@ -4,7 +4,10 @@
 //! that causes it, and the worker is woken once that transaction has committed.
 
 use super::repo::{self, InvitationRecord, NewInvitation};
-use super::{InvitationPreview, PendingInvitation, StaffInvitationInput, Team, TeamMember};
+use super::{
+    InvitationPreview, PendingInvitation, PortalAccess, PortalStatus, StaffInvitationInput, Team,
+    TeamMember,
+};
 use crate::access::SignedIn;
 use crate::audit::repo::{append, NewEntry};
 use crate::audit::server::record;
@@ -17,7 +20,7 @@ use crate::domain::accounts::{
 };
 use crate::domain::mail::EmailKind;
 use crate::domain::sign_in::normalize_email;
-use crate::domain::{AccountId, InvitationId, PracticeId, Role};
+use crate::domain::{AccountId, InvitationId, PersonId, PracticeId, Role};
 use crate::error::{AppError, AppResult};
 use crate::mail::repo::{enqueue, NewEmail};
 use crate::server::db::{now_ms, Conn, Db, DbError};
@@ -42,8 +45,6 @@ pub async fn team(db: &Db, who: &SignedIn) -> AppResult<Team> {
     let members = repo::staff(c.conn(), who.practice_id).await?;
     let invitations = repo::open_invitations(c.conn(), who.practice_id).await?;
     let now = now_ms();
-    let at =
-        |ms: i64| crate::domain::when::short_stamp(crate::server::time::wall(who.time_zone, ms));
     Ok(Team {
         members: members
             .into_iter()
@@ -58,20 +59,43 @@ pub async fn team(db: &Db, who: &SignedIn) -> AppResult<Team> {
                 is_you: m.id == who.account_id.0,
             })
             .collect(),
+        // Portal invitations wait on their person's page.
         invitations: invitations
             .into_iter()
-            .map(|i| PendingInvitation {
-                id: InvitationId(i.id),
-                email: i.email,
-                name: i.display_name,
-                role: i.role,
-                person_id: i.person_id.map(crate::domain::PersonId),
-                sent: at(i.created_at),
-                expires: at(i.expires_at),
-                expired: now >= i.expires_at,
-            })
+            .filter(|i| i.role.is_staff())
+            .map(|i| pending(who, i, now))
             .collect(),
     })
+}
+
+fn pending(who: &SignedIn, i: InvitationRecord, now: i64) -> PendingInvitation {
+    let at =
+        |ms: i64| crate::domain::when::short_stamp(crate::server::time::wall(who.time_zone, ms));
+    PendingInvitation {
+        id: InvitationId(i.id),
+        sent: at(i.created_at),
+        expires: at(i.expires_at),
+        expired: now >= i.expires_at,
+        email: i.email,
+        name: i.display_name,
+        role: i.role,
+        person_id: i.person_id.map(PersonId),
+    }
+}
+
+/// Whether the caller may resend or withdraw this invitation: staff invitations are the
+/// managers' (an owner's only an owner's); a portal invitation is anyone's who may see the
+/// person it is for.
+async fn may_handle(c: Conn<'_>, who: &SignedIn, i: &InvitationRecord) -> AppResult<()> {
+    if i.role.is_staff() {
+        may_manage(who)?;
+        return may_assign(who.role, None, i.role).map_err(AppError::Forbidden);
+    }
+    let person = PersonId(i.person_id.unwrap_or_default());
+    match crate::people::repo::get(c, &who.scope(), person).await? {
+        Some(_) => Ok(()),
+        None => Err(who.not_found(ObjectKind::Invitation, i.id)),
+    }
 }
 
 /// The supervisor an associate needs: an active supervisor (or owner) of this practice.
@@ -224,7 +248,6 @@ pub async fn resend_invitation(
     who: &SignedIn,
     id: InvitationId,
 ) -> AppResult<()> {
-    may_manage(who)?;
     let now = now_ms();
     let token = new_session_token();
     let mut tx = db.begin().await?;
@@ -232,9 +255,7 @@ pub async fn resend_invitation(
     else {
         return Err(who.not_found(ObjectKind::Invitation, id.0));
     };
-    if invitation.role.is_staff() {
-        may_assign(who.role, None, invitation.role).map_err(AppError::Forbidden)?;
-    }
+    may_handle(tx.conn(), who, &invitation).await?;
     if !repo::renew_invitation(tx.conn(), id, &hash_token(&token), now, now + INVITATION_MS).await?
     {
         return Err(AppError::Conflict(
@@ -263,15 +284,12 @@ pub async fn resend_invitation(
 
 /// Withdraws a waiting invitation: its link stops working.
 pub async fn revoke_invitation(db: &Db, who: &SignedIn, id: InvitationId) -> AppResult<()> {
-    may_manage(who)?;
     let mut tx = db.begin().await?;
     let Some(invitation) = repo::invitation_in_practice(tx.conn(), who.practice_id, id).await?
     else {
         return Err(who.not_found(ObjectKind::Invitation, id.0));
     };
-    if invitation.role.is_staff() {
-        may_assign(who.role, None, invitation.role).map_err(AppError::Forbidden)?;
-    }
+    may_handle(tx.conn(), who, &invitation).await?;
     if !repo::revoke_invitation(tx.conn(), id, now_ms()).await? {
         return Err(AppError::Conflict(
             "This invitation was accepted or withdrawn in the meantime.".into(),
@@ -484,12 +502,7 @@ pub async fn accept_invitation(
         ));
     }
     if let Some(person) = invitation.person_id {
-        accounts::link_person(
-            tx.conn(),
-            &invitation.email,
-            crate::domain::PersonId(person),
-        )
-        .await?;
+        accounts::link_person(tx.conn(), &invitation.email, PersonId(person)).await?;
     }
     let session = new_session_token();
     accounts::insert_session(tx.conn(), &hash_token(&session), account, practice, now).await?;
@@ -631,6 +644,169 @@ pub async fn reset_password(db: &Db, token: &str, password: &str, confirm: &str)
             detail: &detail,
         },
         now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A person's portal access: whether they have an account, a waiting invitation, or neither.
+pub async fn portal_access(db: &Db, who: &SignedIn, person: PersonId) -> AppResult<PortalAccess> {
+    let mut c = db.acquire().await?;
+    let Some(row) = crate::people::repo::get(c.conn(), &who.scope(), person).await? else {
+        return Err(who.not_found(ObjectKind::Person, person.0));
+    };
+    let status = if let Some(a) = repo::portal_account_of(c.conn(), who.practice_id, person).await?
+    {
+        let status = if a.active {
+            PortalStatus::Active
+        } else {
+            PortalStatus::Deactivated
+        };
+        return Ok(PortalAccess {
+            person,
+            email: Some(a.email),
+            status,
+        });
+    } else if let Some(i) =
+        repo::open_invitation_of_person(c.conn(), who.practice_id, person).await?
+    {
+        PortalStatus::Invited(pending(who, i, now_ms()))
+    } else if row.email.is_none() {
+        PortalStatus::NoEmail
+    } else {
+        PortalStatus::NotInvited
+    };
+    Ok(PortalAccess {
+        person,
+        email: row.email,
+        status,
+    })
+}
+
+/// "Invite to the portal": a single-use link to the address on the person's details. The
+/// email names only the practice: never a group, a service or why the person is known.
+pub async fn invite_to_portal(
+    db: &Db,
+    public_url: &str,
+    who: &SignedIn,
+    person: PersonId,
+) -> AppResult<InvitationId> {
+    let now = now_ms();
+    let token = new_session_token();
+    let token_hash = hash_token(&token);
+    let mut tx = db.begin().await?;
+    let Some(row) = crate::people::repo::get(tx.conn(), &who.scope(), person).await? else {
+        return Err(who.not_found(ObjectKind::Person, person.0));
+    };
+    let name = row.display_name();
+    let Some(email) = row.email.as_deref().and_then(normalize_email) else {
+        return Err(AppError::invalid(
+            "email",
+            format!("Add {name}'s email address to their details first."),
+        ));
+    };
+    if repo::portal_account_of(tx.conn(), who.practice_id, person)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "{name} already has portal access."
+        )));
+    }
+    if accounts::account_by_email(tx.conn(), &email)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::invalid(
+            "email",
+            format!(
+                "{email} already signs in to a Gather account; use another address for {name}."
+            ),
+        ));
+    }
+    if repo::open_invitation_for(tx.conn(), &email).await? {
+        return Err(AppError::invalid(
+            "email",
+            format!("An invitation to {email} is already waiting."),
+        ));
+    }
+    let id = repo::insert_invitation(
+        tx.conn(),
+        &NewInvitation {
+            practice: who.practice_id,
+            email: &email,
+            display_name: &name,
+            role: Role::Participant,
+            supervisor: None,
+            person: Some(person),
+            token_hash: &token_hash,
+            invited_by: who.account_id,
+            expires_at: now + INVITATION_MS,
+        },
+        now,
+    )
+    .await?;
+    let written = repo::invitation_in_practice(tx.conn(), who.practice_id, id)
+        .await?
+        .ok_or_else(|| AppError::internal("the invitation just written is missing"))?;
+    enqueue_invitation(
+        tx.conn(),
+        public_url,
+        &written,
+        &who.display_name,
+        &token,
+        now,
+    )
+    .await?;
+    record(
+        tx.conn(),
+        who,
+        Event::create(ObjectKind::Invitation, id.0).detail(format!("portal, person {}", person.0)),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::mail::worker::wake();
+    Ok(id)
+}
+
+/// Turns a person's portal account off (its sessions end at once) or on again.
+pub async fn set_portal_active(
+    db: &Db,
+    who: &SignedIn,
+    person: PersonId,
+    active: bool,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    if crate::people::repo::get(tx.conn(), &who.scope(), person)
+        .await?
+        .is_none()
+    {
+        return Err(who.not_found(ObjectKind::Person, person.0));
+    }
+    let Some(account) = repo::portal_account_of(tx.conn(), who.practice_id, person).await? else {
+        return Err(AppError::Conflict(
+            "This person has no portal account.".into(),
+        ));
+    };
+    let id = AccountId(account.id);
+    accounts::set_active(tx.conn(), id, active).await?;
+    let ended = if active {
+        0
+    } else {
+        repo::end_sessions(tx.conn(), id, None).await?
+    };
+    record(
+        tx.conn(),
+        who,
+        Event::update(ObjectKind::Account, id.0).detail(if active {
+            format!("portal reactivated, person {}", person.0)
+        } else {
+            format!(
+                "portal deactivated, person {}; {ended} sessions ended",
+                person.0
+            )
+        }),
     )
     .await?;
     tx.commit().await?;

@@ -350,6 +350,8 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
                 </Show>
             </section>
 
+            <crate::accounts::components::PortalAccessCard person=id />
+
             <section class="card" data-testid="person-cases">
                 <h2>"Cases"</h2>
                 {if current.is_empty() {

@@ -1,7 +1,7 @@
 //! The team, invitations and password resets against a real database, with the emails
 //! they cause delivered by the outbox worker into a folder and read back from there.
 
-use crate::common::fixtures::practice;
+use crate::common::fixtures::{practice, service, session_with};
 use crate::on_both_engines;
 use gather::accounts::server as accounts;
 use gather::accounts::StaffInvitationInput;
@@ -530,7 +530,129 @@ async fn a_practice_keeps_an_active_owner(db: Db) {
     assert!(matches!(err, AppError::Forbidden(_)));
 }
 
+async fn a_participant_is_invited_to_the_portal_from_their_page(db: Db) {
+    use gather::accounts::PortalStatus;
+    let p = practice(&db, "por").await;
+    let svc = service(&db, &p, "90853").await;
+    let (_, _, members) = session_with(&db, &p.provider, "GRIEF", 2, svc).await;
+    let person = members[0];
+    let mail = Mailbox::new();
+    let status = |s: &PortalStatus| match s {
+        PortalStatus::NoEmail => "no email",
+        PortalStatus::NotInvited => "not invited",
+        PortalStatus::Invited(_) => "invited",
+        PortalStatus::Active => "active",
+        PortalStatus::Deactivated => "deactivated",
+    };
+    let access = accounts::portal_access(&db, &p.provider, person)
+        .await
+        .expect("access");
+    assert_eq!(status(&access.status), "no email");
+    let err = accounts::invite_to_portal(&db, URL, &p.provider, person)
+        .await
+        .expect_err("no address yet");
+    assert_eq!(field_of(&err), "email");
+
+    let mut details = gather::people::server::profile(&db, &p.provider, person)
+        .await
+        .expect("profile")
+        .details;
+    details.email = "Pat.Member@por.example".into();
+    gather::people::server::update_person(&db, &p.provider, person, &details)
+        .await
+        .expect("email added");
+    assert_eq!(
+        accounts::invite_to_portal(&db, URL, &p.other_provider, person)
+            .await
+            .expect_err("a provider who does not see them"),
+        AppError::NotFound
+    );
+    let id = accounts::invite_to_portal(&db, URL, &p.provider, person)
+        .await
+        .expect("invite");
+    let access = accounts::portal_access(&db, &p.provider, person)
+        .await
+        .expect("access");
+    assert_eq!(status(&access.status), "invited");
+    assert!(
+        accounts::team(&db, &p.owner)
+            .await
+            .expect("team")
+            .invitations
+            .iter()
+            .all(|i| i.id != id),
+        "the team screen lists staff invitations only"
+    );
+    assert_eq!(
+        accounts::revoke_invitation(&db, &p.other_provider, id)
+            .await
+            .expect_err("not theirs"),
+        AppError::NotFound
+    );
+
+    let emails = mail.deliver(&db).await;
+    assert_eq!(emails.len(), 1);
+    assert!(emails[0].contains("Practice por has invited you to its client portal"));
+    for secret in [
+        "GRIEF",
+        "Group",
+        "Member GRIEF 001",
+        "Paula Provider",
+        "90853",
+    ] {
+        assert!(
+            !emails[0].contains(secret),
+            "the invitation names {secret}: {}",
+            emails[0]
+        );
+    }
+    let token = mail.token("pat.member@por.example", "invitation");
+    let preview = accounts::invitation_preview(&db, &token)
+        .await
+        .expect("preview");
+    assert_eq!(preview.role, gather::domain::Role::Participant);
+    let session = accounts::accept_invitation(&db, &token, GOOD, GOOD)
+        .await
+        .expect("accept");
+    assert_eq!(session.role.landing_path(), "/portal");
+    let access = accounts::portal_access(&db, &p.provider, person)
+        .await
+        .expect("access");
+    assert_eq!(status(&access.status), "active");
+    assert_eq!(access.email.as_deref(), Some("pat.member@por.example"));
+    let again = accounts::invite_to_portal(&db, URL, &p.provider, person)
+        .await
+        .expect_err("already has access");
+    assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+
+    // Turning access off ends the session at once.
+    let mut c = db.acquire().await.expect("conn");
+    assert!(
+        auth_repo::session_by_token_hash(c.conn(), &hash_token(&session.token))
+            .await
+            .expect("q")
+            .is_some()
+    );
+    drop(c);
+    accounts::set_portal_active(&db, &p.provider, person, false)
+        .await
+        .expect("off");
+    let mut c = db.acquire().await.expect("conn");
+    assert!(
+        auth_repo::session_by_token_hash(c.conn(), &hash_token(&session.token))
+            .await
+            .expect("q")
+            .is_none()
+    );
+    drop(c);
+    let access = accounts::portal_access(&db, &p.provider, person)
+        .await
+        .expect("access");
+    assert_eq!(status(&access.status), "deactivated");
+}
+
 on_both_engines!(
+    a_participant_is_invited_to_the_portal_from_their_page,
     an_invitation_works_once_and_expires,
     resending_replaces_the_link_and_withdrawing_kills_it,
     only_managers_invite_and_only_owners_make_owners,
