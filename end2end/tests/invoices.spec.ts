@@ -262,4 +262,45 @@ test.describe("invoices", () => {
     await expect(admin.getByTestId("invoice-session-done")).toHaveText("Nothing of this session is waiting to be invoiced.");
     await admin.context().close();
   });
+
+  test("a change queued offline that meets a freshly issued invoice is not stored: it asks for a reason", async ({ page, browser }, info) => {
+    const token = unique();
+    await signIn(page, "provider@riverside.example");
+    const name = `Kim ${token}`;
+    const { session } = await pastSession(
+      page, "therapy_group", "90853", [name], { type: "self_pay" },
+      (svc) => ({ type: "attended", service: svc }), 3,
+    );
+    await page.goto(`/app/sessions/${session}`);
+    await hydrated(page);
+    const row = page.getByTestId("attendance-row").filter({ hasText: name });
+    await expect(row.getByTestId("choice")).toHaveText("Attended (90853)");
+
+    // The provider's screen loses its connection and a change waits on the device.
+    await page.context().setOffline(true);
+    await row.getByRole("button", { name: `Change attendance for ${name}` }).click();
+    await row.getByLabel(`Attendance for ${name}`, { exact: true }).selectOption({ label: "Attended, no fee" });
+    await expect(row.getByTestId("pending")).toBeVisible();
+
+    // Meanwhile the administrator invoices the session.
+    const admin = await otherScreen(browser, info, info.project.name === "phone");
+    await signIn(admin, "admin@riverside.example");
+    await admin.goto(`/app/sessions/${session}`);
+    await hydrated(admin);
+    await admin.getByTestId("invoice-session").click();
+    await expect(admin.getByTestId("invoice-session-done")).toContainText("Invoice issued: 1 line");
+
+    // Back online, the waiting change meets the invoice: nothing is stored, the row asks why.
+    await page.context().setOffline(false);
+    const correction = row.getByTestId("correction-form");
+    await expect(correction).toContainText("This charge is on an issued invoice");
+    await expect(row.getByTestId("pending")).toHaveCount(0);
+    await expect(row.getByTestId("choice")).toHaveText("Attended (90853)");
+    await row.getByRole("button", { name: "Save correction" }).click();
+    await expect(correction.locator('[data-field="reason"]')).toBeVisible();
+    await row.getByTestId("correction-reason-input").fill("Fee waived: the group ended early");
+    await row.getByRole("button", { name: "Save correction" }).click();
+    await expect(row.getByTestId("choice")).toHaveText("Attended, no fee");
+    await admin.context().close();
+  });
 });
