@@ -113,7 +113,10 @@ fn InviteForm(
     let sent_to = crate::ui::kept("invite-sent-to", String::new);
     Effect::new(move |_| {
         if let Some(Ok(_)) = invite.value().get() {
-            sent_to.set(input.with_untracked(|i| i.email.clone()));
+            // As stored and as the email is addressed: trimmed and lower-cased.
+            sent_to.set(input.with_untracked(|i| {
+                crate::domain::sign_in::normalize_email(&i.email).unwrap_or_else(|| i.email.clone())
+            }));
             input.update(|i| {
                 i.email.clear();
                 i.name.clear();
@@ -421,7 +424,7 @@ fn AcceptForm(preview: InvitationPreview, token: Signal<String>) -> impl IntoVie
     view! {
         <h1>{format!("Welcome, {}", preview.name)}</h1>
         <p data-testid="joining">{joining}</p>
-        <ActionForm action=action attr:class="stack" attr:aria-label="Choose your password">
+        <ActionForm action=action attr:class="stack" attr:aria-label="Choose your password" attr:novalidate=true>
             <input type="hidden" name="token" value=move || token.get() />
             <label for="email">"Email"</label>
             <input id="email" type="email" autocomplete="username" readonly value=preview.email.clone() />
@@ -486,7 +489,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <p class="brand">"Gather"</p>
                 <h1>"Choose a new password"</h1>
                 <p>"Every device signed in to your account will be signed out."</p>
-                <ActionForm action=action attr:class="stack" attr:aria-label="Choose a new password">
+                <ActionForm action=action attr:class="stack" attr:aria-label="Choose a new password" attr:novalidate=true>
                     <input type="hidden" name="token" value=move || token.get() />
                     <NewPasswordFields error />
                     {page_error(error)}
