@@ -158,6 +158,37 @@ async fn enqueue_invitation(
     Ok(())
 }
 
+/// Writes an invitation with a fresh link, its email and its audit entry, in the caller's
+/// transaction. The link's token and expiry are made here; `invitee` says who and as what.
+async fn write_invitation(
+    mut c: Conn<'_>,
+    public_url: &str,
+    who: &SignedIn,
+    invitee: NewInvitation<'_>,
+    detail: String,
+) -> AppResult<InvitationId> {
+    let now = now_ms();
+    let token = new_session_token();
+    let token_hash = hash_token(&token);
+    let invitation = NewInvitation {
+        token_hash: &token_hash,
+        expires_at: now + INVITATION_MS,
+        ..invitee
+    };
+    let id = repo::insert_invitation(c.re(), &invitation, now).await?;
+    let written = repo::invitation_in_practice(c.re(), who.practice_id, id)
+        .await?
+        .ok_or_else(|| AppError::internal("the invitation just written is missing"))?;
+    enqueue_invitation(c.re(), public_url, &written, &who.display_name, &token, now).await?;
+    record(
+        c.re(),
+        who,
+        Event::create(ObjectKind::Invitation, id.0).detail(detail),
+    )
+    .await?;
+    Ok(id)
+}
+
 /// Invites someone to join the practice's staff. Their account is made when they accept.
 pub async fn invite_staff(
     db: &Db,
@@ -176,9 +207,6 @@ pub async fn invite_staff(
     let role = parse_role(&input.role)?;
     may_assign(who.role, None, role).map_err(|m| AppError::invalid("role", m))?;
 
-    let now = now_ms();
-    let token = new_session_token();
-    let token_hash = hash_token(&token);
     let mut tx = db.begin().await?;
     let supervisor =
         check_supervisor(tx.conn(), who.practice_id, role, input.supervisor_id).await?;
@@ -197,44 +225,19 @@ pub async fn invite_staff(
             "An invitation to this address is already waiting: resend it from the list below.",
         ));
     }
-    let id = repo::insert_invitation(
-        tx.conn(),
-        &NewInvitation {
-            practice: who.practice_id,
-            email: &email,
-            display_name: name,
-            role,
-            supervisor,
-            person: None,
-            token_hash: &token_hash,
-            invited_by: who.account_id,
-            expires_at: now + INVITATION_MS,
-        },
-        now,
-    )
-    .await?;
-    let written = repo::invitation_in_practice(tx.conn(), who.practice_id, id)
-        .await?
-        .ok_or_else(|| AppError::internal("the invitation just written is missing"))?;
-    enqueue_invitation(
-        tx.conn(),
-        public_url,
-        &written,
-        &who.display_name,
-        &token,
-        now,
-    )
-    .await?;
-    record(
-        tx.conn(),
-        who,
-        Event::create(ObjectKind::Invitation, id.0).detail(format!(
-            "{} as {}",
-            email,
-            role.as_str()
-        )),
-    )
-    .await?;
+    let detail = format!("{email} as {}", role.as_str());
+    let invitee = NewInvitation {
+        practice: who.practice_id,
+        email: &email,
+        display_name: name,
+        role,
+        supervisor,
+        person: None,
+        token_hash: "",
+        invited_by: who.account_id,
+        expires_at: 0,
+    };
+    let id = write_invitation(tx.conn(), public_url, who, invitee, detail).await?;
     tx.commit().await?;
     crate::mail::worker::wake();
     Ok(id)
@@ -692,9 +695,6 @@ pub async fn invite_to_portal(
     who: &SignedIn,
     person: PersonId,
 ) -> AppResult<InvitationId> {
-    let now = now_ms();
-    let token = new_session_token();
-    let token_hash = hash_token(&token);
     let mut tx = db.begin().await?;
     let Some(row) = crate::people::repo::get(tx.conn(), &who.scope(), person).await? else {
         return Err(who.not_found(ObjectKind::Person, person.0));
@@ -731,40 +731,19 @@ pub async fn invite_to_portal(
             format!("An invitation to {email} is already waiting."),
         ));
     }
-    let id = repo::insert_invitation(
-        tx.conn(),
-        &NewInvitation {
-            practice: who.practice_id,
-            email: &email,
-            display_name: &name,
-            role: Role::Participant,
-            supervisor: None,
-            person: Some(person),
-            token_hash: &token_hash,
-            invited_by: who.account_id,
-            expires_at: now + INVITATION_MS,
-        },
-        now,
-    )
-    .await?;
-    let written = repo::invitation_in_practice(tx.conn(), who.practice_id, id)
-        .await?
-        .ok_or_else(|| AppError::internal("the invitation just written is missing"))?;
-    enqueue_invitation(
-        tx.conn(),
-        public_url,
-        &written,
-        &who.display_name,
-        &token,
-        now,
-    )
-    .await?;
-    record(
-        tx.conn(),
-        who,
-        Event::create(ObjectKind::Invitation, id.0).detail(format!("portal, person {}", person.0)),
-    )
-    .await?;
+    let invitee = NewInvitation {
+        practice: who.practice_id,
+        email: &email,
+        display_name: &name,
+        role: Role::Participant,
+        supervisor: None,
+        person: Some(person),
+        token_hash: "",
+        invited_by: who.account_id,
+        expires_at: 0,
+    };
+    let detail = format!("portal, person {}", person.0);
+    let id = write_invitation(tx.conn(), public_url, who, invitee, detail).await?;
     tx.commit().await?;
     crate::mail::worker::wake();
     Ok(id)
