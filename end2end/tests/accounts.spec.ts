@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { problems } from "./axe";
-import { call, hydrated, signIn, unique } from "./helpers";
+import { call, hydrated, otherScreen, signIn, unique } from "./helpers";
 
 // scripts/test runs a real SMTP server on loopback (aiosmtpd) that writes every message it
 // receives into this Maildir; Gather sends to it exactly as it would to a practice's server.
@@ -212,5 +212,45 @@ test.describe("accounts and email", () => {
     await signIn(page, "owner@riverside.example");
     await page.goto(`/app/people/${person.id}`);
     await expect(page.getByTestId("portal-status")).toContainText(`Has portal access as ${address}`);
+    await hydrated(page);
+    await page.getByRole("button", { name: "Turn off portal access" }).click();
+    await expect(page.getByTestId("portal-status")).toContainText(`Portal access is off for ${address}`);
+    await signOut(page);
+    await signIn(page, address, password);
+    await expect(page.getByTestId("sign-in-error")).toBeVisible();
+  });
+
+  test("the owner changes a colleague's role and deactivates them; their session ends at once", async ({ page, browser }, info) => {
+    const u = unique().toLowerCase();
+    const address = `colleague-${u}@riverside.example`;
+    await signIn(page, "owner@riverside.example");
+    await page.goto("/app/team");
+    await hydrated(page);
+    await page.getByLabel("Email", { exact: true }).fill(address);
+    await page.getByLabel("Name", { exact: true }).fill(`Casey Colleague ${u}`);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByTestId("invitation-sent")).toContainText(address);
+    const { link } = await linkInEmail(address, "invitation");
+
+    const colleague = await otherScreen(browser, info, info.project.name === "phone");
+    await colleague.goto(link);
+    await hydrated(colleague);
+    await choosePassword(colleague, `maple signal ${u} drift`);
+    await expect(colleague).toHaveURL(/\/app$/);
+
+    await page.reload();
+    await hydrated(page);
+    const row = page.locator(`[data-testid=member][data-email="${address}"]`);
+    await expect(row.getByTestId("member-role")).toHaveText("Provider");
+    await row.getByRole("button", { name: `Change the role of Casey Colleague ${u}` }).click();
+    await row.getByLabel("Role", { exact: true }).selectOption("supervisor");
+    await row.getByRole("button", { name: "Save role" }).click();
+    await expect(row.getByTestId("member-role")).toHaveText("Supervisor");
+
+    await row.getByRole("button", { name: "Deactivate" }).click();
+    await expect(row.getByTestId("member-role")).toContainText("deactivated");
+    await colleague.goto("/app");
+    await expect(colleague).toHaveURL(/\/login$/);
+    await colleague.context().close();
   });
 });
