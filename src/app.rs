@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invitation") view={Lazy::<screens::AcceptInvitation>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view={Lazy::<screens::ForgotPassword>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/reset-password") view={Lazy::<screens::ResetPassword>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reminder") view={Lazy::<screens::ReminderLink>::new()} ssr=SsrMode::Async />
                 // One layout per area: the shell renders once and the viewer is fetched
                 // once; moving between an area's screens swaps only its outlet.
                 <ParentRoute path=path!("/app") view=StaffLayout ssr=SsrMode::Async>
@@ -124,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("invoices/:id") view={Lazy::<screens::Invoice>::new()} ssr=SsrMode::Async />
                     <Route path=path!("team") view={Lazy::<screens::Team>::new()} ssr=SsrMode::Async />
                     <Route path=path!("outbox") view={Lazy::<screens::Outbox>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("reminders") view={Lazy::<screens::Reminders>::new()} ssr=SsrMode::Async />
                     <Route path=path!("superbills/:id") view={Lazy::<screens::Superbill>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
@@ -157,6 +159,7 @@ mod screens {
     use crate::mail::components::OutboxPage;
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
     use crate::people::components::{NewPersonPage, PersonProfilePage};
+    use crate::reminders::components::{ReminderLinkPage, ReminderSettingsPage};
     use crate::services::components::ServicesPage;
     use leptos::prelude::*;
     use leptos_router::{lazy_route, LazyRoute};
@@ -265,4 +268,6 @@ mod screens {
     lazy_screen!(AcceptInvitation, AcceptInvitationPage, "accept_invitation");
     lazy_screen!(ForgotPassword, ForgotPasswordPage, "forgot_password");
     lazy_screen!(ResetPassword, ResetPasswordPage, "reset_password");
+    lazy_screen!(Reminders, ReminderSettingsPage, "reminders");
+    lazy_screen!(ReminderLink, ReminderLinkPage, "reminder_link");
 }

@@ -24,6 +24,7 @@ pub mod mail;
 pub mod notes;
 pub mod people;
 pub mod portal;
+pub mod reminders;
 pub mod services;
 pub mod staff;
 pub mod ui;

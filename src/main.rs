@@ -49,6 +49,10 @@ async fn run() -> Result<(), String> {
     tokio::spawn(gather::server::housekeeping(db.clone(), config.sessions));
     let mailer = gather::mail::worker::Mailer::from_config(&config.mail)?;
     tokio::spawn(gather::mail::worker::run(db.clone(), mailer));
+    tokio::spawn(gather::reminders::worker::run(
+        db.clone(),
+        config.mail.public_url.clone(),
+    ));
     let mail_note = match &config.mail.smtp {
         Some(smtp) => format!("Email is sent through {}:{}.", smtp.host, smtp.port),
         None => format!(

@@ -19,7 +19,7 @@ use crate::domain::cases::case_title;
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::services::{format_money, parse_money};
 use crate::domain::when;
-use crate::domain::{AppointmentId, PersonId, ServiceId};
+use crate::domain::{AppointmentId, PersonId, PracticeId, ServiceId};
 use crate::error::{AppError, AppResult};
 use crate::server::db::{Db, Tx};
 use crate::server::time::wall;
@@ -176,6 +176,66 @@ pub async fn set_confirmation(
             .await?;
         tx.commit().await?;
         Ok(state)
+    }
+    .await?;
+    live.committed(id, vec![state.clone()]);
+    Ok(state)
+}
+
+/// A participant's answer through a reminder's link, as [`confirm_by_link`] records it.
+pub struct LinkAnswer<'a> {
+    pub practice: PracticeId,
+    /// The practice's time zone, for the row's "changed at".
+    pub tz: chrono_tz::Tz,
+    pub id: AppointmentId,
+    pub person: PersonId,
+    pub confirmation: Confirmation,
+    /// Who answered, in words, for the audit log.
+    pub actor_label: &'a str,
+}
+
+/// A participant's own answer from a reminder's link: sets their confirmation, audited under
+/// their name (they have no staff account), and sent to every open screen of the session.
+/// The caller has checked that the link stands for this person and session.
+pub async fn confirm_by_link(db: &Db, live: &Live, answer: LinkAnswer<'_>) -> AppResult<RowState> {
+    let LinkAnswer {
+        practice,
+        tz,
+        id,
+        person,
+        confirmation,
+        actor_label,
+    } = answer;
+    let state = async {
+        let mut tx = db.begin().await?;
+        repo::set_confirmation(tx.conn(), practice, id, person, confirmation).await?;
+        let detail = format!(
+            "person {person}: confirmation {} (reminder link)",
+            confirmation.as_str()
+        );
+        crate::audit::repo::append(
+            tx.conn(),
+            &crate::audit::repo::NewEntry {
+                practice_id: Some(practice),
+                actor: None,
+                actor_label,
+                action: crate::audit::Action::Update,
+                object_kind: ObjectKind::Attendance,
+                object_id: Some(id.0),
+                outcome: crate::audit::Outcome::Success,
+                detail: &detail,
+            },
+            crate::server::db::now_ms(),
+        )
+        .await?;
+        let stored = repo::row(tx.conn(), id, person)
+            .await?
+            .unwrap_or_else(|| blank(person));
+        let state = state_of(&stored, tz);
+        live.publish(&mut tx, id, std::slice::from_ref(&state))
+            .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(state)
     }
     .await?;
     live.committed(id, vec![state.clone()]);

@@ -97,6 +97,8 @@ pub enum ObjectKind {
     /// Money given back to a payer out of a payment.
     Refund,
     PracticeFees,
+    /// The practice's session reminder settings.
+    ReminderSettings,
     Series,
     Service,
     /// A superbill made for one client of a clinical case.
@@ -106,7 +108,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 29] = [
+    pub const ALL: [ObjectKind; 30] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -132,6 +134,7 @@ impl ObjectKind {
         ObjectKind::Person,
         ObjectKind::Refund,
         ObjectKind::PracticeFees,
+        ObjectKind::ReminderSettings,
         ObjectKind::Series,
         ObjectKind::Service,
         ObjectKind::Superbill,
@@ -165,6 +168,7 @@ impl ObjectKind {
             ObjectKind::Person => "person",
             ObjectKind::Refund => "refund",
             ObjectKind::PracticeFees => "practice_fees",
+            ObjectKind::ReminderSettings => "reminder_settings",
             ObjectKind::Series => "series",
             ObjectKind::Service => "service",
             ObjectKind::Superbill => "superbill",

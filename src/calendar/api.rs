@@ -47,7 +47,10 @@ pub async fn find_schedulable_cases(query: String) -> Result<Vec<CaseChoice>, Ap
 #[server(endpoint = "schedule", input = Json)]
 pub async fn schedule(draft: NewAppointment) -> Result<Scheduled, AppError> {
     serve(Area::Staff, move |state, who| async move {
-        super::server::schedule(&state.db, &who, draft).await
+        let done = super::server::schedule(&state.db, &who, draft).await?;
+        // Reminders follow sessions and rosters.
+        crate::reminders::worker::wake();
+        Ok(done)
     })
     .await
 }
@@ -67,7 +70,10 @@ pub async fn change_appointment(
     change: AppointmentChange,
 ) -> Result<Scheduled, AppError> {
     serve(Area::Staff, move |state, who| async move {
-        super::server::change_appointment(&state.db, &who, id, span, change).await
+        let done = super::server::change_appointment(&state.db, &who, id, span, change).await?;
+        // Reminders follow sessions and rosters.
+        crate::reminders::worker::wake();
+        Ok(done)
     })
     .await
 }
@@ -75,7 +81,10 @@ pub async fn change_appointment(
 #[server(endpoint = "end_series", input = Json)]
 pub async fn end_series(id: AppointmentId, last_day: String) -> Result<i64, AppError> {
     serve(Area::Staff, move |state, who| async move {
-        super::server::end_series(&state.db, &who, id, &last_day).await
+        let done = super::server::end_series(&state.db, &who, id, &last_day).await?;
+        // Reminders follow sessions and rosters.
+        crate::reminders::worker::wake();
+        Ok(done)
     })
     .await
 }
@@ -87,7 +96,10 @@ pub async fn cancel_appointment(
     reason: String,
 ) -> Result<i64, AppError> {
     serve(Area::Staff, move |state, who| async move {
-        super::server::cancel_appointment(&state.db, &who, id, span, &reason).await
+        let done = super::server::cancel_appointment(&state.db, &who, id, span, &reason).await?;
+        // Reminders follow sessions and rosters.
+        crate::reminders::worker::wake();
+        Ok(done)
     })
     .await
 }

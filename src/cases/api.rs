@@ -81,7 +81,10 @@ pub async fn add_member(
 ) -> Result<Added, AppError> {
     serve(Area::Staff, move |state, who| async move {
         let on = day("joined_on", &joined_on)?;
-        super::server::add_member(&state.db, &who, case, person, on).await
+        let done = super::server::add_member(&state.db, &who, case, person, on).await?;
+        // Reminders follow sessions and rosters.
+        crate::reminders::worker::wake();
+        Ok(done)
     })
     .await
 }
@@ -90,7 +93,10 @@ pub async fn add_member(
 pub async fn end_membership(membership: MembershipId, left_on: String) -> Result<(), AppError> {
     serve(Area::Staff, move |state, who| async move {
         let on = day("left_on", &left_on)?;
-        super::server::end_membership(&state.db, &who, membership, on).await
+        super::server::end_membership(&state.db, &who, membership, on).await?;
+        // Reminders follow sessions and rosters.
+        crate::reminders::worker::wake();
+        Ok(())
     })
     .await
 }
@@ -99,7 +105,10 @@ pub async fn end_membership(membership: MembershipId, left_on: String) -> Result
 pub async fn promote_member(membership: MembershipId, joined_on: String) -> Result<(), AppError> {
     serve(Area::Staff, move |state, who| async move {
         let on = day("joined_on", &joined_on)?;
-        super::server::promote(&state.db, &who, membership, on).await
+        super::server::promote(&state.db, &who, membership, on).await?;
+        // Reminders follow sessions and rosters.
+        crate::reminders::worker::wake();
+        Ok(())
     })
     .await
 }

@@ -21,6 +21,8 @@ super::stored_enum! {
     pub enum EmailKind as "email kind" {
         Invitation => "invitation",
         PasswordReset => "password_reset",
+        /// A session reminder (minimal content; see `domain::reminders`).
+        Reminder => "reminder",
     }
 }
 
@@ -29,6 +31,7 @@ impl EmailKind {
         match self {
             EmailKind::Invitation => "Invitation",
             EmailKind::PasswordReset => "Password reset",
+            EmailKind::Reminder => "Session reminder",
         }
     }
 }

@@ -84,6 +84,7 @@ pub mod money;
 pub mod notes;
 pub mod paging;
 pub mod people;
+pub mod reminders;
 pub mod reports;
 pub mod roles;
 pub mod schedule;

@@ -351,6 +351,7 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
             </section>
 
             <crate::accounts::components::PortalAccessCard person=id />
+            <crate::reminders::components::PersonRemindersCard person=id />
 
             <section class="card" data-testid="person-cases">
                 <h2>"Cases"</h2>

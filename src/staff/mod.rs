@@ -65,6 +65,7 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
                     <A href="/app/billing" attr:class="nav-link">"Billing"</A>
                     <A href="/app/team" attr:class="nav-link">"Team"</A>
                     <A href="/app/outbox" attr:class="nav-link">"Outbox"</A>
+                    <A href="/app/reminders" attr:class="nav-link">"Reminders"</A>
                 })}
                 <A href="/app/note-templates" attr:class="nav-link">"Note templates"</A>
                 <div class="account">

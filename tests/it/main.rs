@@ -22,6 +22,7 @@ mod notes;
 mod outbox;
 mod pages;
 mod pdf;
+mod reminders;
 mod reports;
 mod schema;
 mod shares;
