@@ -126,10 +126,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("team") view={Lazy::<screens::Team>::new()} ssr=SsrMode::Async />
                     <Route path=path!("outbox") view={Lazy::<screens::Outbox>::new()} ssr=SsrMode::Async />
                     <Route path=path!("reminders") view={Lazy::<screens::Reminders>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("messages") view={Lazy::<screens::Inbox>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("messages/:id") view={Lazy::<screens::Thread>::new()} ssr=SsrMode::Async />
                     <Route path=path!("superbills/:id") view={Lazy::<screens::Superbill>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=PortalHome ssr=SsrMode::Async />
+                    <Route path=path!("messages") view={Lazy::<screens::PortalMessages>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("messages/:id") view={Lazy::<screens::PortalThread>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -157,6 +161,9 @@ mod screens {
     use crate::calendar::components::CalendarScreen;
     use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
     use crate::mail::components::OutboxPage;
+    use crate::messages::components::{
+        InboxPage, PortalMessagesPage, PortalThreadPage, ThreadPage,
+    };
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
     use crate::people::components::{NewPersonPage, PersonProfilePage};
     use crate::reminders::components::{ReminderLinkPage, ReminderSettingsPage};
@@ -270,4 +277,8 @@ mod screens {
     lazy_screen!(ResetPassword, ResetPasswordPage, "reset_password");
     lazy_screen!(Reminders, ReminderSettingsPage, "reminders");
     lazy_screen!(ReminderLink, ReminderLinkPage, "reminder_link");
+    lazy_screen!(Inbox, InboxPage, "inbox");
+    lazy_screen!(Thread, ThreadPage, "thread");
+    lazy_screen!(PortalMessages, PortalMessagesPage, "portal_messages");
+    lazy_screen!(PortalThread, PortalThreadPage, "portal_thread");
 }

@@ -21,6 +21,7 @@ pub mod cases;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod messages;
 pub mod notes;
 pub mod people;
 pub mod portal;

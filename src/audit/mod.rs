@@ -97,6 +97,8 @@ pub enum ObjectKind {
     /// Money given back to a payer out of a payment.
     Refund,
     PracticeFees,
+    /// A secure message thread with one person (reading it, writing in it).
+    MessageThread,
     /// The practice's session reminder settings.
     ReminderSettings,
     Series,
@@ -108,7 +110,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 30] = [
+    pub const ALL: [ObjectKind; 31] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -134,6 +136,7 @@ impl ObjectKind {
         ObjectKind::Person,
         ObjectKind::Refund,
         ObjectKind::PracticeFees,
+        ObjectKind::MessageThread,
         ObjectKind::ReminderSettings,
         ObjectKind::Series,
         ObjectKind::Service,
@@ -168,6 +171,7 @@ impl ObjectKind {
             ObjectKind::Person => "person",
             ObjectKind::Refund => "refund",
             ObjectKind::PracticeFees => "practice_fees",
+            ObjectKind::MessageThread => "message_thread",
             ObjectKind::ReminderSettings => "reminder_settings",
             ObjectKind::Series => "series",
             ObjectKind::Service => "service",

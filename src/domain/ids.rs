@@ -82,3 +82,7 @@ id_type!(
     /// An email in the outbox.
     EmailId
 );
+id_type!(
+    /// A secure message thread between the practice and one person.
+    ThreadId
+);

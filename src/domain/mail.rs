@@ -23,6 +23,8 @@ super::stored_enum! {
         PasswordReset => "password_reset",
         /// A session reminder (minimal content; see `domain::reminders`).
         Reminder => "reminder",
+        /// "You have a new message": no content, a link to sign in.
+        MessageNotice => "message_notice",
     }
 }
 
@@ -32,6 +34,7 @@ impl EmailKind {
             EmailKind::Invitation => "Invitation",
             EmailKind::PasswordReset => "Password reset",
             EmailKind::Reminder => "Session reminder",
+            EmailKind::MessageNotice => "New message notice",
         }
     }
 }

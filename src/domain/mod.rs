@@ -80,6 +80,7 @@ pub mod ids;
 pub mod invoicing;
 pub mod mail;
 pub mod membership;
+pub mod messages;
 pub mod money;
 pub mod notes;
 pub mod paging;

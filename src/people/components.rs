@@ -352,6 +352,7 @@ fn Profile(profile: PersonProfile, on_change: Callback<()>) -> impl IntoView {
 
             <crate::accounts::components::PortalAccessCard person=id />
             <crate::reminders::components::PersonRemindersCard person=id />
+            <crate::messages::components::PersonMessagesCard person=id />
 
             <section class="card" data-testid="person-cases">
                 <h2>"Cases"</h2>

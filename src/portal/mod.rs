@@ -47,6 +47,11 @@ pub fn PortalHome() -> impl IntoView {
                 <h2>"Your sessions"</h2>
                 <p>"Your practice has not scheduled any sessions for you yet."</p>
             </section>
+            <section class="card">
+                <h2>"Messages"</h2>
+                <p>"Write to the practice and read its messages."</p>
+                <a href="/portal/messages" class="button secondary">"Open messages"</a>
+            </section>
             <SessionCard viewer=viewer.clone() />
         </div>
     }

@@ -60,6 +60,7 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
                 <A href="/app" attr:class="nav-link" exact=true>"Home"</A>
                 <A href="/app/calendar" attr:class="nav-link">"Calendar"</A>
                 <A href="/app/contacts" attr:class="nav-link">"Contacts"</A>
+                <A href="/app/messages" attr:class="nav-link">"Messages"</A>
                 <A href="/app/services" attr:class="nav-link">"Services"</A>
                 {viewer.role.manages_practice().then(|| view! {
                     <A href="/app/billing" attr:class="nav-link">"Billing"</A>

@@ -18,6 +18,7 @@ mod cases;
 mod corrections;
 mod documents;
 mod invoices;
+mod messages;
 mod notes;
 mod outbox;
 mod pages;
