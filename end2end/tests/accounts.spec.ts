@@ -1,51 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { problems } from "./axe";
 import { call, hydrated, otherScreen, signIn, unique } from "./helpers";
-
-// scripts/test runs a real SMTP server on loopback (aiosmtpd) that writes every message it
-// receives into this Maildir; Gather sends to it exactly as it would to a practice's server.
-const MAILDIR = process.env.GATHER_E2E_MAILDIR ?? "";
-
-/** Undoes quoted-printable, which a long line (a link) may be sent in. */
-function decode(raw: string): string {
-  return raw
-    .replace(/=\r?\n/g, "")
-    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-/** Every message the SMTP server has received for `to`, as text. */
-function messagesTo(to: string): string[] {
-  const found: string[] = [];
-  for (const sub of ["new", "cur"]) {
-    const dir = path.join(MAILDIR, sub);
-    if (!fs.existsSync(dir)) continue;
-    for (const name of fs.readdirSync(dir)) {
-      const text = decode(fs.readFileSync(path.join(dir, name), "utf8"));
-      const header = text.split(/\r?\n\r?\n/)[0];
-      if (new RegExp(`^To: .*${to.replace(/[.+]/g, "\\$&")}`, "mi").test(header)) found.push(text);
-    }
-  }
-  return found;
-}
-
-/** Waits for an email to `to` with a link to `route` that this test has not read yet, and
- * returns it and the link. */
-async function linkInEmail(to: string, route: string): Promise<{ link: string; email: string }> {
-  let email = "";
-  await expect
-    .poll(() => {
-      email = messagesTo(to).find((m) => m.includes(`/${route}?token=`) && !seen.has(m)) ?? "";
-      return email !== "";
-    }, { timeout: 30_000, message: `a new email to ${to} with a ${route} link` })
-    .toBe(true);
-  seen.add(email);
-  const match = email.match(new RegExp(`https?://[^\\s]+/${route}\\?token=[A-Za-z0-9_-]+`));
-  expect(match, email).not.toBeNull();
-  return { link: match![0], email };
-}
-const seen = new Set<string>();
+import { MAILDIR, linkInEmail } from "./mail";
 
 /** Types a new password twice and submits the form it is in (accepting or resetting). */
 async function choosePassword(page: Page, password: string, confirm = password, button = "Set password and sign in") {

@@ -178,7 +178,7 @@ test.describe("cases and groups", () => {
     await expect(page.getByTestId("current-members")).toContainText("Quinn Harper");
     await page.getByLabel("Add a group participant").fill("Avery");
     await page.getByRole("option", { name: /Avery Brooks/ }).click();
-    await expect(page.getByRole("status")).toHaveText("The group is full: they are on the waitlist.");
+    await expect(page.getByTestId("members").getByRole("status")).toHaveText("The group is full: they are on the waitlist.");
     await expect(page.getByTestId("waitlist")).toContainText("Avery Brooks");
 
     await page.getByTestId("waitlist").getByRole("button", { name: "Promote" }).click();

@@ -202,3 +202,13 @@ export async function takePayment(page: Page, name: string, amount: string, chec
   await form.getByRole("button", { name: "Record payment" }).click();
   return row;
 }
+
+/** A new person with an email address, made through the server function. */
+export async function personWithEmail(page: Page, legal: string, email: string): Promise<{ id: number }> {
+  return call(page, "create_person", {
+    input: {
+      kind: "person", legal_name: legal, preferred_name: "", pronouns: "", date_of_birth: "",
+      email, phone: "", address: "", emergency_contact: "", admin_notes: "",
+    },
+  });
+}
