@@ -70,6 +70,27 @@ async fn notify(
     Ok(())
 }
 
+/// Adds `who`'s message to a thread, on the practice's side or the person's.
+async fn add_message(
+    c: Conn<'_>,
+    who: &SignedIn,
+    thread: ThreadId,
+    from_practice: bool,
+    body: &str,
+    now: i64,
+) -> AppResult<i64> {
+    Ok(repo::insert_message(
+        c,
+        who.practice_id,
+        thread,
+        who.account_id,
+        from_practice,
+        body,
+        now,
+    )
+    .await?)
+}
+
 fn subject_of(text: &str) -> AppResult<String> {
     check_subject(text).map_err(|m| AppError::invalid("subject", m))
 }
@@ -252,8 +273,7 @@ async fn write_thread(
         now,
     )
     .await?;
-    let message =
-        repo::insert_message(c.re(), who.practice_id, id, who.account_id, true, body, now).await?;
+    let message = add_message(c.re(), who, id, true, body, now).await?;
     notify(c.re(), who, public_url, person, message, now).await?;
     record(
         c.re(),
@@ -281,16 +301,7 @@ pub async fn reply(
     let row = repo::thread_for_staff(tx.conn(), &who.scope(), id)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::MessageThread, id.0))?;
-    let message = repo::insert_message(
-        tx.conn(),
-        who.practice_id,
-        id,
-        who.account_id,
-        true,
-        &body,
-        now,
-    )
-    .await?;
+    let message = add_message(tx.conn(), who, id, true, &body, now).await?;
     notify(
         tx.conn(),
         who,
@@ -440,16 +451,7 @@ pub async fn my_reply(db: &Db, who: &SignedIn, id: ThreadId, body: &str) -> AppR
     repo::thread_of_person(tx.conn(), person, id)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::MessageThread, id.0))?;
-    let message = repo::insert_message(
-        tx.conn(),
-        who.practice_id,
-        id,
-        who.account_id,
-        false,
-        &body,
-        now,
-    )
-    .await?;
+    let message = add_message(tx.conn(), who, id, false, &body, now).await?;
     record(
         tx.conn(),
         who,
@@ -484,16 +486,7 @@ pub async fn my_new_thread(
         now,
     )
     .await?;
-    repo::insert_message(
-        tx.conn(),
-        who.practice_id,
-        id,
-        who.account_id,
-        false,
-        &body,
-        now,
-    )
-    .await?;
+    add_message(tx.conn(), who, id, false, &body, now).await?;
     record(
         tx.conn(),
         who,

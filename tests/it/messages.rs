@@ -4,36 +4,20 @@
 //! audited.
 
 use crate::accounts::Mailbox;
-use crate::common::fixtures::{group, practice, staff};
+use crate::common::fixtures::{group, person_with_email, practice, staff};
 use crate::on_both_engines;
 use chrono::Duration;
 use gather::access::SignedIn;
 use gather::cases::server as cases;
 use gather::domain::cases::CaseKind;
-use gather::domain::people::PersonInput;
 use gather::domain::{PersonId, Role};
 use gather::error::AppError;
 use gather::mail::repo::with_key_prefix;
 use gather::messages::server as messages;
 use gather::messages::{InboxFilter, NewThread};
-use gather::people::server as people;
 use gather::server::db::Db;
 
 const URL: &str = "http://gather.test";
-
-async fn member(db: &Db, who: &SignedIn, name: &str, email: &str) -> PersonId {
-    people::create_person(
-        db,
-        who,
-        &PersonInput {
-            legal_name: name.into(),
-            email: email.into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("person")
-}
 
 /// A portal account for `person`, signed in.
 async fn portal(
@@ -56,7 +40,7 @@ async fn group_message_is_one_thread_per_member(db: Db) {
     let mut members = Vec::new();
     for i in 0..12 {
         members.push(
-            member(
+            person_with_email(
                 &db,
                 who,
                 &format!("Member{i:02} Surname{i:02}"),
@@ -156,8 +140,8 @@ async fn group_message_is_one_thread_per_member(db: Db) {
 async fn each_side_reaches_only_its_own(db: Db) {
     let p = practice(&db, "msgreach").await;
     let who = &p.provider;
-    let ana = member(&db, who, "Ana Diaz", "ana@msgreach.example").await;
-    let ben = member(&db, who, "Ben Okafor", "ben@msgreach.example").await;
+    let ana = person_with_email(&db, who, "Ana Diaz", "ana@msgreach.example").await;
+    let ben = person_with_email(&db, who, "Ben Okafor", "ben@msgreach.example").await;
     let mut draft = group(CaseKind::TherapyGroup, "Group", "MR1", who, None);
     draft.name = "Reach group".into();
     let case = cases::create_case(&db, who, draft).await.expect("group");

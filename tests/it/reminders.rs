@@ -4,19 +4,18 @@
 //! reaching the attendance screen.
 
 use crate::accounts::Mailbox;
-use crate::common::fixtures::{group, practice};
+use crate::common::fixtures::{group, person_with_email, practice, schedule_at};
 use crate::on_both_engines;
 use chrono::{Duration, NaiveDate, TimeZone};
 use gather::access::SignedIn;
 use gather::attendance::live::Live;
 use gather::calendar::server as calendar;
-use gather::calendar::{AppointmentChange, NewAppointment, Scheduled, Span};
+use gather::calendar::{AppointmentChange, Scheduled, Span};
 use gather::cases::server as cases;
 use gather::domain::attendance::Confirmation;
 use gather::domain::cases::CaseKind;
 use gather::domain::people::PersonInput;
 use gather::domain::reminders::ReminderAnswer;
-use gather::domain::schedule::{Ends, Repeat};
 use gather::domain::{AppointmentId, CaseId, PersonId};
 use gather::mail::repo::with_key_prefix;
 use gather::people::server as people;
@@ -27,20 +26,6 @@ use gather::server::db::{now_ms, Db};
 const URL: &str = "http://gather.test";
 const HOUR: i64 = 3_600_000;
 const TZ: chrono_tz::Tz = chrono_tz::America::Chicago;
-
-async fn person_with_email(db: &Db, who: &SignedIn, name: &str, email: &str) -> PersonId {
-    people::create_person(
-        db,
-        who,
-        &PersonInput {
-            legal_name: name.into(),
-            email: email.into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("person")
-}
 
 /// A group named `name` whose members are the given people, joined a month ago.
 async fn group_of(
@@ -59,26 +44,6 @@ async fn group_of(
             .expect("member");
     }
     case
-}
-
-async fn book(db: &Db, who: &SignedIn, case: CaseId, day: NaiveDate, time: &str) -> AppointmentId {
-    let draft = NewAppointment {
-        case_id: case,
-        day: day.to_string(),
-        start_time: time.into(),
-        minutes: 60,
-        service_id: None,
-        location: String::new(),
-        video_link: String::new(),
-        provider_ids: vec![who.account_id],
-        repeat: Repeat::Never,
-        ends: Ends::After(1),
-        confirmed: true,
-    };
-    match calendar::schedule(db, who, draft).await.expect("schedule") {
-        Scheduled::Done { first, .. } => first,
-        Scheduled::NeedsConfirmation(w) => panic!("unexpected warnings: {w:?}"),
-    }
 }
 
 fn at(day: NaiveDate, h: u32, m: u32) -> i64 {
@@ -118,7 +83,7 @@ async fn planned_moved_and_dropped(db: Db) {
     .expect("person");
     let case = group_of(&db, who, "Tuesday group", "RP1", &[ana, ben, cy, no_email]).await;
     let day = who.today() + Duration::days(5);
-    let id = book(&db, who, case, day, "18:00").await;
+    let id = schedule_at(&db, who, case, day, "18:00").await;
     let start = at(day, 18, 0);
     let now = now_ms();
 
@@ -225,8 +190,8 @@ async fn sent_once_with_only_what_they_may_say(db: Db) {
         .await
         .expect("name the workshop");
     let day = who.today() + Duration::days(4);
-    let morning = book(&db, who, grief, day, "10:00").await;
-    let evening = book(&db, who, skills, day, "18:00").await;
+    let morning = schedule_at(&db, who, grief, day, "10:00").await;
+    let evening = schedule_at(&db, who, skills, day, "18:00").await;
     let now = now_ms();
     plan_practice(&db, p.id, TZ, now).await.expect("plan");
 
@@ -346,7 +311,7 @@ async fn sent_once_with_only_what_they_may_say(db: Db) {
         .expect("card");
     assert!(card.reminders_off);
     let day2 = who.today() + Duration::days(6);
-    book(&db, who, grief, day2, "10:00").await;
+    schedule_at(&db, who, grief, day2, "10:00").await;
     plan_practice(&db, p.id, TZ, now).await.expect("plan");
     // Sent late (the server was down): Ben's 48-hour and 2-hour reminders are both due;
     // only the nearer one goes.
@@ -377,7 +342,7 @@ async fn two_senders_send_each_reminder_once(db: Db) {
     }
     let case = group_of(&db, who, "Race group", "RR1", &members).await;
     let day = who.today() + Duration::days(3);
-    book(&db, who, case, day, "12:00").await;
+    schedule_at(&db, who, case, day, "12:00").await;
     plan_practice(&db, p.id, TZ, now_ms()).await.expect("plan");
     let due = at(day, 12, 0) - 48 * HOUR;
     let (a, b) = tokio::join!(send_due(&db, URL, due), send_due(&db, URL, due));

@@ -123,6 +123,26 @@ pub(crate) async fn person(db: &Db, who: &SignedIn, name: &str) -> PersonId {
     person_of_kind(db, who, name, PersonKind::Person).await
 }
 
+/// A person with an email address (reminders and messages go to it).
+pub(crate) async fn person_with_email(
+    db: &Db,
+    who: &SignedIn,
+    name: &str,
+    email: &str,
+) -> PersonId {
+    people::create_person(
+        db,
+        who,
+        &PersonInput {
+            legal_name: name.into(),
+            email: email.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("person")
+}
+
 pub(crate) async fn person_of_kind(
     db: &Db,
     who: &SignedIn,
@@ -209,10 +229,21 @@ pub(crate) async fn schedule_on(
     case: CaseId,
     day: chrono::NaiveDate,
 ) -> AppointmentId {
+    schedule_at(db, who, case, day, "07:00").await
+}
+
+/// One 90-minute session of `case` on `day` at the practice-local `time`, run by `who`.
+pub(crate) async fn schedule_at(
+    db: &Db,
+    who: &SignedIn,
+    case: CaseId,
+    day: chrono::NaiveDate,
+    time: &str,
+) -> AppointmentId {
     let draft = NewAppointment {
         case_id: case,
         day: day.to_string(),
-        start_time: "07:00".into(),
+        start_time: time.into(),
         minutes: 90,
         service_id: None,
         location: String::new(),
