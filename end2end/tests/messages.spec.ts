@@ -100,4 +100,40 @@ test.describe("secure messages", () => {
     expect(await problems(staff, "/app/messages/:id")).toEqual([]);
     await staff.context().close();
   });
+
+  test("staff write to one person from their page; a person without portal access is pointed out", async ({ page }) => {
+    await signIn(page, "provider@riverside.example");
+    const u = unique().toLowerCase();
+    const me = (await call(page, "viewer", null)).account_id;
+    const person = await personWithEmail(page, `Solo${u} Person`, `solo-${u}@riverside.example`);
+    const group = await call(page, "create_case", {
+      draft: {
+        kind: "therapy_group", name: `Solo group ${u}`, initials: `S${u.slice(-4).toUpperCase()}`, capacity: null,
+        provider_ids: [me], default_service_id: null, participant_ids: [], payer: { type: "self_pay" },
+      },
+    });
+    await call(page, "add_member", { case: group, person: person.id, joined_on: isoDaysAgo(7) });
+    await page.goto(`/app/people/${person.id}`);
+    await hydrated(page);
+    const card = page.getByTestId("person-messages");
+    await expect(card.getByTestId("no-threads")).toBeVisible();
+    await card.getByLabel("Subject", { exact: true }).fill(`Forms ${u}`);
+    await card.getByRole("button", { name: "Send message" }).click();
+    await expect(card.locator("[data-field=body]")).toContainText("Write a message");
+    await card.getByLabel("Message", { exact: true }).fill("Please bring your forms.");
+    await card.getByRole("button", { name: "Send message" }).click();
+    await expect(page).toHaveURL(/\/app\/messages\/\d+$/);
+    await expect(page.getByTestId("thread-subject")).toHaveText(`Forms ${u}`);
+    await expect(page.getByTestId("no-portal")).toContainText("has no portal access yet");
+    await expect(page.getByTestId("messages")).toContainText("Please bring your forms.");
+    await expect.poll(() => messagesTo(`solo-${u}@riverside.example`).length, { timeout: 60_000 }).toBe(1);
+    expect(messagesTo(`solo-${u}@riverside.example`)[0]).not.toContain("forms");
+
+    // The inbox lists it; "only unread" hides it (the practice wrote last).
+    await page.goto("/app/messages");
+    await hydrated(page);
+    await expect(page.getByTestId("thread").filter({ hasText: `Forms ${u}` })).toHaveCount(1);
+    await page.getByLabel("Only threads with unread messages").check();
+    await expect(page.getByTestId("thread").filter({ hasText: `Forms ${u}` })).toHaveCount(0);
+  });
 });

@@ -106,6 +106,31 @@ test.describe("session reminders", () => {
     // The open attendance screen shows it without a reload.
     await expect(row.getByTestId("confirmation")).toHaveValue("confirmed");
 
+    // Quinn declines through his own link; then stops reminders. Both are on record.
+    const quinnLink = (await linkInEmail(theirs, "reminder", 60_000)).link;
+    const quinnPhone = await otherScreen(browser, info, true);
+    await quinnPhone.goto(quinnLink);
+    await hydrated(quinnPhone);
+    await quinnPhone.getByRole("button", { name: "I can't come" }).click();
+    await expect(quinnPhone.getByTestId("answer-status")).toContainText("knows you can't come");
+    await expect(page.getByTestId("attendance-row").filter({ hasText: other }).getByTestId("confirmation")).toHaveValue("declined");
+    await quinnPhone.getByRole("button", { name: "Stop email reminders" }).click();
+    await expect(quinnPhone.getByTestId("reminders-stopped")).toBeVisible();
+    await quinnPhone.context().close();
+
+    // The settings screen lists the group, not named in reminders until ticked.
+    await owner.reload();
+    await hydrated(owner);
+    const naming = owner.getByLabel(`Name \u201c${groupName}\u201d in its reminders`);
+    await expect(naming).not.toBeChecked();
+    await naming.check();
+    await expect
+      .poll(async () => (await call(owner, "reminder_settings", {})).groups.find((g: { name: string }) => g.name === groupName)?.named)
+      .toBe(true);
+    await owner.reload();
+    await hydrated(owner);
+    await expect(owner.getByLabel(`Name \u201c${groupName}\u201d in its reminders`)).toBeChecked();
+
     // Remy's page shows the reminder went; turning reminders off is kept.
     await page.goto(`/app/people/${remy.id}`);
     await hydrated(page);
