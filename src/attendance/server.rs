@@ -142,6 +142,43 @@ pub async fn correct(
         .ok_or_else(|| AppError::internal("the attendance writer gave no answer"))
 }
 
+/// One participant's confirmation as it is set: by staff on the session screen, or by the
+/// participant through a reminder's link.
+#[derive(Clone, Copy, Debug)]
+pub struct ConfirmationChange {
+    pub practice: PracticeId,
+    /// The practice's time zone, for the row's "changed at".
+    pub tz: chrono_tz::Tz,
+    pub id: AppointmentId,
+    pub person: PersonId,
+    pub confirmation: Confirmation,
+}
+
+/// Stores a confirmation with its audit entry in `tx` and queues it for every open screen;
+/// the caller commits, then hands the row to [`Live::committed`].
+async fn write_confirmation(
+    tx: &mut Tx,
+    live: &Live,
+    change: &ConfirmationChange,
+    entry: &crate::audit::repo::NewEntry<'_>,
+) -> AppResult<RowState> {
+    let ConfirmationChange {
+        practice,
+        tz,
+        id,
+        person,
+        confirmation,
+    } = *change;
+    repo::set_confirmation(tx.conn(), practice, id, person, confirmation).await?;
+    crate::audit::repo::append(tx.conn(), entry, crate::server::db::now_ms()).await?;
+    let stored = repo::row(tx.conn(), id, person)
+        .await?
+        .unwrap_or_else(|| blank(person));
+    let state = state_of(&stored, tz);
+    live.publish(tx, id, std::slice::from_ref(&state)).await?;
+    Ok(state)
+}
+
 /// Records whether a participant confirmed. Audited; sent to every open screen.
 pub async fn set_confirmation(
     db: &Db,
@@ -158,22 +195,24 @@ pub async fn set_confirmation(
         if !roster.iter().any(|r| r.person_id == person) {
             return Err(not_on_roster());
         }
-        repo::set_confirmation(tx.conn(), who.practice_id, id, person, confirmation).await?;
-        record(
-            tx.conn(),
-            who,
-            Event::update(ObjectKind::Attendance, id.0).detail(format!(
-                "person {person}: confirmation {}",
-                confirmation.as_str()
-            )),
+        let event = Event::update(ObjectKind::Attendance, id.0).detail(format!(
+            "person {person}: confirmation {}",
+            confirmation.as_str()
+        ));
+        let change = ConfirmationChange {
+            practice: who.practice_id,
+            tz: who.time_zone,
+            id,
+            person,
+            confirmation,
+        };
+        let state = write_confirmation(
+            &mut tx,
+            live,
+            &change,
+            &crate::audit::server::entry(who, &event),
         )
         .await?;
-        let stored = repo::row(tx.conn(), id, person)
-            .await?
-            .unwrap_or_else(|| blank(person));
-        let state = state_of(&stored, who.time_zone);
-        live.publish(&mut tx, id, std::slice::from_ref(&state))
-            .await?;
         tx.commit().await?;
         Ok(state)
     }
@@ -182,63 +221,34 @@ pub async fn set_confirmation(
     Ok(state)
 }
 
-/// A participant's answer through a reminder's link, as [`confirm_by_link`] records it.
-pub struct LinkAnswer<'a> {
-    pub practice: PracticeId,
-    /// The practice's time zone, for the row's "changed at".
-    pub tz: chrono_tz::Tz,
-    pub id: AppointmentId,
-    pub person: PersonId,
-    pub confirmation: Confirmation,
-    /// Who answered, in words, for the audit log.
-    pub actor_label: &'a str,
-}
-
 /// A participant's own answer from a reminder's link: sets their confirmation, audited under
-/// their name (they have no staff account), and sent to every open screen of the session.
+/// `actor_label` (they have no staff account), and sent to every open screen of the session.
 /// The caller has checked that the link stands for this person and session.
-pub async fn confirm_by_link(db: &Db, live: &Live, answer: LinkAnswer<'_>) -> AppResult<RowState> {
-    let LinkAnswer {
-        practice,
-        tz,
-        id,
-        person,
-        confirmation,
+pub async fn confirm_by_link(
+    db: &Db,
+    live: &Live,
+    change: ConfirmationChange,
+    actor_label: &str,
+) -> AppResult<RowState> {
+    let detail = format!(
+        "person {}: confirmation {} (reminder link)",
+        change.person,
+        change.confirmation.as_str()
+    );
+    let entry = crate::audit::repo::NewEntry {
+        practice_id: Some(change.practice),
+        actor: None,
         actor_label,
-    } = answer;
-    let state = async {
-        let mut tx = db.begin().await?;
-        repo::set_confirmation(tx.conn(), practice, id, person, confirmation).await?;
-        let detail = format!(
-            "person {person}: confirmation {} (reminder link)",
-            confirmation.as_str()
-        );
-        crate::audit::repo::append(
-            tx.conn(),
-            &crate::audit::repo::NewEntry {
-                practice_id: Some(practice),
-                actor: None,
-                actor_label,
-                action: crate::audit::Action::Update,
-                object_kind: ObjectKind::Attendance,
-                object_id: Some(id.0),
-                outcome: crate::audit::Outcome::Success,
-                detail: &detail,
-            },
-            crate::server::db::now_ms(),
-        )
-        .await?;
-        let stored = repo::row(tx.conn(), id, person)
-            .await?
-            .unwrap_or_else(|| blank(person));
-        let state = state_of(&stored, tz);
-        live.publish(&mut tx, id, std::slice::from_ref(&state))
-            .await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(state)
-    }
-    .await?;
-    live.committed(id, vec![state.clone()]);
+        action: crate::audit::Action::Update,
+        object_kind: ObjectKind::Attendance,
+        object_id: Some(change.id.0),
+        outcome: crate::audit::Outcome::Success,
+        detail: &detail,
+    };
+    let mut tx = db.begin().await?;
+    let state = write_confirmation(&mut tx, live, &change, &entry).await?;
+    tx.commit().await?;
+    live.committed(change.id, vec![state.clone()]);
     Ok(state)
 }
 

@@ -162,18 +162,19 @@ fn staff_messages(who: &SignedIn, person: &str, rows: Vec<repo::MessageRow>) -> 
 /// A thread and its messages after `after` (0: all), marked read for the practice. Audited
 /// when it shows any message.
 pub async fn thread(db: &Db, who: &SignedIn, id: ThreadId, after: i64) -> AppResult<ThreadView> {
-    let mut tx = db.begin().await?;
+    // An open thread asks every few seconds: a read transaction, and a write only when
+    // there is something new to mark read.
+    let mut tx = db.begin_read().await?;
     let row = repo::thread_for_staff(tx.conn(), &who.scope(), id)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::MessageThread, id.0))?;
     let messages = repo::messages(tx.conn(), id, after).await?;
-    if let Some(last) = messages.last() {
-        repo::mark_read(tx.conn(), id, true, last.id).await?;
-    }
-    let can_sign_in = repo::addressee(tx.conn(), PersonId(row.person_id))
-        .await?
-        .is_some_and(|a| a.can_sign_in);
+    let can_sign_in = after > 0
+        || repo::addressee(tx.conn(), PersonId(row.person_id))
+            .await?
+            .is_some_and(|a| a.can_sign_in);
     tx.commit().await?;
+    mark_read(db, id, true, &messages).await?;
     if after == 0 || !messages.is_empty() {
         read(
             db,
@@ -193,6 +194,20 @@ pub async fn thread(db: &Db, who: &SignedIn, id: ThreadId, after: i64) -> AppRes
         messages: staff_messages(who, &with, messages),
         with,
     })
+}
+
+/// Marks a thread read through the newest of `messages` for one side; nothing when empty.
+async fn mark_read(
+    db: &Db,
+    id: ThreadId,
+    by_practice: bool,
+    messages: &[repo::MessageRow],
+) -> AppResult<()> {
+    if let Some(last) = messages.last() {
+        let mut c = db.acquire().await?;
+        repo::mark_read(c.conn(), id, by_practice, last.id).await?;
+    }
+    Ok(())
 }
 
 async fn check_case(c: Conn<'_>, who: &SignedIn, case: CaseId) -> AppResult<CaseKind> {
@@ -225,6 +240,16 @@ pub async fn start(
     }
     if let Some(case) = input.case {
         check_case(tx.conn(), who, case).await?;
+        let belongs = crate::cases::repo::members(tx.conn(), case)
+            .await?
+            .iter()
+            .any(|m| m.person_id == person.0);
+        if !belongs {
+            return Err(AppError::invalid(
+                "case",
+                "This person is not a member of that case.",
+            ));
+        }
     }
     let opening = Opening {
         person,
@@ -401,15 +426,13 @@ pub async fn my_threads(db: &Db, who: &SignedIn) -> AppResult<Vec<ThreadSummary>
 
 pub async fn my_thread(db: &Db, who: &SignedIn, id: ThreadId, after: i64) -> AppResult<ThreadView> {
     let person = own_person(db, who).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let row = repo::thread_of_person(tx.conn(), person, id)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::MessageThread, id.0))?;
     let messages = repo::messages(tx.conn(), id, after).await?;
-    if let Some(last) = messages.last() {
-        repo::mark_read(tx.conn(), id, false, last.id).await?;
-    }
     tx.commit().await?;
+    mark_read(db, id, false, &messages).await?;
     if after == 0 || !messages.is_empty() {
         read(
             db,

@@ -11,18 +11,12 @@ use super::{
 };
 use crate::domain::attendance::Confirmation;
 use crate::domain::reminders::ReminderSettings;
+use crate::domain::when::clock_of_minutes;
 use crate::domain::PersonId;
 use crate::error::AppError;
 use crate::ui::FieldErrorText;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-fn message(e: AppError) -> String {
-    match e {
-        AppError::InvalidInput { message, .. } => message,
-        e => e.to_string(),
-    }
-}
 
 /// 2880 → "48"; 90 → "1.5".
 fn hours_text(minutes: i64) -> String {
@@ -32,10 +26,6 @@ fn hours_text(minutes: i64) -> String {
         let text = format!("{:.2}", minutes as f64 / 60.0);
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     }
-}
-
-fn clock_text(minute: i64) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
 /// "/app/reminders": when reminders go and which groups they may name.
@@ -66,15 +56,15 @@ fn SettingsForm(settings: ReminderSettings, time_zone: String) -> impl IntoView 
             .map(hours_text)
             .unwrap_or_default(),
     );
-    let start = RwSignal::new(clock_text(settings.window_start_minute));
-    let end = RwSignal::new(clock_text(settings.window_end_minute));
+    let start = RwSignal::new(clock_of_minutes(settings.window_start_minute));
+    let end = RwSignal::new(clock_of_minutes(settings.window_end_minute));
     let save = Action::new(|input: &ReminderSettingsInput| save_reminder_settings(input.clone()));
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     let hours = |selected: RwSignal<String>, from: i64| {
         (from..=24)
             .map(|h| {
-                let text = clock_text(h * 60);
+                let text = clock_of_minutes(h * 60);
                 let label = if h == 24 { "24:00 (midnight)".to_string() } else { text.clone() };
                 let value = text.clone();
                 view! { <option value=value selected=move || selected.get() == text>{label}</option> }
@@ -171,7 +161,7 @@ fn GroupNames(groups: Vec<GroupNaming>) -> impl IntoView {
                 }.into_any()
             }}
             {move || set.value().get().and_then(Result::err).map(|e| view! {
-                <p class="form-error" role="alert">{message(e)}</p>
+                <p class="form-error" role="alert">{e.to_string()}</p>
             })}
         </section>
     }
@@ -270,7 +260,7 @@ pub fn ReminderLinkPage() -> impl IntoView {
                             Ok(v) => view! { <Answer view=v token /> }.into_any(),
                             Err(e) => view! {
                                 <h1>"This link cannot be used"</h1>
-                                <p class="form-error" role="alert" data-testid="link-error">{message(e)}</p>
+                                <p class="form-error" role="alert" data-testid="link-error">{e.to_string()}</p>
                             }.into_any(),
                         }
                     })}
@@ -283,18 +273,23 @@ pub fn ReminderLinkPage() -> impl IntoView {
 #[component]
 fn Answer(view: ReminderLinkView, token: Signal<String>) -> impl IntoView {
     let action = ServerAction::<AnswerReminder>::new();
-    let current = RwSignal::new(view.clone());
-    Effect::new(move |_| {
-        if let Some(Ok(v)) = action.value().get() {
-            current.set(v);
-        }
-    });
+    // What the page shows: the latest answer's result, or what it was loaded with.
+    let current = {
+        let loaded = view.clone();
+        Signal::derive(move || {
+            action
+                .value()
+                .get()
+                .and_then(Result::ok)
+                .unwrap_or_else(|| loaded.clone())
+        })
+    };
     let error = move || {
         action
             .value()
             .get()
             .and_then(Result::err)
-            .map(|e| view! { <p class="form-error" role="alert">{message(e)}</p> })
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     };
     let pending = action.pending();
     let session = match &view.group {

@@ -71,9 +71,9 @@ pub async fn save_settings(
 }
 
 /// Every practice and its time zone, for the planner.
-pub async fn practices(mut c: Conn<'_>) -> Result<Vec<(i64, String, String)>, DbError> {
+pub async fn practices(mut c: Conn<'_>) -> Result<Vec<(i64, String)>, DbError> {
     Ok(on_conn!(c.re(), |c| {
-        sqlx::query_as("SELECT id, time_zone, name FROM practices ORDER BY id")
+        sqlx::query_as("SELECT id, time_zone FROM practices ORDER BY id")
             .fetch_all(&mut *c)
             .await?
     }))
@@ -470,7 +470,6 @@ pub async fn skip_person(
 /// What a reminder's link stands for.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LinkRow {
-    pub reminder_id: i64,
     pub practice_id: i64,
     pub appointment_id: i64,
     pub person_id: i64,
@@ -491,7 +490,7 @@ pub struct LinkRow {
 
 pub async fn by_link(mut c: Conn<'_>, token_hash: &str) -> Result<Option<LinkRow>, DbError> {
     let sql = format!(
-            "SELECT r.id AS reminder_id, r.practice_id, r.appointment_id, r.person_id,
+            "SELECT r.practice_id, r.appointment_id, r.person_id,
                     r.session_starts_at, a.starts_at, a.status = 'cancelled' AS cancelled,
                     p.legal_name, p.preferred_name, p.reminders_off, p.time_zone,
                     pr.name AS practice_name, pr.time_zone AS practice_time_zone,
@@ -548,7 +547,8 @@ pub async fn for_person(
     }))
 }
 
-/// Everything about a session's reminders for tests and the planner's callers.
+/// A session's reminders as `(person, lead, status, due)`: what the repository tests check
+/// the plan against.
 pub async fn for_appointment(
     mut c: Conn<'_>,
     appointment: AppointmentId,

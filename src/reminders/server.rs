@@ -10,7 +10,7 @@ use super::{
 use crate::access::SignedIn;
 use crate::attendance::live::Live;
 use crate::audit::repo::{append, NewEntry};
-use crate::audit::server::record;
+use crate::audit::server::{read, record};
 use crate::audit::{Action, Event, ObjectKind, Outcome};
 use crate::auth::server::{hash_token, new_session_token};
 use crate::domain::attendance::Confirmation;
@@ -172,6 +172,13 @@ pub async fn person_reminders(
     let now = now_ms();
     let rows = repo::for_person(tx.conn(), person, now - 24 * 3_600_000, 20).await?;
     tx.commit().await?;
+    // Which sessions (and cases) someone is reminded of is health information.
+    read(
+        db,
+        who,
+        Event::read(ObjectKind::Person, person.0).detail(format!("reminders: {}", rows.len())),
+    )
+    .await?;
     let stamp =
         |ms: i64| crate::domain::when::short_stamp(crate::server::time::wall(who.time_zone, ms));
     Ok(PersonReminders {
@@ -341,7 +348,7 @@ pub async fn plan_all(db: &Db, now: i64) -> AppResult<PlanPass> {
         repo::practices(c.conn()).await?
     };
     let mut pass = PlanPass::default();
-    for (id, tz, _) in practices {
+    for (id, tz) in practices {
         let tz = zone(Some(&tz), chrono_tz::UTC);
         pass += plan_practice(db, PracticeId(id), tz, now).await?;
     }
@@ -611,14 +618,14 @@ pub async fn answer(
             crate::attendance::server::confirm_by_link(
                 db,
                 live,
-                crate::attendance::server::LinkAnswer {
+                crate::attendance::server::ConfirmationChange {
                     practice,
                     tz: link.practice_tz,
                     id: AppointmentId(row.appointment_id),
                     person,
                     confirmation,
-                    actor_label: &label,
                 },
+                &label,
             )
             .await?;
             Ok(ReminderLinkView {

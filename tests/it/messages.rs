@@ -177,6 +177,19 @@ async fn each_side_reaches_only_its_own(db: Db) {
     .await
     .expect("start");
 
+    // A thread about a case is only with one of its members.
+    let stranger = person_with_email(&db, who, "Cy Park", "cy@msgreach.example").await;
+    assert!(matches!(
+        messages::start(
+            &db,
+            URL,
+            who,
+            NewThread { person: Some(stranger), case: Some(case), subject: "x".into(), body: "y".into() },
+        )
+        .await,
+        Err(AppError::InvalidInput { field, .. }) if field == "case"
+    ));
+
     // Staff who do not see the group or its people, and another practice, are refused.
     for outsider in [&p.other_provider, &practice(&db, "msgreach2").await.owner] {
         assert!(matches!(
