@@ -3,7 +3,7 @@
 use crate::attendance::components::SessionScreen;
 use crate::auth::components::{Home, SignInPage};
 use crate::error::AppError;
-use crate::portal::{PortalHome, PortalLayout};
+use crate::portal::PortalLayout;
 use crate::staff::{StaffHome, StaffLayout};
 use crate::ui::ErrorPanel;
 use leptos::prelude::*;
@@ -131,7 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("superbills/:id") view={Lazy::<screens::Superbill>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=PortalHome ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<screens::PortalHome>::new()} ssr=SsrMode::Async />
                     <Route path=path!("messages") view={Lazy::<screens::PortalMessages>::new()} ssr=SsrMode::Async />
                     <Route path=path!("messages/:id") view={Lazy::<screens::PortalThread>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
@@ -166,6 +166,7 @@ mod screens {
     };
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
     use crate::people::components::{NewPersonPage, PersonProfilePage};
+    use crate::portal::PortalHome as PortalHomeScreen;
     use crate::reminders::components::{ReminderLinkPage, ReminderSettingsPage};
     use crate::services::components::ServicesPage;
     use leptos::prelude::*;
@@ -279,6 +280,7 @@ mod screens {
     lazy_screen!(ReminderLink, ReminderLinkPage, "reminder_link");
     lazy_screen!(Inbox, InboxPage, "inbox");
     lazy_screen!(Thread, ThreadPage, "thread");
+    lazy_screen!(PortalHome, PortalHomeScreen, "portal_home");
     lazy_screen!(PortalMessages, PortalMessagesPage, "portal_messages");
     lazy_screen!(PortalThread, PortalThreadPage, "portal_thread");
 }

@@ -156,7 +156,7 @@ pub struct ConfirmationChange {
 
 /// Stores a confirmation with its audit entry in `tx` and queues it for every open screen;
 /// the caller commits, then hands the row to [`Live::committed`].
-async fn write_confirmation(
+pub(crate) async fn write_confirmation(
     tx: &mut Tx,
     live: &Live,
     change: &ConfirmationChange,

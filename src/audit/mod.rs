@@ -101,6 +101,10 @@ pub enum ObjectKind {
     MessageThread,
     /// The practice's session reminder settings.
     ReminderSettings,
+    /// A participant's own calendar feed of their sessions.
+    PersonFeed,
+    /// What a participant asked of the practice from the portal (a cancellation, a seat).
+    PortalRequest,
     Series,
     Service,
     /// A superbill made for one client of a clinical case.
@@ -110,7 +114,7 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 31] = [
+    pub const ALL: [ObjectKind; 33] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -138,6 +142,8 @@ impl ObjectKind {
         ObjectKind::PracticeFees,
         ObjectKind::MessageThread,
         ObjectKind::ReminderSettings,
+        ObjectKind::PersonFeed,
+        ObjectKind::PortalRequest,
         ObjectKind::Series,
         ObjectKind::Service,
         ObjectKind::Superbill,
@@ -173,6 +179,8 @@ impl ObjectKind {
             ObjectKind::PracticeFees => "practice_fees",
             ObjectKind::MessageThread => "message_thread",
             ObjectKind::ReminderSettings => "reminder_settings",
+            ObjectKind::PersonFeed => "person_feed",
+            ObjectKind::PortalRequest => "portal_request",
             ObjectKind::Series => "series",
             ObjectKind::Service => "service",
             ObjectKind::Superbill => "superbill",

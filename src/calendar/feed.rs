@@ -70,17 +70,25 @@ fn render(practice: PracticeId, rows: &[repo::FeedRow]) -> String {
 /// `GET /calendar/{token}.ics`. Unknown and revoked tokens get a plain 404, the same as any
 /// missing page.
 pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(token) = file.strip_suffix(".ics") else {
+    let Some(token) = token_of(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if token.len() < 40
-        || !token
+    ics_response(feed_for_token(&state.db, token).await)
+}
+
+/// The token in a feed's file name (`<token>.ics`), if it looks like one of ours.
+pub fn token_of(file: &str) -> Option<&str> {
+    let token = file.strip_suffix(".ics")?;
+    (token.len() >= 40
+        && token
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    match feed_for_token(&state.db, token).await {
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    .then_some(token)
+}
+
+/// A feed's answer: the calendar, a plain 404 for a token that opens nothing, or 503.
+pub fn ics_response(feed: Result<Option<String>, DbError>) -> Response {
+    match feed {
         Ok(Some(body)) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

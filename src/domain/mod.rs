@@ -85,6 +85,7 @@ pub mod money;
 pub mod notes;
 pub mod paging;
 pub mod people;
+pub mod portal;
 pub mod reminders;
 pub mod reports;
 pub mod roles;

@@ -1,58 +1,120 @@
-//! The participant portal. It shows a participant only their own information, never who
-//! else is in their groups.
+//! The participant portal: a participant's own sessions (upcoming and past, with their own
+//! attendance), confirming, declining or asking to cancel, and a private calendar feed; the
+//! staff side of what participants ask. It shows a participant only their own information,
+//! never who else is in their groups: every portal query is keyed by the one person the
+//! signed-in account stands for.
 
-use crate::auth::api::SignOut;
-use crate::auth::components::{use_viewer, RequireArea};
-use crate::auth::Viewer;
-use crate::domain::Area;
-use crate::staff::SessionCard;
-use leptos::prelude::*;
-use leptos_router::components::Outlet;
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod feed;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod server;
 
-/// The portal's layout, the parent route of every portal screen: it checks the caller once,
-/// renders the frame once and provides the viewer by context.
-#[component]
-pub fn PortalLayout() -> impl IntoView {
-    view! {
-        <RequireArea
-            area=Area::Portal
-            render=|viewer: Viewer| {
-                provide_context(viewer.clone());
-                let sign_out = ServerAction::<SignOut>::new();
-                view! {
-                    <div class="portal">
-                        <header class="topbar">
-                            <span class="brand">{viewer.practice_name.clone()}</span>
-                            <ActionForm action=sign_out>
-                                <button type="submit" class="link-button">"Sign out"</button>
-                            </ActionForm>
-                        </header>
-                        <main class="content">
-                            <Outlet />
-                        </main>
-                    </div>
-                }
-            }
-        />
-    }
+pub use components::{PortalHome, PortalLayout};
+
+use crate::domain::attendance::Confirmation;
+use crate::domain::money::Money;
+use crate::domain::{AppointmentId, CaseId, PersonId};
+use serde::{Deserialize, Serialize};
+
+/// Where the participant's cancellation of a session stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CancelState {
+    /// Not asked.
+    #[default]
+    None,
+    /// Asked; the practice has not decided yet.
+    Asked,
+    Accepted,
+    Declined,
 }
 
-#[component]
-pub fn PortalHome() -> impl IntoView {
-    let viewer = use_viewer();
-    view! {
-        <h1 data-testid="portal-home">"Hello, " {viewer.display_name.clone()}</h1>
-        <div class="cards">
-            <section class="card">
-                <h2>"Your sessions"</h2>
-                <p>"Your practice has not scheduled any sessions for you yet."</p>
-            </section>
-            <section class="card">
-                <h2>"Messages"</h2>
-                <p>"Write to the practice and read its messages."</p>
-                <a href="/portal/messages" class="button secondary">"Open messages"</a>
-            </section>
-            <SessionCard viewer=viewer.clone() />
-        </div>
-    }
+/// One of the participant's sessions, as the portal shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalSession {
+    pub id: AppointmentId,
+    /// The group's name or the practice's neutral label for it.
+    pub label: String,
+    /// "Tuesday 8 December 2026", in the participant's time zone.
+    pub day: String,
+    /// "18:00–19:30".
+    pub time: String,
+    pub place: Option<String>,
+    /// Only an http(s) address; anything else is not offered as a link.
+    pub video_link: Option<String>,
+    pub cancelled: bool,
+    pub confirmation: Confirmation,
+    /// Past sessions: their own attendance, in their words ("Attended", "Missed").
+    pub attendance: Option<String>,
+    /// Upcoming sessions they can still answer for.
+    pub can_answer: bool,
+    /// Cancelling now would be late (inside the practice's window).
+    pub late_now: bool,
+    /// The late-cancel fee that may then apply (zero: none).
+    pub late_fee: Money,
+    pub cancel: CancelState,
+}
+
+/// A page of "My sessions".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsPage {
+    pub sessions: Vec<PortalSession>,
+    pub page: i64,
+    pub has_more: bool,
+    /// The practice's late-cancel window, in hours.
+    pub late_cancel_hours: i64,
+    /// "America/New_York": the zone the times are in.
+    pub time_zone: String,
+}
+
+/// A participant's answer for an upcoming session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SessionAnswer {
+    Confirm,
+    Decline,
+}
+
+/// The participant's own calendar feed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonFeedView {
+    pub enabled: bool,
+    /// The full address, shown once, right after turning the feed on (only a hash is kept).
+    pub url: Option<String>,
+    pub since: Option<String>,
+}
+
+/// An open request, as staff see it on their home screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub id: i64,
+    /// "Cancel their place".
+    pub what: String,
+    pub person_id: PersonId,
+    pub person: String,
+    pub case_id: CaseId,
+    /// "TAG · Tuesday Anxiety Group".
+    pub case_title: String,
+    pub session_id: Option<AppointmentId>,
+    /// "Tue 8 Dec 18:00", in the practice's time zone.
+    pub session_when: Option<String>,
+    pub late: bool,
+    pub fee: Money,
+    pub note: String,
+    /// "7 Dec 14:05".
+    pub asked: String,
+}
+
+/// How a case presents itself in the portal, as the case page edits it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalLabelView {
+    pub names_group: bool,
+    /// The practice's own neutral label ("" for the default).
+    pub label: String,
+    /// The default neutral label for the case's kind.
+    pub default_label: String,
+    /// What participants see now.
+    pub shown: String,
 }

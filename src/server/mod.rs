@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/calendar/{file}", get(crate::calendar::feed::serve))
+        .route("/calendar/me/{file}", get(crate::portal::feed::serve))
         .route("/live/sessions/{id}", get(crate::attendance::live::stream))
         .route(
             "/documents/invoices/{file}",

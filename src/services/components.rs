@@ -166,6 +166,7 @@ fn MissedFees(manages: bool) -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <crate::portal::components::LateCancelWindow manages />
         </section>
     }
 }

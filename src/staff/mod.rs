@@ -148,6 +148,7 @@ pub fn StaffHome() -> impl IntoView {
                 <p>"You are signed in as " <strong>{viewer.role.label()}</strong> "."</p>
             </section>
             <SessionCard viewer=viewer.clone() />
+            <crate::portal::components::PortalRequestsCard />
             <crate::notes::components::ReviewQueue />
         </div>
     }

@@ -23,6 +23,7 @@ mod notes;
 mod outbox;
 mod pages;
 mod pdf;
+mod portal;
 mod reminders;
 mod reports;
 mod schema;

@@ -128,6 +128,8 @@ fn CaseView(
 
             {kind.is_group().then(|| view! { <crate::messages::components::GroupMessageCard case=case_id /> })}
 
+            <crate::portal::components::PortalLabelCard case=case_id />
+
             <BillingCard case=case.clone() reload />
 
             {case.workflows.any_clinical().then(|| view! { <ClinicalCard case=case.clone() reload /> })}

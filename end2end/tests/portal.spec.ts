@@ -1,0 +1,160 @@
+import { expect, test, type Page } from "@playwright/test";
+import { problems } from "./axe";
+import { call, hydrated, otherScreen, personWithEmail, signIn, unique } from "./helpers";
+import { MAILDIR, linkInEmail } from "./mail";
+
+/** The practice-local day and "HH:MM" of `at` in `timeZone`. */
+function localSlot(at: Date, timeZone: string): { day: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+async function schedule(page: Page, group: number, me: number, at: Date, timeZone: string): Promise<number> {
+  const slot = localSlot(at, timeZone);
+  const scheduled = await call(page, "schedule", {
+    draft: {
+      case_id: group, day: slot.day, start_time: slot.time, minutes: 60, service_id: null,
+      location: "Room 4, 2nd floor", video_link: "", provider_ids: [me], repeat: "Never", ends: { After: 1 }, confirmed: true,
+    },
+  });
+  return scheduled.Done.first;
+}
+
+test.describe("participant portal", () => {
+  test.skip(!MAILDIR, "needs the SMTP server scripts/test starts (portal accounts come by invitation)");
+
+  test("a participant confirms on their phone and the open attendance screen shows it; a late cancellation is asked, shown with its fee and accepted by staff", async ({ page, browser }, info) => {
+    const u = unique().toLowerCase();
+    const found: string[] = [];
+    await signIn(page, "provider@riverside.example");
+    const viewer = await call(page, "viewer", null);
+    const me = viewer.account_id;
+    const owner = await otherScreen(browser, info, false);
+    await signIn(owner, "owner@riverside.example");
+    const { time_zone: timeZone } = await call(owner, "reminder_settings", {});
+    const address = `ines-${u}@example.org`;
+    const ines = await personWithEmail(page, `Ines${u} Varga`, address);
+    const coMember = `Oskar${u} Lindqvist`;
+    const oskar = await personWithEmail(page, coMember, `oskar-${u}@example.org`);
+    const groupName = `Binge eating group ${u}`;
+    const group = await call(page, "create_case", {
+      draft: {
+        kind: "therapy_group", name: groupName, initials: `P${u.slice(-4).toUpperCase()}`, capacity: null,
+        provider_ids: [me], default_service_id: null, participant_ids: [], payer: { type: "self_pay" },
+      },
+    });
+    const joined = localSlot(new Date(Date.now() - 30 * 86_400_000), timeZone).day;
+    for (const p of [ines, oskar]) await call(page, "add_member", { case: group, person: p.id, joined_on: joined });
+    // Tomorrow's session is inside the practice's 24-hour window; the one in five days is not.
+    const round = (ms: number) => new Date(Math.ceil(ms / 300_000) * 300_000);
+    const soon = await schedule(page, group, me, round(Date.now() + 20 * 3_600_000), timeZone);
+    const later = await schedule(page, group, me, round(Date.now() + 5 * 86_400_000), timeZone);
+
+    // Ines is invited to the portal and sets her password on her phone.
+    await call(owner, "invite_to_portal", { person: ines.id });
+    const { link } = await linkInEmail(address, "invitation");
+    const phone = await otherScreen(browser, info, true);
+    await phone.goto(link);
+    await hydrated(phone);
+    const password = `amber field ${u} lantern`;
+    await phone.getByLabel("New password", { exact: true }).fill(password);
+    await phone.getByLabel("Type it again", { exact: true }).fill(password);
+    await phone.getByRole("button", { name: "Set password and sign in" }).click();
+    await expect(phone).toHaveURL(/\/portal$/);
+    await hydrated(phone);
+
+    const mine = phone.getByTestId("my-sessions");
+    const sessions = mine.getByTestId("portal-session");
+    await expect(sessions).toHaveCount(2);
+    // A neutral label by default: neither the group's name nor anyone in it.
+    await expect(sessions.first().getByTestId("session-label")).toHaveText("Group session");
+    await expect(sessions.first()).toContainText("Room 4, 2nd floor");
+    await expect(phone.locator("body")).not.toContainText(groupName);
+    await expect(phone.locator("body")).not.toContainText(coMember);
+    found.push(...(await problems(phone, "/portal")));
+
+    // The clinician has the later session's attendance screen open.
+    await page.goto(`/app/sessions/${later}`);
+    await hydrated(page);
+    await expect(page.getByTestId("live-status")).toContainText("Live");
+    const row = page.getByTestId("attendance-row").filter({ hasText: `Ines${u}` });
+    await expect(row.getByTestId("confirmation")).toHaveValue("not_confirmed");
+    const second = sessions.nth(1);
+    await second.getByRole("button", { name: "Confirm" }).click();
+    await expect(second.getByTestId("confirmation")).toHaveText("You confirmed");
+    await expect(row.getByTestId("confirmation")).toHaveValue("confirmed");
+
+    // Tomorrow's session: cancelling now is late, and the fee is said before asking.
+    const first = sessions.first();
+    await first.getByRole("button", { name: "Can't come…" }).click();
+    const form = first.getByTestId("cancel-form");
+    await expect(form.getByTestId("late-fee")).toContainText("late-cancel fee of $");
+    await form.getByLabel("A note for the practice (optional)").fill("Fever since last night.");
+    found.push(...(await problems(phone, "/portal (cancelling)")));
+    await form.getByRole("button", { name: "Ask to cancel" }).click();
+    await expect(first.getByTestId("confirmation")).toHaveText("You asked to cancel: waiting for the practice");
+
+    // Staff see the request on their home screen and accept it: attendance records it.
+    await page.goto("/app");
+    await hydrated(page);
+    const request = page.getByTestId("portal-request").filter({ hasText: `Ines${u}` });
+    await expect(request).toContainText("Cancel their place");
+    await expect(request).toContainText("Fever since last night.");
+    await expect(request).toContainText("late-cancel fee");
+    found.push(...(await problems(page, "/app (requests)")));
+    await request.getByRole("button", { name: "Accept" }).click();
+    await expect(request).toHaveCount(0);
+    const sheet = await call(page, "attendance", { id: soon });
+    const ours = sheet.rows.find((r: any) => r.state.person_id === ines.id);
+    expect(ours.state.label).toBe("Late cancel");
+    await phone.reload();
+    await hydrated(phone);
+    await expect(sessions.first().getByTestId("confirmation")).toHaveText("Cancelled at your request");
+
+    // Past sessions: none yet.
+    await mine.getByRole("button", { name: "Past" }).click();
+    await expect(mine.getByTestId("no-sessions")).toHaveText("No past sessions yet.");
+
+    // Her own calendar feed: her sessions, the neutral label, nobody else.
+    const feedCard = phone.getByTestId("my-feed");
+    await feedCard.getByRole("button", { name: "Turn on" }).click();
+    const url = await feedCard.getByTestId("my-feed-url").inputValue();
+    expect(url).toContain("/calendar/me/");
+    const ics = await (await phone.request.get(url.slice(url.indexOf("/calendar/me/")))).text();
+    expect(ics).toContain("SUMMARY:Group session");
+    expect(ics).not.toContain(coMember);
+    expect(ics).not.toContain(groupName);
+    found.push(...(await problems(phone, "/portal (feed on)")));
+    expect(found).toEqual([]);
+  });
+
+  test("the practice chooses what participants see a group called", async ({ page }) => {
+    const u = unique();
+    await signIn(page, "provider@riverside.example");
+    const me = (await call(page, "viewer", null)).account_id;
+    const group = await call(page, "create_case", {
+      draft: {
+        kind: "workshop", name: `Assertiveness workshop ${u}`, initials: `L${u.slice(-4).toUpperCase()}`, capacity: null,
+        provider_ids: [me], default_service_id: null, participant_ids: [], payer: { type: "self_pay" },
+      },
+    });
+    await page.goto(`/app/cases/${group}`);
+    await hydrated(page);
+    const card = page.getByTestId("portal-label");
+    await expect(card.getByTestId("portal-shown")).toHaveText("Workshop session");
+    await card.getByLabel("Neutral label").fill("x".repeat(61));
+    await card.getByRole("button", { name: "Save portal label" }).click();
+    await expect(card.locator("[data-field=portal_label]")).toContainText("60 characters");
+    await card.getByLabel("Neutral label").fill("Saturday morning");
+    await card.getByRole("button", { name: "Save portal label" }).click();
+    await expect(card.getByTestId("portal-shown")).toHaveText("Saturday morning");
+    await card.getByLabel("The case's name").check();
+    await card.getByRole("button", { name: "Save portal label" }).click();
+    await expect(card.getByTestId("portal-shown")).toHaveText(`Assertiveness workshop ${u}`);
+    expect(await problems(page, "/app/cases/:id (portal label)")).toEqual([]);
+  });
+});

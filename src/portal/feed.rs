@@ -1,0 +1,96 @@
+//! A participant's own calendar feed: `GET /calendar/me/<token>.ics`. Their phone's calendar
+//! app cannot sign in, so the long random token is the credential (only its hash is kept).
+//! Events carry the participant's own sessions only, called what the portal calls them
+//! (a neutral label unless the practice names the group), with place and video link: never
+//! another participant. Server only.
+
+use super::repo;
+use crate::calendar::feed::{ics_response, token_of};
+use crate::domain::portal::{participant_label, PortalLabel};
+use crate::domain::schedule::AppointmentStatus;
+use crate::domain::{PersonId, PracticeId};
+use crate::server::db::{now_ms, Db, DbError};
+use crate::server::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{TimeZone, Utc};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+
+const PAST_MS: i64 = 60 * 24 * 3_600_000;
+const AHEAD_MS: i64 = 400 * 24 * 3_600_000;
+
+/// Where a token's feed is served.
+pub fn path(token: &str) -> String {
+    format!("/calendar/me/{token}.ics")
+}
+
+fn utc(ms: i64) -> chrono::DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+/// The feed for a token, or `None` when it opens nothing (unknown, turned off, or the
+/// person's portal account closed).
+pub async fn feed_for_token(db: &Db, token: &str) -> Result<Option<String>, DbError> {
+    let hash = crate::auth::server::hash_token(token);
+    let mut c = db.acquire().await?;
+    let Some((practice, person)) = repo::feed_owner(c.conn(), &hash).await? else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    let rows =
+        repo::feed_sessions(c.conn(), practice, person, now - PAST_MS, now + AHEAD_MS).await?;
+    Ok(Some(render(practice, person, &rows)))
+}
+
+fn render(practice: PracticeId, person: PersonId, rows: &[repo::OwnSession]) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name("My sessions");
+    for r in rows {
+        let label = participant_label(
+            r.kind,
+            &r.case_name,
+            &PortalLabel {
+                names_group: r.portal_names_group,
+                label: r.portal_label.clone(),
+            },
+        );
+        let mut event = Event::new();
+        event
+            .uid(&format!(
+                "session-{}-{}-{}@gather",
+                practice.0, person.0, r.id
+            ))
+            .summary(&label)
+            .starts(utc(r.starts_at))
+            .ends(utc(r.ends_at))
+            .timestamp(utc(r.updated_at))
+            .sequence((r.updated_at / 1000).rem_euclid(i64::from(u32::MAX)) as u32)
+            .status(if r.status == AppointmentStatus::Cancelled {
+                EventStatus::Cancelled
+            } else {
+                EventStatus::Confirmed
+            });
+        if let Some(place) = r.location.as_deref().filter(|l| !l.trim().is_empty()) {
+            event.location(place);
+        }
+        if let Some(link) = r
+            .video_link
+            .as_deref()
+            .filter(|l| l.starts_with("https://"))
+        {
+            event.url(link);
+            event.description(&format!("Join by video: {link}"));
+        }
+        calendar.push(event.done());
+    }
+    calendar.done().to_string()
+}
+
+/// `GET /calendar/me/{token}.ics`. Unknown and revoked tokens get a plain 404.
+pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(token) = token_of(&file) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    ics_response(feed_for_token(&state.db, token).await)
+}
