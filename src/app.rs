@@ -132,6 +132,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<screens::PortalHome>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("bills") view={Lazy::<screens::PortalBills>::new()} ssr=SsrMode::Async />
                     <Route path=path!("messages") view={Lazy::<screens::PortalMessages>::new()} ssr=SsrMode::Async />
                     <Route path=path!("messages/:id") view={Lazy::<screens::PortalThread>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
@@ -166,6 +167,7 @@ mod screens {
     };
     use crate::notes::components::{ChartRoute, NoteRoute, ReviewRoute, TemplatesRoute};
     use crate::people::components::{NewPersonPage, PersonProfilePage};
+    use crate::portal::bills::PortalBillsPage;
     use crate::portal::PortalHome as PortalHomeScreen;
     use crate::reminders::components::{ReminderLinkPage, ReminderSettingsPage};
     use crate::services::components::ServicesPage;
@@ -281,6 +283,7 @@ mod screens {
     lazy_screen!(Inbox, InboxPage, "inbox");
     lazy_screen!(Thread, ThreadPage, "thread");
     lazy_screen!(PortalHome, PortalHomeScreen, "portal_home");
+    lazy_screen!(PortalBills, PortalBillsPage, "portal_bills");
     lazy_screen!(PortalMessages, PortalMessagesPage, "portal_messages");
     lazy_screen!(PortalThread, PortalThreadPage, "portal_thread");
 }

@@ -10,6 +10,8 @@ pub mod components;
 pub mod invoices;
 #[cfg(feature = "ssr")]
 pub mod pdf;
+#[cfg(feature = "ssr")]
+pub mod portal;
 pub mod receipts;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -507,7 +507,7 @@ pub(in crate::billing) fn long_day(stored: String) -> String {
 }
 
 /// The payer's account as it stands, read inside `tx` after charges are brought up to date.
-pub(super) async fn read_account(
+pub(in crate::billing) async fn read_account(
     tx: &mut Tx,
     who: &SignedIn,
     payer: PersonId,

@@ -48,23 +48,41 @@ fn render(practice: PracticeId, rows: &[repo::FeedRow]) -> String {
     let mut calendar = Calendar::new();
     calendar.name("Gather sessions");
     for r in rows {
-        let mut event = Event::new();
-        event
-            .uid(&format!("appointment-{}-{}@gather", practice.0, r.id))
-            .summary(&feed_summary(r.kind, r.initials.as_deref()))
-            .starts(utc(r.starts_at))
-            .ends(utc(r.ends_at))
-            .timestamp(utc(r.updated_at))
-            // Calendar apps replace an event when its sequence grows; updated_at only grows.
-            .sequence((r.updated_at / 1000).rem_euclid(i64::from(u32::MAX)) as u32)
-            .status(if r.status == AppointmentStatus::Cancelled {
-                EventStatus::Cancelled
-            } else {
-                EventStatus::Confirmed
-            });
+        let mut event = session_event(
+            &format!("appointment-{}-{}@gather", practice.0, r.id),
+            &feed_summary(r.kind, r.initials.as_deref()),
+            (r.starts_at, r.ends_at, r.updated_at),
+            r.status == AppointmentStatus::Cancelled,
+        );
         calendar.push(event.done());
     }
     calendar.done().to_string()
+}
+
+/// One session as a feed event: its stable uid, its title, its start, end and last change
+/// (milliseconds), and whether it was cancelled (kept, marked cancelled, so calendar apps
+/// remove it rather than keep a stale copy).
+pub fn session_event(
+    uid: &str,
+    summary: &str,
+    (starts_at, ends_at, updated_at): (i64, i64, i64),
+    cancelled: bool,
+) -> Event {
+    let mut event = Event::new();
+    event
+        .uid(uid)
+        .summary(summary)
+        .starts(utc(starts_at))
+        .ends(utc(ends_at))
+        .timestamp(utc(updated_at))
+        // Calendar apps replace an event when its sequence grows; updated_at only grows.
+        .sequence((updated_at / 1000).rem_euclid(i64::from(u32::MAX)) as u32)
+        .status(if cancelled {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Confirmed
+        });
+    event
 }
 
 /// `GET /calendar/{token}.ics`. Unknown and revoked tokens get a plain 404, the same as any

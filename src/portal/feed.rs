@@ -5,8 +5,7 @@
 //! another participant. Server only.
 
 use super::repo;
-use crate::calendar::feed::{ics_response, token_of};
-use crate::domain::portal::{participant_label, PortalLabel};
+use crate::calendar::feed::{ics_response, session_event, token_of};
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::{PersonId, PracticeId};
 use crate::server::db::{now_ms, Db, DbError};
@@ -14,8 +13,7 @@ use crate::server::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{TimeZone, Utc};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use icalendar::{Calendar, Component, EventLike};
 
 const PAST_MS: i64 = 60 * 24 * 3_600_000;
 const AHEAD_MS: i64 = 400 * 24 * 3_600_000;
@@ -23,10 +21,6 @@ const AHEAD_MS: i64 = 400 * 24 * 3_600_000;
 /// Where a token's feed is served.
 pub fn path(token: &str) -> String {
     format!("/calendar/me/{token}.ics")
-}
-
-fn utc(ms: i64) -> chrono::DateTime<Utc> {
-    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
 /// The feed for a token, or `None` when it opens nothing (unknown, turned off, or the
@@ -47,30 +41,13 @@ fn render(practice: PracticeId, person: PersonId, rows: &[repo::OwnSession]) -> 
     let mut calendar = Calendar::new();
     calendar.name("My sessions");
     for r in rows {
-        let label = participant_label(
-            r.kind,
-            &r.case_name,
-            &PortalLabel {
-                names_group: r.portal_names_group,
-                label: r.portal_label.clone(),
-            },
+        let label = r.label();
+        let mut event = session_event(
+            &format!("session-{}-{}-{}@gather", practice.0, person.0, r.id),
+            &label,
+            (r.starts_at, r.ends_at, r.updated_at),
+            r.status == AppointmentStatus::Cancelled,
         );
-        let mut event = Event::new();
-        event
-            .uid(&format!(
-                "session-{}-{}-{}@gather",
-                practice.0, person.0, r.id
-            ))
-            .summary(&label)
-            .starts(utc(r.starts_at))
-            .ends(utc(r.ends_at))
-            .timestamp(utc(r.updated_at))
-            .sequence((r.updated_at / 1000).rem_euclid(i64::from(u32::MAX)) as u32)
-            .status(if r.status == AppointmentStatus::Cancelled {
-                EventStatus::Cancelled
-            } else {
-                EventStatus::Confirmed
-            });
         if let Some(place) = r.location.as_deref().filter(|l| !l.trim().is_empty()) {
             event.location(place);
         }

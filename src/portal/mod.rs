@@ -5,6 +5,7 @@
 //! signed-in account stands for.
 
 pub mod api;
+pub mod bills;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod feed;

@@ -34,6 +34,20 @@ pub struct OwnSession {
     pub cancel_status: Option<String>,
 }
 
+impl OwnSession {
+    /// What the participant sees this session called (see `domain::portal`).
+    pub fn label(&self) -> String {
+        crate::domain::portal::participant_label(
+            self.kind,
+            &self.case_name,
+            &crate::domain::portal::PortalLabel {
+                names_group: self.portal_names_group,
+                label: self.portal_label.clone(),
+            },
+        )
+    }
+}
+
 /// Whether person `$2` is on session `a`'s roster: its frozen roster, or the case's members
 /// active on its day while it still follows membership. The first clause narrows the scan to
 /// the person's own cases (an index on the appointment's case).
@@ -138,6 +152,8 @@ pub async fn feed_sessions(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PortalPerson {
     pub person_id: i64,
+    pub legal_name: String,
+    pub preferred_name: Option<String>,
     /// The person's own time zone, if they set one; the practice's otherwise.
     pub time_zone: Option<String>,
     pub practice_time_zone: String,
@@ -153,7 +169,7 @@ pub async fn portal_person(
 ) -> Result<Option<PortalPerson>, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as(
-            "SELECT p.id AS person_id, p.time_zone, pr.time_zone AS practice_time_zone,
+            "SELECT p.id AS person_id, p.legal_name, p.preferred_name, p.time_zone, pr.time_zone AS practice_time_zone,
                     pr.late_cancel_hours, pr.late_cancel_fee_cents
              FROM accounts ac
              JOIN people p ON p.id = ac.person_id AND p.practice_id = ac.practice_id

@@ -25,7 +25,7 @@ use crate::domain::schedule::AppointmentStatus;
 use crate::domain::when;
 use crate::domain::{AppointmentId, CaseId, PersonId};
 use crate::error::{AppError, AppResult};
-use crate::server::db::{now_ms, Db};
+use crate::server::db::{now_ms, Db, Tx};
 use crate::server::time::wall;
 use chrono_tz::Tz;
 
@@ -43,6 +43,16 @@ async fn own(db: &Db, who: &SignedIn) -> AppResult<(PortalPerson, Tz)> {
         .and_then(|z| z.parse::<Tz>().ok())
         .unwrap_or(who.time_zone);
     Ok((person, tz))
+}
+
+/// The person a portal account stands for, and their name: for the portal's other screens
+/// (bills), which read only what that person is responsible for.
+pub(crate) async fn own_person(db: &Db, who: &SignedIn) -> AppResult<(PersonId, String)> {
+    let (person, _) = own(db, who).await?;
+    Ok((
+        PersonId(person.person_id),
+        display_name(&person.legal_name, person.preferred_name.as_deref()),
+    ))
 }
 
 /// Only web addresses are offered as links: a stored `javascript:` or other scheme never
@@ -70,14 +80,7 @@ fn shown(row: &OwnSession, person: &PortalPerson, tz: Tz, now: i64) -> PortalSes
     };
     PortalSession {
         id: AppointmentId(row.id),
-        label: participant_label(
-            row.kind,
-            &row.case_name,
-            &PortalLabel {
-                names_group: row.portal_names_group,
-                label: row.portal_label.clone(),
-            },
-        ),
+        label: row.label(),
         day: when::long_date(start.date()),
         time: when::clock_range(start.time(), end.time()),
         place: row.location.clone().filter(|l| !l.trim().is_empty()),
@@ -160,6 +163,56 @@ async fn one(
     Ok(shown(&row, person, tz, now_ms()))
 }
 
+/// The person's session `id`, in `tx`, if they may still answer for it: not found when it
+/// is not theirs, a conflict (saying why) when it was cancelled or has started.
+async fn answerable(
+    tx: &mut Tx,
+    who: &SignedIn,
+    me: PersonId,
+    id: AppointmentId,
+    now: i64,
+) -> AppResult<OwnSession> {
+    let row = repo::own_session(tx.conn(), who.practice_id, me, id)
+        .await?
+        .ok_or_else(|| who.not_found(ObjectKind::Appointment, id.0))?;
+    match answer_closed(
+        row.status == AppointmentStatus::Cancelled,
+        row.starts_at,
+        now,
+    ) {
+        Some(why) => Err(AppError::Conflict(why.into())),
+        None => Ok(row),
+    }
+}
+
+/// Writes the person's own answer for a session with its audit entry (under their portal
+/// account) in `tx`, commits, and sends it to every open screen of the session.
+async fn confirm_own(
+    mut tx: Tx,
+    live: &crate::attendance::live::Live,
+    who: &SignedIn,
+    (id, me): (AppointmentId, PersonId),
+    confirmation: Confirmation,
+    event: &Event<'_>,
+) -> AppResult<()> {
+    let state = write_confirmation(
+        &mut tx,
+        live,
+        &ConfirmationChange {
+            practice: who.practice_id,
+            tz: who.time_zone,
+            id,
+            person: me,
+            confirmation,
+        },
+        &entry(who, event),
+    )
+    .await?;
+    tx.commit().await?;
+    live.committed(id, vec![state]);
+    Ok(())
+}
+
 /// The participant confirms or declines an upcoming session of theirs. The open attendance
 /// screen shows it at once; audited under their portal account. Confirming withdraws a
 /// cancellation they had asked for.
@@ -178,16 +231,7 @@ pub async fn answer(
         SessionAnswer::Decline => Confirmation::Declined,
     };
     let mut tx = db.begin().await?;
-    let row = repo::own_session(tx.conn(), who.practice_id, me, id)
-        .await?
-        .ok_or_else(|| who.not_found(ObjectKind::Appointment, id.0))?;
-    if let Some(why) = answer_closed(
-        row.status == AppointmentStatus::Cancelled,
-        row.starts_at,
-        now,
-    ) {
-        return Err(AppError::Conflict(why.into()));
-    }
+    answerable(&mut tx, who, me, id, now).await?;
     let withdrawn = if answer == SessionAnswer::Confirm {
         repo::withdraw_cancel(tx.conn(), me, id).await?
     } else {
@@ -203,21 +247,7 @@ pub async fn answer(
             ""
         }
     ));
-    let state = write_confirmation(
-        &mut tx,
-        live,
-        &ConfirmationChange {
-            practice: who.practice_id,
-            tz: who.time_zone,
-            id,
-            person: me,
-            confirmation,
-        },
-        &entry(who, &event),
-    )
-    .await?;
-    tx.commit().await?;
-    live.committed(id, vec![state]);
+    confirm_own(tx, live, who, (id, me), confirmation, &event).await?;
     one(db, who, &person, tz, id).await
 }
 
@@ -236,16 +266,7 @@ pub async fn ask_to_cancel(
     let me = PersonId(person.person_id);
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row = repo::own_session(tx.conn(), who.practice_id, me, id)
-        .await?
-        .ok_or_else(|| who.not_found(ObjectKind::Appointment, id.0))?;
-    if let Some(why) = answer_closed(
-        row.status == AppointmentStatus::Cancelled,
-        row.starts_at,
-        now,
-    ) {
-        return Err(AppError::Conflict(why.into()));
-    }
+    let row = answerable(&mut tx, who, me, id, now).await?;
     let late = is_late_cancel(now, row.starts_at, person.late_cancel_hours);
     let fee = if late {
         person.late_cancel_fee_cents
@@ -281,21 +302,7 @@ pub async fn ask_to_cancel(
         "person {}: confirmation declined (portal, asked to cancel)",
         me.0
     ));
-    let state = write_confirmation(
-        &mut tx,
-        live,
-        &ConfirmationChange {
-            practice: who.practice_id,
-            tz: who.time_zone,
-            id,
-            person: me,
-            confirmation: Confirmation::Declined,
-        },
-        &entry(who, &event),
-    )
-    .await?;
-    tx.commit().await?;
-    live.committed(id, vec![state]);
+    confirm_own(tx, live, who, (id, me), Confirmation::Declined, &event).await?;
     one(db, who, &person, tz, id).await
 }
 

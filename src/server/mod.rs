@@ -46,6 +46,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::billing::superbills::download::serve),
         )
         .route(
+            "/documents/mine/invoices/{file}",
+            get(crate::billing::portal::invoice_download),
+        )
+        .route(
+            "/documents/mine/receipts/{file}",
+            get(crate::billing::portal::receipt_download),
+        )
+        .route(
             "/documents/reports/{file}",
             get(crate::billing::reports::download::serve),
         )

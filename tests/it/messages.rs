@@ -4,13 +4,12 @@
 //! audited.
 
 use crate::accounts::Mailbox;
-use crate::common::fixtures::{group, person_with_email, practice, staff};
+use crate::common::fixtures::{group, person_with_email, portal_account, practice};
 use crate::on_both_engines;
 use chrono::Duration;
-use gather::access::SignedIn;
 use gather::cases::server as cases;
 use gather::domain::cases::CaseKind;
-use gather::domain::{PersonId, Role};
+use gather::domain::PersonId;
 use gather::error::AppError;
 use gather::mail::repo::with_key_prefix;
 use gather::messages::server as messages;
@@ -18,21 +17,6 @@ use gather::messages::{InboxFilter, NewThread};
 use gather::server::db::Db;
 
 const URL: &str = "http://gather.test";
-
-/// A portal account for `person`, signed in.
-async fn portal(
-    db: &Db,
-    p: &crate::common::fixtures::Practice,
-    person: PersonId,
-    email: &str,
-) -> SignedIn {
-    let who = staff(db, p.id, "Portal person", email, Role::Participant, None).await;
-    let mut c = db.acquire().await.expect("conn");
-    gather::auth::repo::link_person(c.conn(), email, person)
-        .await
-        .expect("link");
-    who
-}
 
 async fn group_message_is_one_thread_per_member(db: Db) {
     let p = practice(&db, "msggroup").await;
@@ -222,7 +206,7 @@ async fn each_side_reaches_only_its_own(db: Db) {
     ));
 
     // Ana in the portal: her thread only, never Ben's.
-    let ana_portal = portal(&db, &p, ana, "ana@msgreach.example").await;
+    let ana_portal = portal_account(&db, &p, ana, "ana@msgreach.example").await;
     let mine = messages::my_threads(&db, &ana_portal)
         .await
         .expect("threads");

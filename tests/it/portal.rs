@@ -4,42 +4,28 @@
 //! server function, feed and argument the portal sends, plus other people's ids, and not one
 //! co-member's name or address in any answer.
 
-use crate::common::fixtures::{group, person_with_email, practice, schedule_at, service, staff};
+use crate::common::fixtures::{
+    group, person_with_email, portal_account, practice, schedule_at, service,
+};
 use crate::common::router::{app, body_text, get, seeded, send, sign_in};
 use crate::on_both_engines;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use chrono::Duration;
-use gather::access::SignedIn;
 use gather::attendance::live::Live;
 use gather::attendance::server as attendance;
 use gather::attendance::ChangeRequest;
 use gather::cases::server as cases;
 use gather::domain::attendance::{Choice, Confirmation};
+use gather::domain::billing::Payer;
 use gather::domain::cases::CaseKind;
 use gather::domain::portal::SessionsWhen;
-use gather::domain::{PersonId, Role};
 use gather::error::AppError;
 use gather::on_conn;
 use gather::portal::server as portal;
 use gather::portal::{CancelState, SessionAnswer};
 use gather::server::db::{now_ms, Db};
 use serde_json::{json, Value};
-
-/// A portal account for `person`, signed in.
-async fn portal_account(
-    db: &Db,
-    p: &crate::common::fixtures::Practice,
-    person: PersonId,
-    email: &str,
-) -> SignedIn {
-    let who = staff(db, p.id, "Portal person", email, Role::Participant, None).await;
-    let mut c = db.acquire().await.expect("conn");
-    gather::auth::repo::link_person(c.conn(), email, person)
-        .await
-        .expect("link");
-    who
-}
 
 async fn audit_details(db: &Db, p: &crate::common::fixtures::Practice) -> Vec<String> {
     let mut c = db.acquire().await.expect("conn");
@@ -352,6 +338,7 @@ async fn confidentiality_crawl(db: Db) {
     }
     // Every server function the portal calls, with every argument it sends.
     let mut own_sessions = Vec::new();
+    let mut past_sessions = Vec::new();
     for which in ["upcoming", "past"] {
         for page in 0..50 {
             let res = send(
@@ -367,7 +354,11 @@ async fn confidentiality_crawl(db: Db) {
             let text = body_text(res).await;
             let v: Value = serde_json::from_str(&text).expect("json");
             for s in v["sessions"].as_array().into_iter().flatten() {
-                own_sessions.push(s["id"].as_i64().expect("id"));
+                let id = s["id"].as_i64().expect("id");
+                own_sessions.push(id);
+                if which == "past" {
+                    past_sessions.push(id);
+                }
             }
             let more = v["has_more"].as_bool().unwrap_or(false);
             seen.push((format!("my_sessions {which} {page}"), text));
@@ -441,6 +432,119 @@ async fn confidentiality_crawl(db: Db) {
         let res = send(&app, get(&page, Some(&cookie))).await;
         seen.push((page, body_text(res).await));
     }
+    // Alex pays for his group sessions: he attended one, the administrator invoices him and
+    // takes a payment, so he has documents of his own.
+    let provider = sign_in(&app, "provider@riverside.example").await;
+    let tag_sessions: Vec<(i64, i64, i64)> = {
+        let mut c = db.acquire().await.expect("conn");
+        on_conn!(c.conn(), |c| {
+            sqlx::query_as(
+                "SELECT a.id, k.default_service_id, a.starts_at FROM appointments a
+                   JOIN cases k ON k.id = a.case_id WHERE k.initials = 'TAG'",
+            )
+            .fetch_all(&mut *c)
+            .await
+            .expect("the group's sessions")
+        })
+    };
+    let (attended, svc, _) = tag_sessions
+        .into_iter()
+        .filter(|(id, _, _)| past_sessions.contains(id))
+        .max_by_key(|(_, _, at)| *at)
+        .expect("a past group session of Alex's");
+    let now = now_ms();
+    let res = send(
+        &app,
+        post_json(
+            "/api/record_attendance",
+            &provider,
+            &json!({"id": attended, "changes": [{"person_id": alex, "choice": {"type": "attended", "service": svc},
+                "base_version": 0, "made_at": now, "fill_only": false}], "sent_at": now}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", body_text(res).await);
+    let admin = sign_in(&app, "admin@riverside.example").await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::New_York)
+        .date_naive()
+        .to_string();
+    let res = send(
+        &app,
+        post_json(
+            "/api/invoice_unbilled",
+            &admin,
+            &json!({"payer": alex, "through": today}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", body_text(res).await);
+    let res = send(
+        &app,
+        post_json(
+            "/api/take_account_payment",
+            &admin,
+            &json!({"payer": alex, "payment": {"amount": "5", "method": "cash", "reference": ""}, "chosen": []}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", body_text(res).await);
+    // Bills: the page, the server function, and every document of the practice by id: the
+    // person's own as PDFs read back by poppler, anyone else's refused.
+    for page in ["/portal/bills"] {
+        let res = send(&app, get(page, Some(&cookie))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        seen.push((page.to_string(), body_text(res).await));
+    }
+    let res = send(&app, post_json("/api/my_bills", &cookie, &json!({}))).await;
+    let bills = body_text(res).await;
+    let mine: Value = serde_json::from_str(&bills).expect("bills json");
+    let own_documents: Vec<i64> = mine["documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["id"].as_i64())
+        .collect();
+    let own_payments: Vec<i64> = mine["payments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["id"].as_i64())
+        .collect();
+    assert!(
+        !own_documents.is_empty() && !own_payments.is_empty(),
+        "Alex has an invoice and a receipt: {bills}"
+    );
+    seen.push(("my_bills".into(), bills));
+    for (table, kind, own) in [
+        ("invoices", "invoices", &own_documents),
+        ("payments", "receipts", &own_payments),
+    ] {
+        let ids: Vec<i64> = {
+            let mut c = db.acquire().await.expect("conn");
+            let sql = format!("SELECT id FROM {table} WHERE practice_id = $1 ORDER BY id LIMIT 60");
+            on_conn!(c.conn(), |c| {
+                sqlx::query_scalar(&sql)
+                    .bind(practice)
+                    .fetch_all(&mut *c)
+                    .await
+                    .expect("documents")
+            })
+        };
+        for id in ids {
+            let path = format!("/documents/mine/{kind}/{id}.pdf");
+            let res = send(&app, get(&path, Some(&cookie))).await;
+            if own.contains(&id) {
+                assert_eq!(res.status(), StatusCode::OK, "{path}");
+                let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+                    .await
+                    .expect("pdf");
+                seen.push((path, crate::pdf::pdf_text(&bytes)));
+            } else {
+                assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+            }
+        }
+    }
     // The private calendar feed.
     let res = send(&app, post_json("/api/enable_my_feed", &cookie, &json!({}))).await;
     let feed: Value = serde_json::from_str(&body_text(res).await).expect("feed json");
@@ -470,4 +574,106 @@ async fn confidentiality_crawl(db: Db) {
     }
 }
 
-on_both_engines!(my_sessions_confirm_and_cancel, confidentiality_crawl);
+/// A parent pays for their child's individual sessions: the parent's portal shows the
+/// invoice and the receipt, the child's shows no bills, and neither reaches a document
+/// whose payer they are not.
+async fn a_payer_sees_only_the_bills_they_are_responsible_for(db: Db) {
+    let p = practice(&db, "bills").await;
+    let who = &p.provider;
+    let admin = &p.admin;
+    let svc = service(&db, &p, "90853").await;
+    let child = person_with_email(&db, who, "Kit Juniper", "kit@bills.example").await;
+    let parent = person_with_email(&db, who, "Pat Juniper", "pat@bills.example").await;
+    let mut draft = group(CaseKind::TherapyGroup, "Teen skills", "TSK", who, Some(svc));
+    draft.payer = Payer::Contact(parent.0);
+    let case = cases::create_case(&db, who, draft).await.expect("case");
+    let today = who.today();
+    cases::add_member(&db, who, case, child, today - Duration::days(30))
+        .await
+        .expect("member");
+    let session = schedule_at(&db, who, case, today - Duration::days(2), "10:00").await;
+    let live = Live::start(&db);
+    attendance::record_changes(
+        &live,
+        who,
+        session,
+        &[ChangeRequest {
+            person_id: child,
+            choice: Some(Choice::Attended(svc)),
+            base_version: 0,
+            made_at: now_ms(),
+            fill_only: false,
+        }],
+        now_ms(),
+    )
+    .await
+    .expect("attended");
+    let run = gather::billing::invoices::server::invoice_unbilled(
+        &db,
+        admin,
+        None,
+        &admin.today().to_string(),
+    )
+    .await
+    .expect("invoice run");
+    assert_eq!(run.invoices.len(), 1, "{run:?}");
+    let invoice = run.invoices[0].id;
+    let paid = gather::billing::server::take_account_payment(
+        &db,
+        admin,
+        parent,
+        &gather::billing::PaymentInput {
+            amount: "10".into(),
+            method: gather::domain::billing::PaymentMethod::Cash,
+            reference: String::new(),
+        },
+        &[],
+    )
+    .await
+    .expect("payment");
+
+    let pat = portal_account(&db, &p, parent, "pat@bills.example").await;
+    let kit = portal_account(&db, &p, child, "kit@bills.example").await;
+    let bills = gather::billing::portal::my_bills(&db, &pat)
+        .await
+        .expect("pat's bills");
+    assert_eq!(bills.documents.len(), 1);
+    assert_eq!(bills.documents[0].id, invoice);
+    assert_eq!(bills.payments.len(), 1);
+    assert!(bills.balance.is_positive());
+    let doc = gather::billing::portal::my_invoice(&db, &pat, invoice)
+        .await
+        .expect("pat's invoice");
+    assert!(doc.lines.iter().all(|l| l.participant == "Kit Juniper"));
+    let receipt = gather::billing::portal::my_receipt(&db, &pat, paid.payment)
+        .await
+        .expect("pat's receipt");
+    assert_eq!(receipt.amount.cents(), 1_000);
+
+    // The child pays nothing, so sees no bills and reaches neither document.
+    let none = gather::billing::portal::my_bills(&db, &kit)
+        .await
+        .expect("kit's bills");
+    assert!(none.documents.is_empty() && none.payments.is_empty());
+    assert!(matches!(
+        gather::billing::portal::my_invoice(&db, &kit, invoice).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        gather::billing::portal::my_receipt(&db, &kit, paid.payment).await,
+        Err(AppError::NotFound)
+    ));
+    // Nor does a staff account through the portal's functions.
+    assert!(matches!(
+        gather::billing::portal::my_bills(&db, who).await,
+        Err(AppError::NotFound)
+    ));
+    let log = audit_details(&db, &p).await;
+    assert!(log.iter().any(|l| l.contains("portal: bills")), "{log:?}");
+}
+
+on_both_engines!(
+    my_sessions_confirm_and_cancel,
+    confidentiality_crawl,
+    a_payer_sees_only_the_bills_they_are_responsible_for
+);

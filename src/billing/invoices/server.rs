@@ -420,7 +420,11 @@ pub async fn documents(
     Ok(page)
 }
 
-async fn read_document(tx: &mut Tx, who: &SignedIn, id: InvoiceId) -> AppResult<InvoiceDocument> {
+pub(in crate::billing) async fn read_document(
+    tx: &mut Tx,
+    who: &SignedIn,
+    id: InvoiceId,
+) -> AppResult<InvoiceDocument> {
     let row = repo::document(tx.conn(), who.practice_id, id.0)
         .await?
         .ok_or_else(|| who.not_found(ObjectKind::Invoice, id.0))?;

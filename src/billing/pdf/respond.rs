@@ -24,11 +24,36 @@ pub fn caller(req: &axum::extract::Request) -> Option<SignedIn> {
 
 /// The caller of a document download, if signed in on the staff side; else why not.
 pub(in crate::billing) fn staff_caller(caller: Option<SignedIn>) -> AppResult<SignedIn> {
+    area_caller(caller, Area::Staff)
+}
+
+/// The caller, if signed in and allowed into `area`; else why not.
+fn area_caller(caller: Option<SignedIn>, area: Area) -> AppResult<SignedIn> {
     let who = caller.ok_or(AppError::NotSignedIn)?;
-    if !who.role.may_enter(Area::Staff) {
+    if !who.role.may_enter(area) {
         return Err(AppError::WrongArea);
     }
     Ok(who)
+}
+
+/// A document download from the portal (`/documents/mine/...`): the same as
+/// [`pdf_download`], for a portal account, whose `read` checks the document is theirs.
+pub async fn portal_pdf_download<T, Fut>(
+    db: &Db,
+    caller: Option<SignedIn>,
+    file: &str,
+    read: impl FnOnce(SignedIn, i64) -> Fut,
+    typeset: fn(&T) -> Result<Vec<u8>, String>,
+    name: fn(&T) -> String,
+) -> Response
+where
+    T: Send + 'static,
+    Fut: Future<Output = AppResult<T>>,
+{
+    match area_caller(caller, Area::Portal) {
+        Ok(who) => download(db, who, file, read, typeset, name).await,
+        Err(e) => refused(&e),
+    }
 }
 
 /// Reads the document `file` names with `read`, typesets it with `typeset` off the async
@@ -47,10 +72,24 @@ where
     T: Send + 'static,
     Fut: Future<Output = AppResult<T>>,
 {
-    let who = match staff_caller(caller) {
-        Ok(who) => who,
-        Err(e) => return refused(&e),
-    };
+    match staff_caller(caller) {
+        Ok(who) => download(db, who, file, read, typeset, name).await,
+        Err(e) => refused(&e),
+    }
+}
+
+async fn download<T, Fut>(
+    db: &Db,
+    who: SignedIn,
+    file: &str,
+    read: impl FnOnce(SignedIn, i64) -> Fut,
+    typeset: fn(&T) -> Result<Vec<u8>, String>,
+    name: fn(&T) -> String,
+) -> Response
+where
+    T: Send + 'static,
+    Fut: Future<Output = AppResult<T>>,
+{
     let Some(id) = file
         .strip_suffix(".pdf")
         .and_then(|n| n.parse::<i64>().ok())

@@ -18,12 +18,34 @@ use crate::server::db::Db;
 /// payment (who knew it already), with the charges of cases they may not see as one sum.
 /// An audited read: it names participants and their sessions.
 pub async fn receipt(db: &Db, who: &SignedIn, id: PaymentId) -> AppResult<Receipt> {
+    let runs_billing = who.role.manages_practice();
+    let me = who.account_id.0;
+    read_receipt(
+        db,
+        who,
+        id,
+        |p| runs_billing || p.recorded_by == me,
+        runs_billing,
+    )
+    .await
+}
+
+/// A payment's receipt for a caller `may_read` allows (judged from the payment), showing
+/// every charge it paid when `show_all`, else those of cases the caller may see and the
+/// rest as one sum. An audited read.
+pub(in crate::billing) async fn read_receipt(
+    db: &Db,
+    who: &SignedIn,
+    id: PaymentId,
+    may_read: impl FnOnce(&repo::PaymentRow) -> bool,
+    show_all: bool,
+) -> AppResult<Receipt> {
     let scope = who.scope();
     let runs_billing = who.role.manages_practice();
     let mut tx = db.begin_read().await?;
     let row = repo::payment(tx.conn(), &scope, id)
         .await?
-        .filter(|p| runs_billing || p.recorded_by == who.account_id.0)
+        .filter(may_read)
         .ok_or_else(|| who.not_found(ObjectKind::Payment, id.0))?;
     let paid = repo::paid_by(tx.conn(), &scope, id).await?;
     let (issuer, _) = practice_for_documents(tx.conn(), who.practice_id).await?;
@@ -31,9 +53,8 @@ pub async fn receipt(db: &Db, who: &SignedIn, id: PaymentId) -> AppResult<Receip
     tx.commit().await?;
     let refunded: Money = refunds.iter().map(|r| Money(r.3)).sum();
     let applied: Money = paid.iter().map(|p| Money(p.amount_cents)).sum();
-    let (shown, hidden): (Vec<_>, Vec<_>) = paid
-        .into_iter()
-        .partition(|p| runs_billing || p.visible == 1);
+    let (shown, hidden): (Vec<_>, Vec<_>) =
+        paid.into_iter().partition(|p| show_all || p.visible == 1);
     read(db, who, Event::read(ObjectKind::Payment, id.0)).await?;
     Ok(Receipt {
         id,

@@ -258,3 +258,18 @@ pub(crate) async fn schedule_at(
         Scheduled::NeedsConfirmation(w) => panic!("unexpected warnings: {w:?}"),
     }
 }
+
+/// A portal account for `person`, signed in (as a session of that account would be).
+pub(crate) async fn portal_account(
+    db: &Db,
+    p: &Practice,
+    person: PersonId,
+    email: &str,
+) -> SignedIn {
+    let who = staff(db, p.id, "Portal person", email, Role::Participant, None).await;
+    let mut c = db.acquire().await.expect("conn");
+    accounts::link_person(c.conn(), email, person)
+        .await
+        .expect("link");
+    who
+}
