@@ -4,7 +4,7 @@ use crate::attendance::components::SessionScreen;
 use crate::auth::components::{Home, SignInPage};
 use crate::error::AppError;
 use crate::portal::PortalLayout;
-use crate::staff::{StaffHome, StaffLayout};
+use crate::staff::StaffLayout;
 use crate::ui::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -103,7 +103,7 @@ pub fn App() -> impl IntoView {
                 // One layout per area: the shell renders once and the viewer is fetched
                 // once; moving between an area's screens swaps only its outlet.
                 <ParentRoute path=path!("/app") view=StaffLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=StaffHome ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<screens::StaffHome>::new()} ssr=SsrMode::Async />
                     <Route path=path!("calendar") view={Lazy::<screens::Calendar>::new()} ssr=SsrMode::Async />
                     <Route path=path!("sessions/:id") view=SessionScreen ssr=SsrMode::Async />
                     <Route path=path!("sessions/:id/note") view={Lazy::<screens::Note>::new()} ssr=SsrMode::Async />
@@ -171,6 +171,7 @@ mod screens {
     use crate::portal::PortalHome as PortalHomeScreen;
     use crate::reminders::components::{ReminderLinkPage, ReminderSettingsPage};
     use crate::services::components::ServicesPage;
+    use crate::staff::StaffHome as StaffHomeScreen;
     use leptos::prelude::*;
     use leptos_router::{lazy_route, LazyRoute};
 
@@ -282,6 +283,7 @@ mod screens {
     lazy_screen!(ReminderLink, ReminderLinkPage, "reminder_link");
     lazy_screen!(Inbox, InboxPage, "inbox");
     lazy_screen!(Thread, ThreadPage, "thread");
+    lazy_screen!(StaffHome, StaffHomeScreen, "staff_home");
     lazy_screen!(PortalHome, PortalHomeScreen, "portal_home");
     lazy_screen!(PortalBills, PortalBillsPage, "portal_bills");
     lazy_screen!(PortalMessages, PortalMessagesPage, "portal_messages");

@@ -130,7 +130,31 @@ test.describe("participant portal", () => {
     expect(ics).not.toContain(coMember);
     expect(ics).not.toContain(groupName);
     found.push(...(await problems(phone, "/portal (feed on)")));
+    // Turned off, the address opens nothing.
+    await feedCard.getByRole("button", { name: "Turn off" }).click();
+    await expect(feedCard.getByRole("button", { name: "Turn on" })).toBeVisible();
+    expect((await phone.request.get(url.slice(url.indexOf("/calendar/me/")))).status()).toBe(404);
     expect(found).toEqual([]);
+  });
+
+  test("the owner sets how late a cancellation may come, beside the missed-session fees", async ({ page }) => {
+    await signIn(page, "owner@riverside.example");
+    await page.goto("/app/services");
+    await hydrated(page);
+    const card = page.getByTestId("missed-fees");
+    const hours = card.getByLabel("Late-cancel window (hours before the session)");
+    await expect(hours).toHaveValue(/^\d+$/);
+    await hours.fill("a day");
+    await card.getByRole("button", { name: "Save window" }).click();
+    await expect(card.locator("[data-field=late_cancel_hours]")).toContainText("whole hours");
+    await hours.fill("200");
+    await card.getByRole("button", { name: "Save window" }).click();
+    await expect(card.locator("[data-field=late_cancel_hours]")).toContainText("between 0 and 168");
+    // 24 hours, the default, which the other portal tests count on.
+    await hours.fill("24");
+    await card.getByRole("button", { name: "Save window" }).click();
+    await expect(card.getByText("Saved.").last()).toBeVisible();
+    expect(await problems(page, "/app/services (late-cancel window)")).toEqual([]);
   });
 
   test("the practice chooses what participants see a group called", async ({ page }) => {

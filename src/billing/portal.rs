@@ -5,12 +5,13 @@
 //! read is audited under the portal account. Server only.
 
 use super::invoices::InvoiceDocument;
-use super::pdf::{caller, invoice_pdf, portal_pdf_download, receipt_pdf};
+use super::pdf::{caller, invoice_pdf, pdf_download, receipt_pdf};
 use super::receipts::Receipt;
 use super::PayerAccount;
 use crate::access::SignedIn;
 use crate::audit::server::read;
 use crate::audit::{Event, ObjectKind};
+use crate::domain::Area;
 use crate::domain::{InvoiceId, PaymentId};
 use crate::error::AppResult;
 use crate::server::db::Db;
@@ -66,9 +67,9 @@ pub async fn invoice_download(
     req: Request,
 ) -> Response {
     let db = &state.db;
-    portal_pdf_download(
+    pdf_download(
         db,
-        caller(&req),
+        (Area::Portal, caller(&req)),
         &file,
         |who, id| async move { my_invoice(db, &who, InvoiceId(id)).await },
         invoice_pdf,
@@ -84,9 +85,9 @@ pub async fn receipt_download(
     req: Request,
 ) -> Response {
     let db = &state.db;
-    portal_pdf_download(
+    pdf_download(
         db,
-        caller(&req),
+        (Area::Portal, caller(&req)),
         &file,
         |who, id| async move { my_receipt(db, &who, PaymentId(id)).await },
         receipt_pdf,

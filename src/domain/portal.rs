@@ -87,6 +87,15 @@ pub fn is_late_cancel(now: i64, starts_at: i64, hours: i64) -> bool {
     starts_at - now < hours.max(0) * HOUR_MS
 }
 
+/// Where the next page of "My sessions" starts: just after this session (its start, UTC
+/// milliseconds, then its id) in the list's order, later for upcoming and earlier for past.
+/// Keyed like the project's other long lists (see `domain::paging`), not counted by offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsFrom {
+    pub at: i64,
+    pub id: i64,
+}
+
 /// Upcoming (not yet ended, soonest first) or past (ended, latest first).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

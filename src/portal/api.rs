@@ -1,8 +1,8 @@
 //! Server functions of the portal (a portal account's own person only) and of its staff
 //! side (requests on the home screen, a case's portal label, the late-cancel window).
 
-use super::{PortalLabelView, PortalSession, RequestView, SessionAnswer, SessionsPage};
-use crate::domain::portal::SessionsWhen;
+use super::{PortalLabelView, RequestView, SessionsPage};
+use crate::domain::portal::{SessionsFrom, SessionsWhen};
 use crate::domain::{AppointmentId, CaseId};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -11,30 +11,30 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use crate::{access::serve, domain::Area};
 
-/// A page of the caller's own sessions, upcoming or past.
+/// A page of the caller's own sessions, upcoming or past, from `from` (the start if none).
 #[server(endpoint = "my_sessions", input = Json)]
-pub async fn my_sessions(which: SessionsWhen, page: i64) -> Result<SessionsPage, AppError> {
+pub async fn my_sessions(
+    which: SessionsWhen,
+    from: Option<SessionsFrom>,
+) -> Result<SessionsPage, AppError> {
     serve(Area::Portal, move |state, who| async move {
-        super::server::my_sessions(&state.db, &who, which, page).await
+        super::server::my_sessions(&state.db, &who, which, from).await
     })
     .await
 }
 
-/// Confirms or declines one of the caller's upcoming sessions.
-#[server(endpoint = "answer_my_session", input = Json)]
-pub async fn answer_my_session(
-    id: AppointmentId,
-    answer: SessionAnswer,
-) -> Result<PortalSession, AppError> {
+/// Confirms one of the caller's upcoming sessions.
+#[server(endpoint = "confirm_my_session", input = Json)]
+pub async fn confirm_my_session(id: AppointmentId) -> Result<(), AppError> {
     serve(Area::Portal, move |state, who| async move {
-        super::server::answer(&state.db, &state.live, &who, id, answer).await
+        super::server::confirm(&state.db, &state.live, &who, id).await
     })
     .await
 }
 
 /// Asks the practice to cancel the caller's place in one of their upcoming sessions.
 #[server(endpoint = "ask_to_cancel", input = Json)]
-pub async fn ask_to_cancel(id: AppointmentId, note: String) -> Result<PortalSession, AppError> {
+pub async fn ask_to_cancel(id: AppointmentId, note: String) -> Result<(), AppError> {
     serve(Area::Portal, move |state, who| async move {
         super::server::ask_to_cancel(&state.db, &state.live, &who, id, &note).await
     })

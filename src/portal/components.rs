@@ -4,19 +4,18 @@
 //! information, never who else is in their groups.
 
 use super::api::{
-    answer_my_session, ask_to_cancel, case_portal_label, decide_portal_request, enable_my_feed,
+    ask_to_cancel, case_portal_label, confirm_my_session, decide_portal_request, enable_my_feed,
     late_cancel_window, my_feed, my_sessions, portal_requests, revoke_my_feed,
     save_late_cancel_window, save_portal_label,
 };
-use super::{
-    CancelState, PersonFeedView, PortalLabelView, PortalSession, RequestView, SessionAnswer,
-};
+use super::{CancelState, PersonFeedView, PortalLabelView, PortalSession, RequestView};
 use crate::auth::api::SignOut;
 use crate::auth::components::{use_viewer, RequireArea};
 use crate::auth::Viewer;
 use crate::domain::attendance::Confirmation;
-use crate::domain::portal::SessionsWhen;
-use crate::domain::{Area, CaseId};
+use crate::domain::money::Money;
+use crate::domain::portal::{SessionsFrom, SessionsWhen};
+use crate::domain::{AppointmentId, Area, CaseId};
 use crate::error::AppError;
 use crate::staff::SessionCard;
 use crate::ui::FieldErrorText;
@@ -76,22 +75,41 @@ pub fn PortalHome() -> impl IntoView {
     }
 }
 
-/// Upcoming and past sessions, a page at a time, with confirming and cancelling.
+/// What a session's answer led to: the session, and the error if it was refused.
+type Answered = (AppointmentId, Result<(), AppError>);
+
+/// Upcoming and past sessions, a page at a time, with confirming and cancelling. The list is
+/// read again after each answer (keyed on the answers' versions); an answer's error is
+/// shown on its own session.
 #[component]
 fn MySessions() -> impl IntoView {
     let which = RwSignal::new(SessionsWhen::Upcoming);
-    let page = RwSignal::new(0i64);
-    // Bumped by each answer, so the list is read again with what the server now holds.
-    let changed = RwSignal::new(0u64);
+    // Where each page shown so far started: "More" pushes, "Previous" pops.
+    let starts = RwSignal::new(Vec::<SessionsFrom>::new());
+    let confirm = Action::new(|id: &AppointmentId| {
+        let id = *id;
+        async move { (id, confirm_my_session(id).await) }
+    });
+    let cancel = Action::new(|(id, note): &(AppointmentId, String)| {
+        let (id, note) = (*id, note.clone());
+        async move { (id, ask_to_cancel(id, note).await) }
+    });
     let data = Resource::new(
-        move || (which.get(), page.get(), changed.get()),
-        |(w, p, _)| my_sessions(w, p),
+        move || {
+            (
+                which.get(),
+                starts.with(|s| s.last().copied()),
+                confirm.version().get(),
+                cancel.version().get(),
+            )
+        },
+        |(w, from, _, _)| my_sessions(w, from),
     );
     let tab = move |w: SessionsWhen, label: &'static str, id: &'static str| {
         view! {
             <button type="button" class="tab" id=id
                 aria-pressed=move || (which.get() == w).to_string()
-                on:click=move |_| { which.set(w); page.set(0); }>
+                on:click=move |_| { which.set(w); starts.set(Vec::new()); }>
                 {label}
             </button>
         }
@@ -105,9 +123,8 @@ fn MySessions() -> impl IntoView {
             </div>
             {crate::ui::loaded(data, move |p: super::SessionsPage| {
                 let empty = p.sessions.is_empty();
-                let first = p.page == 0;
-                let has_more = p.has_more;
-                let hours = p.late_cancel_hours;
+                let next = p.next;
+                let terms = (p.late_cancel_hours, p.late_cancel_fee);
                 view! {
                     <p class="hint">{format!("Times are in {}.", p.time_zone)}</p>
                     {empty.then(|| view! {
@@ -118,15 +135,15 @@ fn MySessions() -> impl IntoView {
                     })}
                     <ul class="session-list" role="list">
                         {p.sessions.into_iter().map(|s| view! {
-                            <SessionItem session=s late_cancel_hours=hours changed />
+                            <SessionItem session=s terms confirm cancel />
                         }).collect_view()}
                     </ul>
                     <div class="pager">
-                        {(!first).then(|| view! {
-                            <button type="button" class="secondary" on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
+                        {move || starts.with(|s| !s.is_empty()).then(|| view! {
+                            <button type="button" class="secondary" on:click=move |_| starts.update(|s| { s.pop(); })>"Previous"</button>
                         })}
-                        {has_more.then(|| view! {
-                            <button type="button" class="secondary" on:click=move |_| page.update(|p| *p += 1)>"More"</button>
+                        {next.map(|n| view! {
+                            <button type="button" class="secondary" on:click=move |_| starts.update(|s| s.push(n))>"More"</button>
                         })}
                     </div>
                 }
@@ -154,42 +171,30 @@ fn confirmation_text(s: &PortalSession) -> &'static str {
 #[component]
 fn SessionItem(
     session: PortalSession,
-    late_cancel_hours: i64,
-    changed: RwSignal<u64>,
+    /// The practice's late-cancel window (hours) and fee.
+    terms: (i64, Money),
+    confirm: Action<AppointmentId, Answered>,
+    cancel: Action<(AppointmentId, String), Answered>,
 ) -> impl IntoView {
     let id = session.id;
-    let answer = Action::new(move |a: &SessionAnswer| answer_my_session(id, *a));
-    let cancel = Action::new(move |note: &String| ask_to_cancel(id, note.clone()));
     let cancelling = RwSignal::new(false);
     let note = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if matches!(answer.value().get(), Some(Ok(_)))
-            || matches!(cancel.value().get(), Some(Ok(_)))
-        {
-            cancelling.set(false);
-            changed.update(|n| *n += 1);
-        }
-    });
-    let error = Signal::derive(move || {
-        cancel
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| answer.value().get().and_then(Result::err))
-    });
-    let busy = move || answer.pending().get() || cancel.pending().get();
+    let mine = move |v: Option<Answered>| v.filter(|(i, _)| *i == id).and_then(|(_, r)| r.err());
+    let error =
+        Signal::derive(move || mine(cancel.value().get()).or_else(|| mine(confirm.value().get())));
+    let busy = move || confirm.pending().get() || cancel.pending().get();
     let status = confirmation_text(&session);
     let confirmed = session.confirmation == Confirmation::Confirmed;
     let open_cancel = session.cancel == CancelState::Asked;
     let can_answer = session.can_answer && session.cancel != CancelState::Accepted;
-    let late_warning = (session.late_now && session.late_fee.0 > 0).then(|| {
-        format!(
-            "This is less than {late_cancel_hours} hours before the session: the practice's late-cancel fee of {} may apply.",
-            session.late_fee
-        )
+    let (hours, fee) = terms;
+    let late_warning = session.late_now.then(|| {
+        if fee.is_positive() {
+            format!("This is less than {hours} hours before the session: the practice's late-cancel fee of {fee} may apply.")
+        } else {
+            format!("This is less than {hours} hours before the session.")
+        }
     });
-    let late_plain = (session.late_now && session.late_fee.0 == 0)
-        .then(|| format!("This is less than {late_cancel_hours} hours before the session."));
     let note_id = format!("cancel-note-{}", id.0);
     let heading_id = format!("session-{}-heading", id.0);
     view! {
@@ -214,7 +219,7 @@ fn SessionItem(
                 <div class="actions">
                     {(!confirmed).then(|| view! {
                         <button type="button" class="primary" disabled=busy
-                            on:click=move |_| { answer.dispatch(SessionAnswer::Confirm); }>
+                            on:click=move |_| { confirm.dispatch(id); }>
                             {if open_cancel { "I can come after all" } else { "Confirm" }}
                         </button>
                     })}
@@ -231,9 +236,10 @@ fn SessionItem(
                 let note_id = note_id.clone();
                 view! {
                     <form class="stack cancel-form" novalidate=true data-testid="cancel-form"
-                        on:submit=move |ev| { ev.prevent_default(); cancel.dispatch(note.get_untracked()); }>
-                        {late_warning.clone().map(|w| view! { <p class="warning" data-testid="late-fee">{w}</p> })}
-                        {late_plain.clone().map(|w| view! { <p class="hint">{w}</p> })}
+                        on:submit=move |ev| { ev.prevent_default(); cancel.dispatch((id, note.get_untracked())); }>
+                        {late_warning.clone().map(|w| view! {
+                            <p class=if fee.is_positive() { "warning" } else { "hint" } data-testid="late-fee">{w}</p>
+                        })}
                         <label for=note_id.clone()>"A note for the practice (optional)"</label>
                         <textarea id=note_id rows="2" maxlength="1000" prop:value=move || note.get()
                             on:input=move |ev| note.set(event_target_value(&ev))></textarea>
@@ -365,10 +371,9 @@ pub fn PortalLabelCard(case: CaseId) -> impl IntoView {
     let save = Action::new(move |(names, label): &(bool, String)| {
         save_portal_label(case, *names, label.clone())
     });
-    let data = Resource::new(
-        move || save.version().get(),
-        move |_| case_portal_label(case),
-    );
+    // Read once: a save answers with what participants now see, and a refused save keeps
+    // the form as it was typed.
+    let data = Resource::new(|| (), move |_| case_portal_label(case));
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     view! {
         <section class="card" aria-labelledby="portal-label-heading" data-testid="portal-label">
@@ -376,8 +381,15 @@ pub fn PortalLabelCard(case: CaseId) -> impl IntoView {
             {crate::ui::loaded(data, move |v: PortalLabelView| {
                 let names = RwSignal::new(v.names_group);
                 let label = RwSignal::new(v.label.clone());
+                let loaded_shown = v.shown.clone();
+                let shown = move || {
+                    save.value()
+                        .get()
+                        .and_then(Result::ok)
+                        .map_or_else(|| loaded_shown.clone(), |saved| saved.shown)
+                };
                 view! {
-                    <p>"Participants see these sessions as " <strong data-testid="portal-shown">{v.shown.clone()}</strong> "."</p>
+                    <p>"Participants see these sessions as " <strong data-testid="portal-shown">{shown}</strong> "."</p>
                     <form class="stack" novalidate=true on:submit=move |ev| {
                         ev.prevent_default();
                         save.dispatch((names.get_untracked(), label.get_untracked()));
@@ -418,7 +430,8 @@ pub fn PortalLabelCard(case: CaseId) -> impl IntoView {
 #[component]
 pub fn LateCancelWindow(manages: bool) -> impl IntoView {
     let save = Action::new(|hours: &String| save_late_cancel_window(hours.clone()));
-    let data = Resource::new(move || save.version().get(), |_| late_cancel_window());
+    // Read once: a save keeps what was typed in the field (and, refused, the error beside it).
+    let data = Resource::new(|| (), |_| late_cancel_window());
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     view! {

@@ -18,6 +18,7 @@ pub use components::{PortalHome, PortalLayout};
 
 use crate::domain::attendance::Confirmation;
 use crate::domain::money::Money;
+use crate::domain::portal::SessionsFrom;
 use crate::domain::{AppointmentId, CaseId, PersonId};
 use serde::{Deserialize, Serialize};
 
@@ -54,8 +55,6 @@ pub struct PortalSession {
     pub can_answer: bool,
     /// Cancelling now would be late (inside the practice's window).
     pub late_now: bool,
-    /// The late-cancel fee that may then apply (zero: none).
-    pub late_fee: Money,
     pub cancel: CancelState,
 }
 
@@ -63,19 +62,14 @@ pub struct PortalSession {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionsPage {
     pub sessions: Vec<PortalSession>,
-    pub page: i64,
-    pub has_more: bool,
-    /// The practice's late-cancel window, in hours.
+    /// Where the next page starts; absent on the last page.
+    pub next: Option<SessionsFrom>,
+    /// The practice's late-cancel window, in hours, and the fee a late cancellation may
+    /// bring (zero: none).
     pub late_cancel_hours: i64,
+    pub late_cancel_fee: Money,
     /// "America/New_York": the zone the times are in.
     pub time_zone: String,
-}
-
-/// A participant's answer for an upcoming session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SessionAnswer {
-    Confirm,
-    Decline,
 }
 
 /// The participant's own calendar feed.

@@ -5,6 +5,7 @@
 
 use crate::access::visibility::{BindScope, VISIBLE_CASE};
 use crate::domain::cases::CaseKind;
+use crate::domain::portal::SessionsFrom;
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::{AccountId, AppointmentId, PersonId, PracticeId, Scope};
 use crate::on_conn;
@@ -75,33 +76,45 @@ const OWN_FROM: &str = "FROM appointments a
     JOIN cases c ON c.id = a.case_id
     LEFT JOIN attendance t ON t.appointment_id = a.id AND t.person_id = $2";
 
-/// A page of the person's sessions: not yet ended, soonest first (`upcoming`), or ended,
-/// latest first. Asks for `limit` rows after skipping `offset`.
+/// At most `limit` of the person's sessions: not yet ended, soonest first (`upcoming`), or
+/// ended, latest first; after `from` in that order when given.
 pub async fn own_sessions(
     mut c: Conn<'_>,
     practice: PracticeId,
     person: PersonId,
     now: i64,
     upcoming: bool,
+    from: Option<SessionsFrom>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<OwnSession>, DbError> {
-    let (when, order) = if upcoming {
-        ("a.ends_at > $3", "a.starts_at ASC, a.id ASC")
+    let (when, after, order) = if upcoming {
+        (
+            "a.ends_at > $3",
+            "(a.starts_at > $4 OR (a.starts_at = $4 AND a.id > $5))",
+            "a.starts_at ASC, a.id ASC",
+        )
     } else {
-        ("a.ends_at <= $3", "a.starts_at DESC, a.id DESC")
+        (
+            "a.ends_at <= $3",
+            "(a.starts_at < $4 OR (a.starts_at = $4 AND a.id < $5))",
+            "a.starts_at DESC, a.id DESC",
+        )
     };
     let sql = format!(
-        "SELECT {OWN_COLUMNS} {OWN_FROM} WHERE {OWN_SESSION} AND {when}
-         ORDER BY {order} LIMIT $4 OFFSET $5"
+        "SELECT {OWN_COLUMNS} {OWN_FROM} WHERE {OWN_SESSION} AND {when} AND ($6 OR {after})
+         ORDER BY {order} LIMIT $7"
     );
+    let from_start = from.is_none();
+    let from = from.unwrap_or(SessionsFrom { at: 0, id: 0 });
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as(&sql)
             .bind(practice.0)
             .bind(person.0)
             .bind(now)
+            .bind(from.at)
+            .bind(from.id)
+            .bind(from_start)
             .bind(limit)
-            .bind(offset)
             .fetch_all(&mut *c)
             .await?
     }))
@@ -154,9 +167,8 @@ pub struct PortalPerson {
     pub person_id: i64,
     pub legal_name: String,
     pub preferred_name: Option<String>,
-    /// The person's own time zone, if they set one; the practice's otherwise.
+    /// The person's own time zone, if they set one (the practice's otherwise).
     pub time_zone: Option<String>,
-    pub practice_time_zone: String,
     pub late_cancel_hours: i64,
     pub late_cancel_fee_cents: i64,
 }
@@ -169,7 +181,7 @@ pub async fn portal_person(
 ) -> Result<Option<PortalPerson>, DbError> {
     Ok(on_conn!(c.re(), |c| {
         sqlx::query_as(
-            "SELECT p.id AS person_id, p.legal_name, p.preferred_name, p.time_zone, pr.time_zone AS practice_time_zone,
+            "SELECT p.id AS person_id, p.legal_name, p.preferred_name, p.time_zone,
                     pr.late_cancel_hours, pr.late_cancel_fee_cents
              FROM accounts ac
              JOIN people p ON p.id = ac.person_id AND p.practice_id = ac.practice_id

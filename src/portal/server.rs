@@ -4,8 +4,7 @@
 
 use super::repo::{self, OwnSession, PortalPerson};
 use super::{
-    CancelState, PersonFeedView, PortalLabelView, PortalSession, RequestView, SessionAnswer,
-    SessionsPage,
+    CancelState, PersonFeedView, PortalLabelView, PortalSession, RequestView, SessionsPage,
 };
 use crate::access::SignedIn;
 use crate::attendance::server::{write_confirmation, ConfirmationChange};
@@ -19,7 +18,7 @@ use crate::domain::people::display_name;
 use crate::domain::portal::{
     answer_closed, cancel_choice, check_late_cancel_hours, check_portal_label, check_request_note,
     is_late_cancel, neutral_label, own_attendance, participant_label, PortalLabel, RequestKind,
-    RequestStatus, SessionsWhen, SESSIONS_PER_PAGE,
+    RequestStatus, SessionsFrom, SessionsWhen, SESSIONS_PER_PAGE,
 };
 use crate::domain::schedule::AppointmentStatus;
 use crate::domain::when;
@@ -36,10 +35,10 @@ async fn own(db: &Db, who: &SignedIn) -> AppResult<(PortalPerson, Tz)> {
     let person = repo::portal_person(c.conn(), who.practice_id, who.account_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Their own zone if they set one (and it is still a known zone), else the practice's.
     let tz = person
         .time_zone
         .as_deref()
-        .or(Some(person.practice_time_zone.as_str()))
         .and_then(|z| z.parse::<Tz>().ok())
         .unwrap_or(who.time_zone);
     Ok((person, tz))
@@ -94,22 +93,18 @@ fn shown(row: &OwnSession, person: &PortalPerson, tz: Tz, now: i64) -> PortalSes
         attendance: (past && !cancelled).then(|| own_attendance(choice).to_string()),
         can_answer: answer_closed(cancelled, row.starts_at, now).is_none(),
         late_now: is_late_cancel(now, row.starts_at, person.late_cancel_hours),
-        late_fee: Money(person.late_cancel_fee_cents),
         cancel,
     }
 }
 
-/// A page of the participant's own sessions. An audited read (their own health
-/// information, seen through the portal).
+/// A page of the participant's own sessions, from `from` (the start when absent). An
+/// audited read (their own health information, seen through the portal).
 pub async fn my_sessions(
     db: &Db,
     who: &SignedIn,
     which: SessionsWhen,
-    page: i64,
+    from: Option<SessionsFrom>,
 ) -> AppResult<SessionsPage> {
-    if !(0..=10_000).contains(&page) {
-        return Err(AppError::invalid("page", "There is no such page."));
-    }
     let (person, tz) = own(db, who).await?;
     let now = now_ms();
     let mut rows = {
@@ -120,47 +115,37 @@ pub async fn my_sessions(
             PersonId(person.person_id),
             now,
             which == SessionsWhen::Upcoming,
+            from,
             SESSIONS_PER_PAGE + 1,
-            page * SESSIONS_PER_PAGE,
         )
         .await?
     };
     let has_more = rows.len() as i64 > SESSIONS_PER_PAGE;
     rows.truncate(SESSIONS_PER_PAGE as usize);
+    let next = rows.last().filter(|_| has_more).map(|r| SessionsFrom {
+        at: r.starts_at,
+        id: r.id,
+    });
     read(
         db,
         who,
         Event::read(ObjectKind::Person, person.person_id).detail(format!(
-            "portal: {} sessions, page {page}",
+            "portal: {} sessions{}",
             match which {
                 SessionsWhen::Upcoming => "upcoming",
                 SessionsWhen::Past => "past",
-            }
+            },
+            if from.is_some() { ", a later page" } else { "" }
         )),
     )
     .await?;
     Ok(SessionsPage {
         sessions: rows.iter().map(|r| shown(r, &person, tz, now)).collect(),
-        page,
-        has_more,
+        next,
         late_cancel_hours: person.late_cancel_hours,
+        late_cancel_fee: Money(person.late_cancel_fee_cents),
         time_zone: tz.name().to_string(),
     })
-}
-
-/// One of the participant's sessions as it now stands (after an answer).
-async fn one(
-    db: &Db,
-    who: &SignedIn,
-    person: &PortalPerson,
-    tz: Tz,
-    id: AppointmentId,
-) -> AppResult<PortalSession> {
-    let mut c = db.acquire().await?;
-    let row = repo::own_session(c.conn(), who.practice_id, PersonId(person.person_id), id)
-        .await?
-        .ok_or_else(|| who.not_found(ObjectKind::Appointment, id.0))?;
-    Ok(shown(&row, person, tz, now_ms()))
 }
 
 /// The person's session `id`, in `tx`, if they may still answer for it: not found when it
@@ -213,42 +198,30 @@ async fn confirm_own(
     Ok(())
 }
 
-/// The participant confirms or declines an upcoming session of theirs. The open attendance
-/// screen shows it at once; audited under their portal account. Confirming withdraws a
-/// cancellation they had asked for.
-pub async fn answer(
+/// The participant confirms an upcoming session of theirs (saying they cannot come is
+/// asking to cancel, below). The open attendance screen shows it at once; audited under
+/// their portal account. Confirming withdraws a cancellation they had asked for.
+pub async fn confirm(
     db: &Db,
     live: &crate::attendance::live::Live,
     who: &SignedIn,
     id: AppointmentId,
-    answer: SessionAnswer,
-) -> AppResult<PortalSession> {
-    let (person, tz) = own(db, who).await?;
+) -> AppResult<()> {
+    let (person, _) = own(db, who).await?;
     let me = PersonId(person.person_id);
-    let now = now_ms();
-    let confirmation = match answer {
-        SessionAnswer::Confirm => Confirmation::Confirmed,
-        SessionAnswer::Decline => Confirmation::Declined,
-    };
     let mut tx = db.begin().await?;
-    answerable(&mut tx, who, me, id, now).await?;
-    let withdrawn = if answer == SessionAnswer::Confirm {
-        repo::withdraw_cancel(tx.conn(), me, id).await?
-    } else {
-        false
-    };
+    answerable(&mut tx, who, me, id, now_ms()).await?;
+    let withdrawn = repo::withdraw_cancel(tx.conn(), me, id).await?;
     let event = Event::update(ObjectKind::Attendance, id.0).detail(format!(
-        "person {}: confirmation {} (portal){}",
+        "person {}: confirmation confirmed (portal){}",
         me.0,
-        confirmation.as_str(),
         if withdrawn {
             ", cancellation withdrawn"
         } else {
             ""
         }
     ));
-    confirm_own(tx, live, who, (id, me), confirmation, &event).await?;
-    one(db, who, &person, tz, id).await
+    confirm_own(tx, live, who, (id, me), Confirmation::Confirmed, &event).await
 }
 
 /// The participant asks not to come to an upcoming session: their answer becomes
@@ -260,9 +233,9 @@ pub async fn ask_to_cancel(
     who: &SignedIn,
     id: AppointmentId,
     note: &str,
-) -> AppResult<PortalSession> {
+) -> AppResult<()> {
     let note = check_request_note(note).map_err(|m| AppError::invalid("note", m))?;
-    let (person, tz) = own(db, who).await?;
+    let (person, _) = own(db, who).await?;
     let me = PersonId(person.person_id);
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -302,8 +275,7 @@ pub async fn ask_to_cancel(
         "person {}: confirmation declined (portal, asked to cancel)",
         me.0
     ));
-    confirm_own(tx, live, who, (id, me), Confirmation::Declined, &event).await?;
-    one(db, who, &person, tz, id).await
+    confirm_own(tx, live, who, (id, me), Confirmation::Declined, &event).await
 }
 
 /// The participant's feed: whether it is on (its address is shown only when turned on).

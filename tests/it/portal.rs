@@ -23,7 +23,7 @@ use gather::domain::portal::SessionsWhen;
 use gather::error::AppError;
 use gather::on_conn;
 use gather::portal::server as portal;
-use gather::portal::{CancelState, SessionAnswer};
+use gather::portal::CancelState;
 use gather::server::db::{now_ms, Db};
 use serde_json::{json, Value};
 
@@ -96,7 +96,7 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
         .expect("window");
     let me = portal_account(&db, &p, ada, "ada@portal.example").await;
 
-    let upcoming = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, 0)
+    let upcoming = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, None)
         .await
         .expect("upcoming");
     let ids: Vec<_> = upcoming.sessions.iter().map(|s| s.id).collect();
@@ -106,8 +106,9 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
         .iter()
         .all(|s| s.label == "Group session" && s.can_answer && s.attendance.is_none()));
     assert!(upcoming.sessions[0].late_now && !upcoming.sessions[1].late_now);
-    assert_eq!(upcoming.sessions[0].late_fee.0, 2_500);
-    let past_page = portal::my_sessions(&db, &me, SessionsWhen::Past, 0)
+    assert_eq!(upcoming.late_cancel_fee.0, 2_500);
+    assert_eq!(upcoming.next, None, "one page");
+    let past_page = portal::my_sessions(&db, &me, SessionsWhen::Past, None)
         .await
         .expect("past");
     assert_eq!(past_page.sessions.len(), 1);
@@ -129,7 +130,7 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
     portal::save_portal_label(&db, who, case, true, "")
         .await
         .expect("named");
-    let named = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, 0)
+    let named = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, None)
         .await
         .expect("upcoming");
     assert_eq!(named.sessions[0].label, "Eating disorder group");
@@ -141,10 +142,16 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
 
     // Confirming goes to every open attendance screen.
     let mut screen = live.subscribe(later);
-    let answered = portal::answer(&db, &live, &me, later, SessionAnswer::Confirm)
+    portal::confirm(&db, &live, &me, later)
         .await
         .expect("confirm");
-    assert_eq!(answered.confirmation, Confirmation::Confirmed);
+    let now_upcoming = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, None)
+        .await
+        .expect("upcoming");
+    assert_eq!(
+        now_upcoming.sessions[1].confirmation,
+        Confirmation::Confirmed
+    );
     if matches!(db.pool(), gather::server::db::Pool::Sqlite(_)) {
         // On SQLite this process's hub hears it at once; on Postgres the notification does.
         let pushed = tokio::time::timeout(std::time::Duration::from_secs(5), screen.recv())
@@ -159,7 +166,7 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
     drop(screen);
     // Answers close when a session has started.
     assert!(matches!(
-        portal::answer(&db, &live, &me, past, SessionAnswer::Confirm).await,
+        portal::confirm(&db, &live, &me, past).await,
         Err(AppError::Conflict(_))
     ));
 
@@ -168,9 +175,13 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
         portal::ask_to_cancel(&db, &live, &me, soon, &"n".repeat(1001)).await,
         Err(AppError::InvalidInput { field, .. }) if field == "note"
     ));
-    let asked = portal::ask_to_cancel(&db, &live, &me, soon, "Flu, sorry")
+    portal::ask_to_cancel(&db, &live, &me, soon, "Flu, sorry")
         .await
         .expect("ask");
+    let asked = &portal::my_sessions(&db, &me, SessionsWhen::Upcoming, None)
+        .await
+        .expect("upcoming")
+        .sessions[0];
     assert_eq!(asked.cancel, CancelState::Asked);
     assert_eq!(asked.confirmation, Confirmation::Declined);
     assert!(matches!(
@@ -205,21 +216,49 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
         .expect("ada on the sheet");
     assert_eq!(row.state.choice, Some(Choice::LateCancel));
     assert_eq!(row.state.charge_cents, 2_500);
-    let after = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, 0)
+    let after = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, None)
         .await
         .expect("upcoming");
     assert_eq!(after.sessions[0].cancel, CancelState::Accepted);
 
+    // Asking to cancel the later one, which staff decline: the request closes as declined
+    // and nothing is recorded; confirming again withdraws nothing further.
+    portal::ask_to_cancel(&db, &live, &me, later, "")
+        .await
+        .expect("ask again");
+    let open = portal::open_requests(&db, who).await.expect("requests");
+    assert_eq!(open.len(), 1);
+    assert!(
+        !open[0].late && open[0].fee.0 == 0,
+        "six days ahead is not late"
+    );
+    portal::decide(&db, &live, who, open[0].id, false)
+        .await
+        .expect("decline");
+    let declined = portal::my_sessions(&db, &me, SessionsWhen::Upcoming, None)
+        .await
+        .expect("upcoming");
+    assert_eq!(declined.sessions[1].cancel, CancelState::Declined);
+    let sheet = attendance::sheet(&db, who, later).await.expect("sheet");
+    assert!(sheet
+        .rows
+        .iter()
+        .any(|r| r.state.person_id == ada && r.state.choice.is_none()));
+    assert!(portal::open_requests(&db, who)
+        .await
+        .expect("none")
+        .is_empty());
+
     // Bo reaches none of this through Ada's sessions, and Ada none of Bo's answers.
     let bo_me = portal_account(&db, &p, bo, "bo@portal.example").await;
-    let bo_view = portal::my_sessions(&db, &bo_me, SessionsWhen::Upcoming, 0)
+    let bo_view = portal::my_sessions(&db, &bo_me, SessionsWhen::Upcoming, None)
         .await
         .expect("bo");
     assert!(bo_view
         .sessions
         .iter()
         .all(|s| s.confirmation == Confirmation::NotConfirmed && s.cancel == CancelState::None));
-    let bo_past = portal::my_sessions(&db, &bo_me, SessionsWhen::Past, 0)
+    let bo_past = portal::my_sessions(&db, &bo_me, SessionsWhen::Past, None)
         .await
         .expect("bo past");
     assert_eq!(bo_past.sessions[0].attendance.as_deref(), Some("Missed"));
@@ -234,7 +273,7 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
     .expect("other");
     let elsewhere = schedule_at(&db, who, other, today + Duration::days(2), "09:00").await;
     assert!(matches!(
-        portal::answer(&db, &live, &me, elsewhere, SessionAnswer::Confirm).await,
+        portal::confirm(&db, &live, &me, elsewhere).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
@@ -244,7 +283,7 @@ async fn my_sessions_confirm_and_cancel(db: Db) {
 
     // A staff account has no person: the portal functions reach nothing.
     assert!(matches!(
-        portal::my_sessions(&db, who, SessionsWhen::Upcoming, 0).await,
+        portal::my_sessions(&db, who, SessionsWhen::Upcoming, None).await,
         Err(AppError::NotFound)
     ));
 
@@ -340,13 +379,14 @@ async fn confidentiality_crawl(db: Db) {
     let mut own_sessions = Vec::new();
     let mut past_sessions = Vec::new();
     for which in ["upcoming", "past"] {
+        let mut from = Value::Null;
         for page in 0..50 {
             let res = send(
                 &app,
                 post_json(
                     "/api/my_sessions",
                     &cookie,
-                    &json!({"which": which, "page": page}),
+                    &json!({"which": which, "from": from}),
                 ),
             )
             .await;
@@ -355,19 +395,24 @@ async fn confidentiality_crawl(db: Db) {
             let v: Value = serde_json::from_str(&text).expect("json");
             for s in v["sessions"].as_array().into_iter().flatten() {
                 let id = s["id"].as_i64().expect("id");
+                assert!(!own_sessions.contains(&id), "{id} on two pages");
                 own_sessions.push(id);
                 if which == "past" {
                     past_sessions.push(id);
                 }
             }
-            let more = v["has_more"].as_bool().unwrap_or(false);
+            from = v["next"].clone();
             seen.push((format!("my_sessions {which} {page}"), text));
-            if !more {
+            if from.is_null() {
                 break;
             }
         }
     }
     assert!(!own_sessions.is_empty(), "Alex has sessions");
+    assert!(
+        seen.iter().any(|(what, _)| what.ends_with(" 1")),
+        "the demo gives Alex more than one page of sessions, so paging is crawled too"
+    );
     for (endpoint, args) in [
         ("portal_viewer", json!({})),
         ("my_threads", json!({})),
@@ -384,11 +429,7 @@ async fn confidentiality_crawl(db: Db) {
     for id in &every_session {
         let res = send(
             &app,
-            post_json(
-                "/api/answer_my_session",
-                &cookie,
-                &json!({"id": id, "answer": "Confirm"}),
-            ),
+            post_json("/api/confirm_my_session", &cookie, &json!({"id": id})),
         )
         .await;
         let status = res.status();
@@ -396,7 +437,7 @@ async fn confidentiality_crawl(db: Db) {
         if !own_sessions.contains(id) {
             assert_eq!(status, StatusCode::NOT_FOUND, "session {id}: {text}");
         }
-        seen.push((format!("answer_my_session {id}"), text));
+        seen.push((format!("confirm_my_session {id}"), text));
     }
     for id in every_session.iter().take(40) {
         let res = send(

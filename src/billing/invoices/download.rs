@@ -3,6 +3,7 @@
 //! the same way. Server only.
 
 use crate::billing::pdf::{caller, invoice_pdf, pdf_download};
+use crate::domain::Area;
 use crate::domain::InvoiceId;
 use crate::server::state::AppState;
 use axum::extract::{Path, Request, State};
@@ -16,7 +17,7 @@ pub async fn serve(
     let db = &state.db;
     pdf_download(
         db,
-        caller(&req),
+        (Area::Staff, caller(&req)),
         &file,
         |who, id| async move { super::server::document(db, &who, InvoiceId(id)).await },
         invoice_pdf,

@@ -12,7 +12,7 @@ mod superbill;
 
 pub use invoice::invoice_pdf;
 pub use receipt::receipt_pdf;
-pub use respond::{caller, pdf_download, portal_pdf_download};
+pub use respond::{caller, pdf_download};
 pub(in crate::billing) use respond::{refused, staff_caller};
 pub use statement::statement_pdf;
 pub use superbill::superbill_pdf;

@@ -36,33 +36,15 @@ fn area_caller(caller: Option<SignedIn>, area: Area) -> AppResult<SignedIn> {
     Ok(who)
 }
 
-/// A document download from the portal (`/documents/mine/...`): the same as
-/// [`pdf_download`], for a portal account, whose `read` checks the document is theirs.
-pub async fn portal_pdf_download<T, Fut>(
-    db: &Db,
-    caller: Option<SignedIn>,
-    file: &str,
-    read: impl FnOnce(SignedIn, i64) -> Fut,
-    typeset: fn(&T) -> Result<Vec<u8>, String>,
-    name: fn(&T) -> String,
-) -> Response
-where
-    T: Send + 'static,
-    Fut: Future<Output = AppResult<T>>,
-{
-    match area_caller(caller, Area::Portal) {
-        Ok(who) => download(db, who, file, read, typeset, name).await,
-        Err(e) => refused(&e),
-    }
-}
-
-/// Reads the document `file` names with `read`, typesets it with `typeset` off the async
+/// Reads the document `file` names with `read` for a caller signed in to `area` (staff
+/// documents, or the portal's own `/documents/mine/...`, whose `read` checks the document
+/// is the caller's), typesets it with `typeset` off the async
 /// workers, and answers with the PDF named after `name` ("Invoice 12" as `invoice-12.pdf`).
 /// Names are made of titles, numbers and days, never of what a person typed, so they are
 /// safe in a header.
 pub async fn pdf_download<T, Fut>(
     db: &Db,
-    caller: Option<SignedIn>,
+    (area, caller): (Area, Option<SignedIn>),
     file: &str,
     read: impl FnOnce(SignedIn, i64) -> Fut,
     typeset: fn(&T) -> Result<Vec<u8>, String>,
@@ -72,24 +54,10 @@ where
     T: Send + 'static,
     Fut: Future<Output = AppResult<T>>,
 {
-    match staff_caller(caller) {
-        Ok(who) => download(db, who, file, read, typeset, name).await,
-        Err(e) => refused(&e),
-    }
-}
-
-async fn download<T, Fut>(
-    db: &Db,
-    who: SignedIn,
-    file: &str,
-    read: impl FnOnce(SignedIn, i64) -> Fut,
-    typeset: fn(&T) -> Result<Vec<u8>, String>,
-    name: fn(&T) -> String,
-) -> Response
-where
-    T: Send + 'static,
-    Fut: Future<Output = AppResult<T>>,
-{
+    let who = match area_caller(caller, area) {
+        Ok(who) => who,
+        Err(e) => return refused(&e),
+    };
     let Some(id) = file
         .strip_suffix(".pdf")
         .and_then(|n| n.parse::<i64>().ok())

@@ -3,6 +3,7 @@
 //! the same way. Server only.
 
 use crate::billing::pdf::{caller, pdf_download, receipt_pdf};
+use crate::domain::Area;
 use crate::domain::PaymentId;
 use crate::server::state::AppState;
 use axum::extract::{Path, Request, State};
@@ -16,7 +17,7 @@ pub async fn serve(
     let db = &state.db;
     pdf_download(
         db,
-        caller(&req),
+        (Area::Staff, caller(&req)),
         &file,
         |who, id| async move { super::server::receipt(db, &who, PaymentId(id)).await },
         receipt_pdf,

@@ -3,6 +3,7 @@
 //! the same period rules and default, audited the same way. Server only.
 
 use crate::billing::pdf::{caller, pdf_download, statement_pdf};
+use crate::domain::Area;
 use crate::domain::PersonId;
 use crate::server::state::AppState;
 use axum::extract::{Path, Query, Request, State};
@@ -29,7 +30,7 @@ pub async fn serve(
     );
     pdf_download(
         db,
-        caller(&req),
+        (Area::Staff, caller(&req)),
         &file,
         |who, id| async move {
             super::server::statement(db, &who, PersonId(id), from.as_deref(), to.as_deref()).await

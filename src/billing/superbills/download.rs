@@ -2,6 +2,7 @@
 //! as its page (whoever may see its case), audited the same way. Server only.
 
 use crate::billing::pdf::{caller, pdf_download, superbill_pdf};
+use crate::domain::Area;
 use crate::domain::SuperbillId;
 use crate::server::state::AppState;
 use axum::extract::{Path, Request, State};
@@ -15,7 +16,7 @@ pub async fn serve(
     let db = &state.db;
     pdf_download(
         db,
-        caller(&req),
+        (Area::Staff, caller(&req)),
         &file,
         |who, id| async move { super::server::superbill(db, &who, SuperbillId(id)).await },
         superbill_pdf,
