@@ -39,11 +39,11 @@ pub async fn my_bills(db: &Db, who: &SignedIn) -> AppResult<PayerAccount> {
 pub async fn my_invoice(db: &Db, who: &SignedIn, id: InvoiceId) -> AppResult<InvoiceDocument> {
     let (me, _) = crate::portal::server::own_person(db, who).await?;
     let mut tx = db.begin_read().await?;
-    let doc = super::invoices::server::read_document(&mut tx, who, id)
-        .await
-        .ok()
-        .filter(|d| d.payer_id == me)
-        .ok_or_else(|| who.not_found(ObjectKind::Invoice, id.0))?;
+    let doc = super::invoices::server::read_document(&mut tx, who, id).await?;
+    if doc.payer_id != me {
+        // Another payer's document: the same answer as one that does not exist.
+        return Err(who.not_found(ObjectKind::Invoice, id.0));
+    }
     tx.commit().await?;
     read(
         db,
