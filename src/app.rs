@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("people/:id/account") view={Lazy::<screens::Account>::new()} ssr=SsrMode::Async />
                     <Route path=path!("people/:id/statement") view={Lazy::<screens::Statement>::new()} ssr=SsrMode::Async />
                     <Route path=path!("note-templates") view={Lazy::<screens::Templates>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("forms") view={Lazy::<screens::Forms>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts") view={Lazy::<screens::Contacts>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts/new") view={Lazy::<screens::NewCase>::new()} ssr=SsrMode::Async />
                     <Route path=path!("cases/:id") view={Lazy::<screens::Case>::new()} ssr=SsrMode::Async />
@@ -133,6 +134,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<screens::PortalHome>::new()} ssr=SsrMode::Async />
                     <Route path=path!("bills") view={Lazy::<screens::PortalBills>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("forms") view={Lazy::<screens::PortalForms>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("forms/:id") view={Lazy::<screens::PortalForm>::new()} ssr=SsrMode::Async />
                     <Route path=path!("messages") view={Lazy::<screens::PortalMessages>::new()} ssr=SsrMode::Async />
                     <Route path=path!("messages/:id") view={Lazy::<screens::PortalThread>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
@@ -161,6 +164,8 @@ mod screens {
     use crate::billing::superbills::components::SuperbillPage;
     use crate::calendar::components::CalendarScreen;
     use crate::cases::components::{CasePage, ContactsPage, NewCasePage};
+    use crate::forms::components::FormTemplatesPage;
+    use crate::forms::portal::{PortalFormPage, PortalFormsPage};
     use crate::mail::components::OutboxPage;
     use crate::messages::components::{
         InboxPage, PortalMessagesPage, PortalThreadPage, ThreadPage,
@@ -288,4 +293,7 @@ mod screens {
     lazy_screen!(PortalBills, PortalBillsPage, "portal_bills");
     lazy_screen!(PortalMessages, PortalMessagesPage, "portal_messages");
     lazy_screen!(PortalThread, PortalThreadPage, "portal_thread");
+    lazy_screen!(Forms, FormTemplatesPage, "forms");
+    lazy_screen!(PortalForms, PortalFormsPage, "portal_forms");
+    lazy_screen!(PortalForm, PortalFormPage, "portal_form");
 }

@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod cases;
 pub mod domain;
 pub mod error;
+pub mod forms;
 pub mod mail;
 pub mod messages;
 pub mod notes;

@@ -80,12 +80,16 @@ async fn run() -> Result<(), String> {
         println!("Gather is running at {url}");
     }
     println!("{mail_note}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    // With each connection's address: a signature's evidence records where it came from.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     db.close().await;
     Ok(())
 }

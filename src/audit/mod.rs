@@ -109,12 +109,16 @@ pub enum ObjectKind {
     Service,
     /// A superbill made for one client of a clinical case.
     Superbill,
+    /// A form template (its versions).
+    FormTemplate,
+    /// One person's copy of a form: its answers, signers and signatures.
+    Form,
     /// A server function refused without naming an object (the boundary's fallback).
     ServerFunction,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 33] = [
+    pub const ALL: [ObjectKind; 35] = [
         ObjectKind::Account,
         ObjectKind::Area,
         ObjectKind::Appointment,
@@ -147,6 +151,8 @@ impl ObjectKind {
         ObjectKind::Series,
         ObjectKind::Service,
         ObjectKind::Superbill,
+        ObjectKind::FormTemplate,
+        ObjectKind::Form,
         ObjectKind::ServerFunction,
     ];
 
@@ -184,6 +190,8 @@ impl ObjectKind {
             ObjectKind::Series => "series",
             ObjectKind::Service => "service",
             ObjectKind::Superbill => "superbill",
+            ObjectKind::FormTemplate => "form_template",
+            ObjectKind::Form => "form",
             ObjectKind::ServerFunction => "server_function",
         }
     }

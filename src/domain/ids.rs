@@ -86,3 +86,11 @@ id_type!(
     /// A secure message thread between the practice and one person.
     ThreadId
 );
+id_type!(
+    /// A form template the practice built (its versions keep every earlier form).
+    FormTemplateId
+);
+id_type!(
+    /// One person's copy of a form sent to them (answers, signatures, status).
+    FormId
+);

@@ -25,6 +25,8 @@ super::stored_enum! {
         Reminder => "reminder",
         /// "You have a new message": no content, a link to sign in.
         MessageNotice => "message_notice",
+        /// "You have a form to complete" (sent or a reminder): no content, a link.
+        FormNotice => "form_notice",
     }
 }
 
@@ -35,6 +37,7 @@ impl EmailKind {
             EmailKind::PasswordReset => "Password reset",
             EmailKind::Reminder => "Session reminder",
             EmailKind::MessageNotice => "New message notice",
+            EmailKind::FormNotice => "Form to complete",
         }
     }
 }

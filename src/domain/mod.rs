@@ -75,6 +75,7 @@ pub mod attendance;
 pub mod billing;
 pub mod billing_settings;
 pub mod cases;
+pub mod forms;
 pub mod groups;
 pub mod ids;
 pub mod invoicing;

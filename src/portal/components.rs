@@ -38,6 +38,7 @@ pub fn PortalLayout() -> impl IntoView {
                             <span class="brand">{viewer.practice_name.clone()}</span>
                             <nav class="portal-nav" aria-label="Portal">
                                 <A href="/portal" exact=true>"My sessions"</A>
+                                <A href="/portal/forms">"Forms"</A>
                                 <A href="/portal/bills">"Bills"</A>
                                 <A href="/portal/messages">"Messages"</A>
                             </nav>

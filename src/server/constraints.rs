@@ -75,6 +75,21 @@ pub const UNIQUE: &[Unique] = &[
         },
     },
     Unique {
+        name: "form_templates_name_unique",
+        table: "form_templates",
+        columns: &["practice_id", "name"],
+        meaning: Meaning::Taken {
+            field: "name",
+            message: "There is already a form with this name.",
+        },
+    },
+    Unique {
+        name: "form_signatures_once",
+        table: "form_signatures",
+        columns: &["request_id", "person_id"],
+        meaning: Meaning::Race,
+    },
+    Unique {
         name: "appointments_occurrence",
         table: "appointments",
         columns: &["series_id", "occurrence_on"],

@@ -54,6 +54,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::billing::portal::receipt_download),
         )
         .route(
+            "/documents/forms/{file}",
+            get(crate::forms::download::staff),
+        )
+        .route(
+            "/documents/mine/forms/{file}",
+            get(crate::forms::download::mine),
+        )
+        .route(
             "/documents/reports/{file}",
             get(crate::billing::reports::download::serve),
         )

@@ -157,6 +157,7 @@ async fn seed_cases(
     };
     services::seed_standard(tx.conn(), owner.practice_id, now).await?;
     crate::notes::repo::seed_templates(tx.conn(), owner.practice_id, now).await?;
+    crate::forms::server::seed_templates(tx, owner.practice_id, owner.account_id, now).await?;
     let custom = [
         (
             "WS-PARENT",

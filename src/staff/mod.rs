@@ -68,6 +68,7 @@ pub fn StaffShell(viewer: Viewer, children: Children) -> impl IntoView {
                     <A href="/app/outbox" attr:class="nav-link">"Outbox"</A>
                     <A href="/app/reminders" attr:class="nav-link">"Reminders"</A>
                 })}
+                <A href="/app/forms" attr:class="nav-link">"Forms"</A>
                 <A href="/app/note-templates" attr:class="nav-link">"Note templates"</A>
                 <div class="account">
                     <span class="who" data-testid="signed-in-as">{viewer.display_name.clone()}</span>

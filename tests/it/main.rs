@@ -17,6 +17,7 @@ mod calendar;
 mod cases;
 mod corrections;
 mod documents;
+mod forms;
 mod invoices;
 mod messages;
 mod notes;

@@ -586,6 +586,114 @@ async fn confidentiality_crawl(db: Db) {
             }
         }
     }
+    // Forms: the administrator sends the demo's therapy intake to every member of Alex's
+    // group; Alex lists, opens, fills in and signs his own, downloads its PDF, and is refused
+    // every other form of the practice by id.
+    let res = send(&app, post_json("/api/form_templates", &admin, &json!({}))).await;
+    let templates: Value = serde_json::from_str(&body_text(res).await).expect("templates");
+    let intake = templates
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["set"] == "intake")
+        .and_then(|t| t["id"].as_i64())
+        .expect("the demo's therapy intake");
+    let tag: i64 = {
+        let mut c = db.acquire().await.expect("conn");
+        on_conn!(c.conn(), |c| {
+            sqlx::query_scalar("SELECT id FROM cases WHERE initials = 'TAG' AND practice_id = $1")
+                .bind(practice)
+                .fetch_one(&mut *c)
+                .await
+                .expect("TAG")
+        })
+    };
+    let res = send(
+        &app,
+        post_json(
+            "/api/send_form",
+            &admin,
+            &json!({"case": tag, "ask": {"template": intake, "person": null, "member_signs": true,
+                    "payer_signs": false, "joint": false}}),
+        ),
+    )
+    .await;
+    let shared = body_text(res).await;
+    assert!(shared.contains("\"sent\":"), "{shared}");
+    for page in ["/portal/forms"] {
+        let res = send(&app, get(page, Some(&cookie))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        seen.push((page.to_string(), body_text(res).await));
+    }
+    let res = send(&app, post_json("/api/my_forms", &cookie, &json!({}))).await;
+    let listed = body_text(res).await;
+    let own_forms: Vec<i64> = serde_json::from_str::<Value>(&listed)
+        .expect("forms json")
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["id"].as_i64())
+        .collect();
+    assert_eq!(own_forms.len(), 1, "{listed}");
+    seen.push(("my_forms".into(), listed));
+    let every_form: Vec<i64> = {
+        let mut c = db.acquire().await.expect("conn");
+        on_conn!(c.conn(), |c| {
+            sqlx::query_scalar("SELECT id FROM form_requests WHERE practice_id = $1 ORDER BY id")
+                .bind(practice)
+                .fetch_all(&mut *c)
+                .await
+                .expect("forms")
+        })
+    };
+    assert!(every_form.len() > 1, "co-members have forms too");
+    let signing = json!({"f1": "1990-04-02", "f2": "Starting again after a hard year."});
+    for id in &every_form {
+        let res = send(
+            &app,
+            post_json("/api/open_my_form", &cookie, &json!({"id": id})),
+        )
+        .await;
+        let status = res.status();
+        let text = body_text(res).await;
+        if !own_forms.contains(id) {
+            assert_eq!(status, StatusCode::NOT_FOUND, "form {id}: {text}");
+        }
+        seen.push((format!("open_my_form {id}"), text));
+        let page = format!("/portal/forms/{id}");
+        let res = send(&app, get(&page, Some(&cookie))).await;
+        seen.push((page, body_text(res).await));
+        let res = send(
+            &app,
+            post_json(
+                "/api/submit_my_form",
+                &cookie,
+                &json!({"id": id, "answers": signing, "typed_name": "Alex Rivera", "agreed": true}),
+            ),
+        )
+        .await;
+        let status = res.status();
+        let text = body_text(res).await;
+        if own_forms.contains(id) {
+            assert_eq!(status, StatusCode::OK, "his own form: {text}");
+        } else {
+            assert_eq!(status, StatusCode::NOT_FOUND, "form {id}: {text}");
+        }
+        seen.push((format!("submit_my_form {id}"), text));
+        let path = format!("/documents/mine/forms/{id}.pdf");
+        let res = send(&app, get(&path, Some(&cookie))).await;
+        if own_forms.contains(id) {
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+                .await
+                .expect("pdf");
+            let text = crate::pdf::pdf_text(&bytes);
+            assert!(text.contains("Signature page"), "{text}");
+            seen.push((path, text));
+        } else {
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+    }
     // The private calendar feed.
     let res = send(&app, post_json("/api/enable_my_feed", &cookie, &json!({}))).await;
     let feed: Value = serde_json::from_str(&body_text(res).await).expect("feed json");

@@ -91,7 +91,7 @@ impl World for Sheet {
 }
 
 /// Typesets `template` (named `name` in messages) with `inputs` as `sys.inputs`.
-fn typeset(name: &str, template: &str, inputs: Dict) -> Result<Vec<u8>, String> {
+pub(crate) fn typeset(name: &str, template: &str, inputs: Dict) -> Result<Vec<u8>, String> {
     let sheet = Sheet {
         library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
         fonts: fonts(),
@@ -111,7 +111,7 @@ fn typeset(name: &str, template: &str, inputs: Dict) -> Result<Vec<u8>, String> 
 }
 
 /// Builds a dictionary of template inputs from (key, value) pairs.
-fn dict<const N: usize>(pairs: [(&str, Value); N]) -> Dict {
+pub(crate) fn dict<const N: usize>(pairs: [(&str, Value); N]) -> Dict {
     let mut d = Dict::new();
     for (k, v) in pairs {
         d.insert(k.into(), v);

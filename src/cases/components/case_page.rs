@@ -129,6 +129,7 @@ fn CaseView(
             {kind.is_group().then(|| view! { <crate::messages::components::GroupMessageCard case=case_id /> })}
 
             <crate::portal::components::PortalLabelCard case=case_id />
+            <crate::forms::components::CaseFormsCard case=case_id />
 
             <BillingCard case=case.clone() reload />
 
