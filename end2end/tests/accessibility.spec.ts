@@ -24,6 +24,7 @@ test.describe("accessibility", () => {
 
     await signIn(page, PARTICIPANTS[0].email);
     await check(page, "/portal", found);
+    await check(page, "/portal/forms", found);
     expect(found).toEqual([]);
   });
 
@@ -58,6 +59,7 @@ test.describe("accessibility", () => {
     await check(page, "/app/people/new", found);
     await check(page, "/app/services", found);
     await check(page, "/app/note-templates", found);
+    await check(page, "/app/forms", found);
     await check(page, "/app/sessions/999999999", found);
 
     // A session of a group: the attendance screen, the note editor and the review.

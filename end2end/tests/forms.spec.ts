@@ -19,8 +19,8 @@ test.describe("forms and signatures", () => {
     await hydrated(page);
     await page.getByRole("button", { name: "New form" }).click();
     const builder = page.getByTestId("form-builder");
-    await builder.getByLabel("Name").fill(formName);
-    await builder.getByLabel("Set").selectOption("workshop");
+    await builder.getByLabel("Name", { exact: true }).fill(formName);
+    await builder.getByLabel("Set", { exact: true }).selectOption("workshop");
     const addKind = builder.locator("#add-field-kind");
     const fields = builder.getByTestId("form-field");
     await addKind.selectOption("info");
@@ -71,8 +71,8 @@ test.describe("forms and signatures", () => {
     await page.goto(`/app/cases/${workshop}`);
     await hydrated(page);
     const card = page.getByTestId("case-forms");
-    await card.getByLabel("Form").selectOption({ label: `${formName} (Workshop)` });
-    await card.getByLabel("To").selectOption({ label: "Every current member" });
+    await card.getByLabel("Form", { exact: true }).selectOption({ label: `${formName} (Workshop)` });
+    await card.getByLabel("To", { exact: true }).selectOption({ label: "Every current member" });
     await card.getByRole("button", { name: "Send form" }).click();
     await expect(card.getByRole("status")).toHaveText("Sent to 2 people.");
     const inesRow = card.getByTestId("sent-form").filter({ hasText: `Ines${u}` });

@@ -3,6 +3,7 @@
 //! to it is checked by the server first); portal queries are keyed by the signer. Server
 //! only.
 
+use crate::domain::forms::{FormSet, FormStatus, SignerCapacity};
 use crate::domain::{AccountId, CaseId, FormId, FormTemplateId, PersonId, PracticeId};
 use crate::on_conn;
 use crate::server::db::{Conn, DbError};
@@ -12,7 +13,8 @@ use crate::server::db::{Conn, DbError};
 pub struct TemplateRow {
     pub id: i64,
     pub name: String,
-    pub form_set: String,
+    #[sqlx(try_from = "String")]
+    pub form_set: FormSet,
     pub version: i64,
     pub active: bool,
     pub fields: String,
@@ -246,7 +248,8 @@ pub struct FormRow {
     pub version: i64,
     pub person_id: i64,
     pub case_id: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: FormStatus,
     pub answers: Option<String>,
     pub content_sha256: Option<String>,
     pub submitted_at: Option<i64>,
@@ -333,7 +336,8 @@ pub async fn signer_forms(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SignerRow {
     pub person_id: i64,
-    pub capacity: String,
+    #[sqlx(try_from = "String")]
+    pub capacity: SignerCapacity,
     pub legal_name: String,
     pub preferred_name: Option<String>,
     pub typed_name: Option<String>,

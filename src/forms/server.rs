@@ -43,14 +43,6 @@ fn fields_of(json: &str) -> AppResult<Vec<FormField>> {
     serde_json::from_str(json).map_err(AppError::internal)
 }
 
-fn set_of(stored: &str) -> AppResult<FormSet> {
-    FormSet::parse(stored).ok_or_else(|| AppError::internal(format!("form set {stored}")))
-}
-
-fn status_of(stored: &str) -> AppResult<FormStatus> {
-    FormStatus::parse(stored).ok_or_else(|| AppError::internal(format!("form status {stored}")))
-}
-
 fn stamp(who: &SignedIn, ms: i64) -> String {
     when::short_stamp(wall(who.time_zone, ms))
 }
@@ -67,7 +59,7 @@ fn summary(row: repo::TemplateRow) -> AppResult<TemplateSummary> {
     Ok(TemplateSummary {
         id: FormTemplateId(row.id),
         name: row.name,
-        set: set_of(&row.form_set)?,
+        set: row.form_set,
         version: row.version,
         active: row.active,
         fields: fields.len(),
@@ -78,7 +70,7 @@ fn summary(row: repo::TemplateRow) -> AppResult<TemplateSummary> {
 fn template_view(row: repo::TemplateRow) -> AppResult<TemplateView> {
     Ok(TemplateView {
         id: FormTemplateId(row.id),
-        set: set_of(&row.form_set)?,
+        set: row.form_set,
         fields: fields_of(&row.fields)?,
         name: row.name,
         version: row.version,
@@ -183,7 +175,7 @@ pub async fn save_template(
 }
 
 fn sent_form(who: &SignedIn, row: &FormRow) -> AppResult<SentForm> {
-    let status = status_of(&row.status)?;
+    let status = row.status;
     let signs = needs_signatures(&fields_of(&row.fields)?);
     Ok(SentForm {
         id: FormId(row.id),
@@ -305,7 +297,7 @@ pub async fn share(
         .await?
         .filter(|t| t.active)
         .ok_or_else(|| AppError::invalid("template", "Choose one of the practice's forms."))?;
-    let set = set_of(&template.form_set)?;
+    let set = template.form_set;
     if !set.offered_to(kind) {
         return Err(AppError::invalid(
             "template",
@@ -452,7 +444,7 @@ pub async fn remind(db: &Db, public_url: &str, who: &SignedIn, id: FormId) -> Ap
     let now = now_ms();
     let mut tx = db.begin().await?;
     let row = visible_form(tx.conn(), who, id).await?;
-    if status_of(&row.status)? == FormStatus::Completed {
+    if row.status == FormStatus::Completed {
         return Err(AppError::Conflict("This form is already completed.".into()));
     }
     let occasion = format!("reminder-{}", row.reminders + 1);
@@ -508,10 +500,7 @@ pub struct SignatureEvidence {
 fn evidence(who: &SignedIn, s: &SignerRow) -> Option<SignatureEvidence> {
     Some(SignatureEvidence {
         signer: display_name(&s.legal_name, s.preferred_name.as_deref()),
-        capacity: SignerCapacity::parse(&s.capacity)
-            .map(SignerCapacity::label)
-            .unwrap_or("Self")
-            .to_string(),
+        capacity: s.capacity.label().to_string(),
         typed_name: s.typed_name.clone()?,
         intent: s.intent.clone().unwrap_or_default(),
         signed_at: format!(
@@ -530,7 +519,7 @@ fn evidence(who: &SignedIn, s: &SignerRow) -> Option<SignatureEvidence> {
 
 async fn document(mut c: Conn<'_>, who: &SignedIn, row: FormRow) -> AppResult<FormDocument> {
     let id = FormId(row.id);
-    if status_of(&row.status)? != FormStatus::Completed {
+    if row.status != FormStatus::Completed {
         return Err(AppError::Conflict(
             "This form is not completed yet; its PDF is made once it is.".into(),
         ));
@@ -604,17 +593,14 @@ fn my_form_view(
     mine: &SignerRow,
 ) -> AppResult<MyForm> {
     let fields = fields_of(&row.fields)?;
-    let status = status_of(&row.status)?;
+    let status = row.status;
     let needs_signature = needs_signatures(&fields);
     let signed = signers.iter().filter(|s| s.signed_at.is_some()).count();
     Ok(MyForm {
         id: FormId(row.id),
         title: row.title.clone(),
         for_whom: for_whom(row, me),
-        capacity: SignerCapacity::parse(&mine.capacity)
-            .map(SignerCapacity::label)
-            .unwrap_or("Self")
-            .to_string(),
+        capacity: mine.capacity.label().to_string(),
         answers: match row.answers.as_deref() {
             Some(a) => Some(serde_json::from_str(a).map_err(AppError::internal)?),
             None => None,
@@ -635,10 +621,7 @@ fn my_form_view(
             .filter_map(|s| {
                 Some(SignatureView {
                     name: s.typed_name.clone()?,
-                    capacity: SignerCapacity::parse(&s.capacity)
-                        .map(SignerCapacity::label)
-                        .unwrap_or("Self")
-                        .to_string(),
+                    capacity: s.capacity.label().to_string(),
                     signed_at: stamp(who, s.signed_at?),
                 })
             })
@@ -655,7 +638,7 @@ pub async fn my_forms(db: &Db, who: &SignedIn) -> AppResult<Vec<MyFormSummary>> 
         let rows = repo::signer_forms(c.conn(), who.practice_id, me).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let status = status_of(&row.status)?;
+            let status = row.status;
             let signers = repo::signers(c.conn(), FormId(row.id)).await?;
             let signed_by_me = signers
                 .iter()
@@ -731,7 +714,7 @@ pub async fn submit(
     let now = now_ms();
     let mut tx = db.begin().await?;
     let (row, _, mine) = own_form(tx.conn(), who, me, id).await?;
-    if status_of(&row.status)? == FormStatus::Completed {
+    if row.status == FormStatus::Completed {
         return Err(AppError::Conflict("This form is already completed.".into()));
     }
     if mine.signed_at.is_some() {
@@ -806,7 +789,7 @@ pub async fn submit(
             &repo::NewSignature {
                 form: id,
                 person: me,
-                capacity: &mine.capacity,
+                capacity: mine.capacity.as_str(),
                 account: who.account_id,
                 sign_in_method: SIGN_IN_METHOD,
                 typed_name: &typed,
@@ -831,8 +814,11 @@ pub async fn submit(
         record(
             tx.conn(),
             who,
-            Event::update(ObjectKind::Form, id.0)
-                .detail(format!("signed by person {} ({})", me.0, mine.capacity)),
+            Event::update(ObjectKind::Form, id.0).detail(format!(
+                "signed by person {} ({})",
+                me.0,
+                mine.capacity.as_str()
+            )),
         )
         .await?;
     }
