@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { problems } from "./axe";
-import { call, hydrated, otherScreen, personWithEmail, signIn, unique } from "./helpers";
-import { MAILDIR, linkInEmail } from "./mail";
+import { call, hydrated, personWithEmail, signIn, unique } from "./helpers";
+import { MAILDIR, joinPortalOnPhone } from "./mail";
 
 test.describe("forms and signatures", () => {
   test.skip(!MAILDIR, "needs the SMTP server scripts/test starts (portal accounts come by invitation)");
@@ -57,15 +57,7 @@ test.describe("forms and signatures", () => {
     const joined = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
     for (const p of [ines, oskar]) await call(page, "add_member", { case: workshop, person: p.id, joined_on: joined });
     await call(page, "invite_to_portal", { person: ines.id });
-    const { link } = await linkInEmail(address, "invitation");
-    const phone = await otherScreen(browser, info, true);
-    await phone.goto(link);
-    await hydrated(phone);
-    const password = `amber field ${u} lantern`;
-    await phone.getByLabel("New password", { exact: true }).fill(password);
-    await phone.getByLabel("Type it again", { exact: true }).fill(password);
-    await phone.getByRole("button", { name: "Set password and sign in" }).click();
-    await expect(phone).toHaveURL(/\/portal$/);
+    const phone = await joinPortalOnPhone(browser, info, address, `amber field ${u} lantern`);
 
     // Sent from the workshop's page to every member.
     await page.goto(`/app/cases/${workshop}`);

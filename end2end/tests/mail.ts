@@ -1,4 +1,5 @@
-import { expect } from "@playwright/test";
+import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { hydrated, otherScreen } from "./helpers";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -44,3 +45,18 @@ export async function linkInEmail(to: string, route: string, timeout = 30_000): 
   return { link: match![0], email };
 }
 const seen = new Set<string>();
+
+/** Follows the portal invitation emailed to `address` on a new 390 px phone, sets
+ * `password` and lands signed in on the portal: how a participant joins. */
+export async function joinPortalOnPhone(browser: Browser, info: TestInfo, address: string, password: string): Promise<Page> {
+  const { link } = await linkInEmail(address, "invitation");
+  const phone = await otherScreen(browser, info, true);
+  await phone.goto(link);
+  await hydrated(phone);
+  await phone.getByLabel("New password", { exact: true }).fill(password);
+  await phone.getByLabel("Type it again", { exact: true }).fill(password);
+  await phone.getByRole("button", { name: "Set password and sign in" }).click();
+  await expect(phone).toHaveURL(/\/portal$/);
+  await hydrated(phone);
+  return phone;
+}

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 import { problems } from "./axe";
 import { call, hydrated, isoDaysAgo, otherScreen, personWithEmail, signIn, unique } from "./helpers";
-import { MAILDIR, linkInEmail } from "./mail";
+import { MAILDIR, joinPortalOnPhone } from "./mail";
 
 /** The practice-local day and "HH:MM" of `at` in `timeZone`. */
 function localSlot(at: Date, timeZone: string): { day: string; time: string } {
@@ -57,16 +57,7 @@ test.describe("participant portal", () => {
 
     // Ines is invited to the portal and sets her password on her phone.
     await call(owner, "invite_to_portal", { person: ines.id });
-    const { link } = await linkInEmail(address, "invitation");
-    const phone = await otherScreen(browser, info, true);
-    await phone.goto(link);
-    await hydrated(phone);
-    const password = `amber field ${u} lantern`;
-    await phone.getByLabel("New password", { exact: true }).fill(password);
-    await phone.getByLabel("Type it again", { exact: true }).fill(password);
-    await phone.getByRole("button", { name: "Set password and sign in" }).click();
-    await expect(phone).toHaveURL(/\/portal$/);
-    await hydrated(phone);
+    const phone = await joinPortalOnPhone(browser, info, address, `amber field ${u} lantern`);
 
     const mine = phone.getByTestId("my-sessions");
     const sessions = mine.getByTestId("portal-session");
@@ -234,18 +225,7 @@ test.describe("participant portal", () => {
     });
     for (const p of [parent, child]) await call(admin, "invite_to_portal", { person: p.id });
 
-    const join = async (address: string, password: string) => {
-      const { link } = await linkInEmail(address, "invitation");
-      const phone = await otherScreen(browser, info, true);
-      await phone.goto(link);
-      await hydrated(phone);
-      await phone.getByLabel("New password", { exact: true }).fill(password);
-      await phone.getByLabel("Type it again", { exact: true }).fill(password);
-      await phone.getByRole("button", { name: "Set password and sign in" }).click();
-      await expect(phone).toHaveURL(/\/portal$/);
-      await hydrated(phone);
-      return phone;
-    };
+    const join = (address: string, password: string) => joinPortalOnPhone(browser, info, address, password);
 
     const pat = await join(parentEmail, `copper kettle ${u} meadow`);
     // The parent is in no group: no sessions, and nothing of the child's care anywhere.

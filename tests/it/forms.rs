@@ -113,6 +113,31 @@ async fn only_form(db: &Db, who: &SignedIn) -> FormId {
     mine[0].id
 }
 
+/// A workshop whose one member, Ada, has a portal account and has been sent the
+/// participation agreement.
+async fn agreement_sent_to_ada(db: &Db, tag: &str) -> (Practice, SignedIn, FormId) {
+    let p = practice(db, tag).await;
+    let who = &p.provider;
+    let agreement = template(db, &p, "Participation agreement", FormSet::Workshop).await;
+    let email = format!("ada@{tag}.example");
+    let ada = person_with_email(db, who, "Ada Quillfeather", &email).await;
+    let workshop = case_with(
+        db,
+        who,
+        CaseKind::Workshop,
+        "Mindful parenting",
+        "MPW",
+        &[ada],
+    )
+    .await;
+    let ada_portal = portal_account(db, &p, ada, &email).await;
+    forms::share(db, URL, who, workshop, &everyone(agreement))
+        .await
+        .expect("sent");
+    let form = only_form(db, &ada_portal).await;
+    (p, ada_portal, form)
+}
+
 async fn templates_are_versioned_and_kept_to_their_sets(db: Db) {
     let p = practice(&db, "formsets").await;
     let who = &p.provider;
@@ -311,24 +336,7 @@ async fn templates_are_versioned_and_kept_to_their_sets(db: Db) {
 }
 
 async fn required_fields_must_be_answered_and_nothing_is_half_written(db: Db) {
-    let p = practice(&db, "formreq").await;
-    let who = &p.provider;
-    let agreement = template(&db, &p, "Participation agreement", FormSet::Workshop).await;
-    let ada = person_with_email(&db, who, "Ada Quillfeather", "ada@formreq.example").await;
-    let workshop = case_with(
-        &db,
-        who,
-        CaseKind::Workshop,
-        "Mindful parenting",
-        "MPW",
-        &[ada],
-    )
-    .await;
-    let ada_portal = portal_account(&db, &p, ada, "ada@formreq.example").await;
-    forms::share(&db, URL, who, workshop, &everyone(agreement))
-        .await
-        .expect("sent");
-    let form = only_form(&db, &ada_portal).await;
+    let (_, ada_portal, form) = agreement_sent_to_ada(&db, "formreq").await;
     // The emailed notice went to her portal account when the form was sent.
     {
         let mut c = db.acquire().await.expect("conn");
@@ -410,24 +418,8 @@ async fn required_fields_must_be_answered_and_nothing_is_half_written(db: Db) {
 }
 
 async fn a_signed_form_never_changes(db: Db) {
-    let p = practice(&db, "formlock").await;
+    let (p, ada_portal, form) = agreement_sent_to_ada(&db, "formlock").await;
     let who = &p.provider;
-    let agreement = template(&db, &p, "Participation agreement", FormSet::Workshop).await;
-    let ada = person_with_email(&db, who, "Ada Quillfeather", "ada@formlock.example").await;
-    let workshop = case_with(
-        &db,
-        who,
-        CaseKind::Workshop,
-        "Mindful parenting",
-        "MPW",
-        &[ada],
-    )
-    .await;
-    let ada_portal = portal_account(&db, &p, ada, "ada@formlock.example").await;
-    forms::share(&db, URL, who, workshop, &everyone(agreement))
-        .await
-        .expect("sent");
-    let form = only_form(&db, &ada_portal).await;
     forms::submit(
         &db,
         &ada_portal,
