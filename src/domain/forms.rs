@@ -414,6 +414,26 @@ pub fn check_signature(typed: &str, agreed: bool) -> Result<String, TemplateErro
     Ok(typed)
 }
 
+const DAY_MS: i64 = 86_400_000;
+/// Days after sending before the first automatic reminder of an incomplete form.
+pub const FIRST_REMINDER_DAYS: i64 = 3;
+/// Days between later reminders.
+pub const REMINDER_EVERY_DAYS: i64 = 7;
+/// Reminders of one form in all (staff's and automatic): after these, staff follow up.
+pub const MAX_REMINDERS: i64 = 3;
+
+/// Whether an incomplete form is due an automatic reminder at `now`: three days after it
+/// was sent, then a week after the last reminder (whoever sent it), three in all.
+pub fn reminder_due(sent_at: i64, reminded_at: Option<i64>, reminders: i64, now: i64) -> bool {
+    if reminders >= MAX_REMINDERS {
+        return false;
+    }
+    match reminded_at {
+        None => now - sent_at >= FIRST_REMINDER_DAYS * DAY_MS,
+        Some(last) => now - last >= REMINDER_EVERY_DAYS * DAY_MS,
+    }
+}
+
 /// "1 of 2 signed", for staff and the portal.
 pub fn signed_count(signed: usize, signers: usize) -> String {
     format!("{signed} of {signers} signed")
@@ -588,6 +608,21 @@ mod tests {
         assert!(FormSet::Workshop.offered_to(CaseKind::Workshop));
         assert!(!FormSet::Workshop.offered_to(CaseKind::Individual));
         assert!(FormSet::General.offered_to(CaseKind::IndividualConsultation));
+    }
+
+    #[test]
+    fn incomplete_forms_are_reminded_after_three_days_then_weekly_three_times() {
+        let day = DAY_MS;
+        assert!(!reminder_due(0, None, 0, 3 * day - 1));
+        assert!(reminder_due(0, None, 0, 3 * day));
+        assert!(!reminder_due(0, Some(3 * day), 1, 9 * day));
+        assert!(reminder_due(0, Some(3 * day), 1, 10 * day));
+        // A reminder staff sent counts the same: the next is a week after it.
+        assert!(!reminder_due(0, Some(5 * day), 1, 10 * day));
+        assert!(
+            !reminder_due(0, Some(3 * day), 3, 100 * day),
+            "three in all"
+        );
     }
 
     #[test]

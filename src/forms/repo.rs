@@ -516,3 +516,48 @@ pub async fn reminded(mut c: Conn<'_>, form: FormId, now: i64) -> Result<(), DbE
     });
     Ok(())
 }
+
+/// An incomplete form someone who still has to sign could be reminded of (they have an
+/// active portal account), with its practice.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Unfinished {
+    pub id: i64,
+    pub practice_id: i64,
+    pub practice_name: String,
+    pub sent_at: i64,
+    pub reminded_at: Option<i64>,
+    pub reminders: i64,
+}
+
+/// Incomplete forms last sent or reminded before `before`, with fewer than `max`
+/// reminders, oldest first (the caller applies the exact rule).
+pub async fn unfinished(
+    mut c: Conn<'_>,
+    before: i64,
+    max: i64,
+    limit: i64,
+) -> Result<Vec<Unfinished>, DbError> {
+    Ok(on_conn!(c.re(), |c| {
+        sqlx::query_as(
+            "SELECT r.id, r.practice_id, pr.name AS practice_name, r.sent_at, r.reminded_at,
+                    r.reminders
+             FROM form_requests r
+             JOIN practices pr ON pr.id = r.practice_id
+             WHERE r.status <> 'completed' AND r.reminders < $2
+               AND COALESCE(r.reminded_at, r.sent_at) <= $1
+               AND EXISTS (SELECT 1 FROM form_signers s
+                           JOIN accounts ac ON ac.person_id = s.person_id AND ac.active = TRUE
+                           WHERE s.request_id = r.id
+                             AND NOT EXISTS (SELECT 1 FROM form_signatures g
+                                             WHERE g.request_id = s.request_id
+                                               AND g.person_id = s.person_id))
+             ORDER BY COALESCE(r.reminded_at, r.sent_at), r.id
+             LIMIT $3",
+        )
+        .bind(before)
+        .bind(max)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}

@@ -20,7 +20,7 @@ use crate::domain::forms::{
 use crate::domain::mail::EmailKind;
 use crate::domain::people::display_name;
 use crate::domain::when;
-use crate::domain::{CaseId, FormId, FormTemplateId, PersonId};
+use crate::domain::{CaseId, FormId, FormTemplateId, PersonId, PracticeId};
 use crate::error::{AppError, AppResult};
 use crate::mail::repo::{enqueue, NewEmail};
 use crate::server::db::{now_ms, Conn, Db, Tx};
@@ -246,19 +246,19 @@ pub async fn case_forms(db: &Db, who: &SignedIn, case: CaseId) -> AppResult<Case
 /// occasion).
 async fn notify(
     mut c: Conn<'_>,
-    who: &SignedIn,
+    (practice, practice_name): (PracticeId, &str),
     public_url: &str,
     form: FormId,
     occasion: &str,
     now: i64,
 ) -> AppResult<usize> {
     let to = repo::signer_emails(c.re(), form).await?;
-    let (subject, body) = form_notice_email(&who.practice_name, public_url, occasion != "sent");
+    let (subject, body) = form_notice_email(practice_name, public_url, occasion != "sent");
     for email in &to {
         enqueue(
             c.re(),
             &NewEmail {
-                practice: Some(who.practice_id),
+                practice: Some(practice),
                 dedupe_key: &format!("form:{}:{occasion}:{email}", form.0),
                 kind: EmailKind::FormNotice,
                 recipient: email,
@@ -412,7 +412,15 @@ pub async fn share(
             )),
         )
         .await?;
-        notify(tx.conn(), who, public_url, FormId(id), "sent", now).await?;
+        notify(
+            tx.conn(),
+            (who.practice_id, &who.practice_name),
+            public_url,
+            FormId(id),
+            "sent",
+            now,
+        )
+        .await?;
         sent += 1;
     }
     tx.commit().await?;
@@ -448,7 +456,15 @@ pub async fn remind(db: &Db, public_url: &str, who: &SignedIn, id: FormId) -> Ap
         return Err(AppError::Conflict("This form is already completed.".into()));
     }
     let occasion = format!("reminder-{}", row.reminders + 1);
-    let sent = notify(tx.conn(), who, public_url, id, &occasion, now).await?;
+    let sent = notify(
+        tx.conn(),
+        (who.practice_id, &who.practice_name),
+        public_url,
+        id,
+        &occasion,
+        now,
+    )
+    .await?;
     if sent == 0 {
         return Err(AppError::Conflict(
             "No one who still has to sign this form has a portal account to remind.".into(),
@@ -464,6 +480,69 @@ pub async fn remind(db: &Db, public_url: &str, who: &SignedIn, id: FormId) -> Ap
     tx.commit().await?;
     crate::mail::worker::wake();
     Ok(sent)
+}
+
+/// The reminders the server sends by itself: each incomplete form whose signers have not
+/// all signed is reminded three days after it was sent, then a week after its last reminder
+/// (staff's count too), three times in all. Each is written with its audit entry (the
+/// system as actor) in one transaction. Returns how many forms were reminded.
+pub async fn remind_overdue(db: &Db, public_url: &str, now: i64) -> AppResult<usize> {
+    use crate::domain::forms::{reminder_due, FIRST_REMINDER_DAYS, MAX_REMINDERS};
+    let candidates = {
+        let mut c = db.acquire().await?;
+        repo::unfinished(
+            c.conn(),
+            now - FIRST_REMINDER_DAYS * 86_400_000,
+            MAX_REMINDERS,
+            200,
+        )
+        .await?
+    };
+    let mut reminded = 0;
+    for f in candidates
+        .into_iter()
+        .filter(|f| reminder_due(f.sent_at, f.reminded_at, f.reminders, now))
+    {
+        let id = FormId(f.id);
+        let practice = PracticeId(f.practice_id);
+        let mut tx = db.begin().await?;
+        let occasion = format!("reminder-{}", f.reminders + 1);
+        let sent = notify(
+            tx.conn(),
+            (practice, &f.practice_name),
+            public_url,
+            id,
+            &occasion,
+            now,
+        )
+        .await?;
+        if sent == 0 {
+            continue;
+        }
+        repo::reminded(tx.conn(), id, now).await?;
+        let detail = format!("automatic reminder {}", f.reminders + 1);
+        crate::audit::repo::append(
+            tx.conn(),
+            &crate::audit::repo::NewEntry {
+                practice_id: Some(practice),
+                actor: None,
+                actor_label: "Gather (form reminders)",
+                action: crate::audit::Action::Update,
+                object_kind: ObjectKind::Form,
+                object_id: Some(id.0),
+                outcome: crate::audit::Outcome::Success,
+                detail: &detail,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        reminded += 1;
+    }
+    if reminded > 0 {
+        crate::mail::worker::wake();
+    }
+    Ok(reminded)
 }
 
 /// A completed form as its PDF shows it.

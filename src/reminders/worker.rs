@@ -1,4 +1,5 @@
-//! Runs the planner and the sender for the life of the server. Server only.
+//! Runs the planner and the sender for the life of the server (and, with the planner,
+//! the reminders of incomplete forms). Server only.
 //!
 //! Any number of processes may run this on one database: planning twice adds nothing twice
 //! (each reminder has one row), and a reminder is marked sent by exactly one of them before
@@ -36,6 +37,12 @@ pub async fn run(db: Db, public_url: String) {
                 ),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reminder planner"),
+            }
+            // Incomplete forms' reminders are days apart: checked with the plan.
+            match crate::forms::server::remind_overdue(&db, &public_url, now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(forms = n, "form reminders sent"),
+                Err(e) => tracing::warn!(error = %e, "form reminders"),
             }
             last_plan = Some(tokio::time::Instant::now());
         }

@@ -675,7 +675,93 @@ async fn two_signers_sign_the_same_form(db: Db) {
     assert!(audit.iter().any(|e| e.contains("completed")), "{audit:?}");
 }
 
+async fn incomplete_forms_are_reminded_by_themselves(db: Db) {
+    let (p, ada_portal, form) = agreement_sent_to_ada(&db, "formauto").await;
+    const DAY: i64 = 86_400_000;
+    let sent_at: i64 = {
+        let mut c = db.acquire().await.expect("conn");
+        on_conn!(c.conn(), |c| {
+            sqlx::query_scalar("SELECT sent_at FROM form_requests WHERE id = $1")
+                .bind(form.0)
+                .fetch_one(&mut *c)
+                .await
+                .expect("sent")
+        })
+    };
+    let reminders = |db: Db| async move {
+        let mut c = db.acquire().await.expect("conn");
+        gather::mail::repo::with_key_prefix(c.conn(), &format!("form:{}:reminder", form.0))
+            .await
+            .expect("outbox")
+    };
+    // Not before three days; then once; then not again for a week.
+    assert_eq!(
+        forms::remind_overdue(&db, URL, sent_at + 2 * DAY)
+            .await
+            .expect("pass"),
+        0
+    );
+    assert_eq!(
+        forms::remind_overdue(&db, URL, sent_at + 3 * DAY)
+            .await
+            .expect("pass"),
+        1
+    );
+    assert_eq!(
+        forms::remind_overdue(&db, URL, sent_at + 4 * DAY)
+            .await
+            .expect("pass"),
+        0
+    );
+    assert_eq!(
+        forms::remind_overdue(&db, URL, sent_at + 10 * DAY)
+            .await
+            .expect("pass"),
+        1
+    );
+    let mails = reminders(db.clone()).await;
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(mails.iter().all(|m| m.recipient == "ada@formauto.example"));
+    assert!(mails
+        .iter()
+        .all(|m| m.subject.starts_with("Reminder") && !m.subject.contains("Ada")));
+    let audit: Vec<String> = {
+        let mut c = db.acquire().await.expect("conn");
+        gather::audit::repo::recent_for_practice(c.conn(), p.id, 100)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.object_kind == "form")
+            .map(|e| format!("{} {}", e.actor_label, e.detail))
+            .collect()
+    };
+    assert!(
+        audit
+            .iter()
+            .any(|e| e == "Gather (form reminders) automatic reminder 2"),
+        "{audit:?}"
+    );
+    // Signed, it is never reminded again.
+    forms::submit(
+        &db,
+        &ada_portal,
+        &evidence(),
+        form,
+        &signed("Sam 555-0100", "Ada Quillfeather"),
+    )
+    .await
+    .expect("signed");
+    assert_eq!(
+        forms::remind_overdue(&db, URL, sent_at + 30 * DAY)
+            .await
+            .expect("pass"),
+        0
+    );
+    assert_eq!(reminders(db.clone()).await.len(), 2);
+}
+
 on_both_engines!(
+    incomplete_forms_are_reminded_by_themselves,
     templates_are_versioned_and_kept_to_their_sets,
     required_fields_must_be_answered_and_nothing_is_half_written,
     a_signed_form_never_changes,
