@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { problems } from "./axe";
 import { call, hydrated, personWithEmail, signIn, unique } from "./helpers";
-import { MAILDIR, joinPortalOnPhone } from "./mail";
+import { MAILDIR, joinPortalOnPhone, messagesTo } from "./mail";
 
 test.describe("forms and signatures", () => {
   test.skip(!MAILDIR, "needs the SMTP server scripts/test starts (portal accounts come by invitation)");
@@ -69,6 +69,15 @@ test.describe("forms and signatures", () => {
     await expect(card.getByRole("status")).toHaveText("Sent to 2 people.");
     const inesRow = card.getByTestId("sent-form").filter({ hasText: `Ines${u}` });
     await expect(inesRow.getByTestId("form-status")).toHaveText("Sent");
+    // A reminder reaches Ines by email, naming only the practice; Oskar has no portal
+    // account to remind.
+    const oskarRow = card.getByTestId("sent-form").filter({ hasText: coMember });
+    await expect(oskarRow.getByRole("button", { name: /^Remind/ })).toHaveCount(0);
+    await inesRow.getByRole("button", { name: `Remind Ines${u} Varga` }).click();
+    await expect(inesRow.getByRole("status")).toHaveText("Reminder sent to 1.");
+    await expect(inesRow).toContainText("1 reminder");
+    await expect.poll(() => messagesTo(address).filter((m) => /^Subject: Reminder: a form from/m.test(m)).length, { timeout: 20_000 }).toBe(1);
+    expect(messagesTo(address).join("\n")).not.toContain(workshopName);
     found.push(...(await problems(page, "/app/cases (forms)")));
 
     // Ines opens it on her phone: nothing of the workshop's other members.

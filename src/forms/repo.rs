@@ -311,15 +311,26 @@ pub async fn form(
     }))
 }
 
+/// A form someone signs, and whether they have signed it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SignerForm {
+    #[sqlx(flatten)]
+    pub form: FormRow,
+    pub signed_by_me: bool,
+}
+
 /// The forms `signer` must sign or fill in (their own and those they sign for), newest
-/// first.
+/// first, each with whether they have signed it (one query for the portal's list).
 pub async fn signer_forms(
     mut c: Conn<'_>,
     practice: PracticeId,
     signer: PersonId,
-) -> Result<Vec<FormRow>, DbError> {
+) -> Result<Vec<SignerForm>, DbError> {
     let sql = format!(
-        "SELECT {FORM_COLUMNS} WHERE r.practice_id = $1
+        "SELECT EXISTS (SELECT 1 FROM form_signatures m
+                         WHERE m.request_id = r.id AND m.person_id = $2) AS signed_by_me,
+                {FORM_COLUMNS}
+         WHERE r.practice_id = $1
            AND EXISTS (SELECT 1 FROM form_signers s WHERE s.request_id = r.id AND s.person_id = $2)
          ORDER BY r.sent_at DESC, r.id DESC LIMIT 200"
     );

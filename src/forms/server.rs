@@ -25,7 +25,6 @@ use crate::error::{AppError, AppResult};
 use crate::mail::repo::{enqueue, NewEmail};
 use crate::server::db::{now_ms, Conn, Db, Tx};
 use crate::server::time::wall;
-use sha2::{Digest, Sha256};
 
 /// Where a signature came from, as the server saw the request.
 #[derive(Clone, Debug, Default)]
@@ -45,13 +44,6 @@ fn fields_of(json: &str) -> AppResult<Vec<FormField>> {
 
 fn stamp(who: &SignedIn, ms: i64) -> String {
     when::short_stamp(wall(who.time_zone, ms))
-}
-
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn summary(row: repo::TemplateRow) -> AppResult<TemplateSummary> {
@@ -716,12 +708,12 @@ pub async fn my_forms(db: &Db, who: &SignedIn) -> AppResult<Vec<MyFormSummary>> 
         let mut c = db.acquire().await?;
         let rows = repo::signer_forms(c.conn(), who.practice_id, me).await?;
         let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
+        for repo::SignerForm {
+            form: row,
+            signed_by_me,
+        } in rows
+        {
             let status = row.status;
-            let signers = repo::signers(c.conn(), FormId(row.id)).await?;
-            let signed_by_me = signers
-                .iter()
-                .any(|s| s.person_id == me.0 && s.signed_at.is_some());
             let needs = needs_signatures(&fields_of(&row.fields)?);
             out.push(MyFormSummary {
                 id: FormId(row.id),
@@ -748,8 +740,10 @@ pub async fn my_forms(db: &Db, who: &SignedIn) -> AppResult<Vec<MyFormSummary>> 
 pub async fn my_form(db: &Db, who: &SignedIn, id: FormId) -> AppResult<MyForm> {
     let (me, _) = crate::portal::server::own_person(db, who).await?;
     let mut tx = db.begin().await?;
-    own_form(tx.conn(), who, me, id).await?;
+    let (mut row, signers, mine) = own_form(tx.conn(), who, me, id).await?;
     if repo::mark_viewed(tx.conn(), id, now_ms()).await? {
+        // Only the status changed: no need to read the form again.
+        row.status = FormStatus::Viewed;
         record(
             tx.conn(),
             who,
@@ -757,7 +751,6 @@ pub async fn my_form(db: &Db, who: &SignedIn, id: FormId) -> AppResult<MyForm> {
         )
         .await?;
     }
-    let (row, signers, mine) = own_form(tx.conn(), who, me, id).await?;
     tx.commit().await?;
     let view = my_form_view(who, me, &row, &signers, &mine)?;
     read(
@@ -811,8 +804,9 @@ pub async fn submit(
     } else {
         None
     };
-    let (content, sha) = match repo::submitted(tx.conn(), id).await? {
-        Some(done) => done,
+    // What was submitted is fixed; a later signer signs its hash.
+    let sha = match repo::submitted(tx.conn(), id).await? {
+        Some((_, sha)) => sha,
         None => {
             let answers = check_answers(&fields, &sent.answers).map_err(|errors| {
                 let (field, message) = errors.into_iter().next().unwrap_or_default();
@@ -827,7 +821,7 @@ pub async fn submit(
                 &fields,
                 &answers,
             );
-            let sha = sha256_hex(&content);
+            let sha = crate::auth::server::hash_token(&content);
             let json = serde_json::to_string(&answers).map_err(AppError::internal)?;
             let fixed = repo::submit(
                 tx.conn(),
@@ -852,10 +846,9 @@ pub async fn submit(
                 Event::update(ObjectKind::Form, id.0).detail(format!("submitted, sha256 {sha}")),
             )
             .await?;
-            (content, sha)
+            sha
         }
     };
-    debug_assert_eq!(sha256_hex(&content), sha);
     if let Some(typed) = typed {
         let intent = fields
             .iter()

@@ -113,6 +113,17 @@ async fn only_form(db: &Db, who: &SignedIn) -> FormId {
     mine[0].id
 }
 
+/// The practice's audit entries about forms, newest first.
+async fn form_audit(db: &Db, p: &Practice) -> Vec<gather::audit::AuditEntry> {
+    let mut c = db.acquire().await.expect("conn");
+    gather::audit::repo::recent_for_practice(c.conn(), p.id, 500)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.object_kind == "form")
+        .collect()
+}
+
 /// A workshop whose one member, Ada, has a portal account and has been sent the
 /// participation agreement.
 async fn agreement_sent_to_ada(db: &Db, tag: &str) -> (Practice, SignedIn, FormId) {
@@ -656,16 +667,11 @@ async fn two_signers_sign_the_same_form(db: Db) {
         forms::my_document(&db, &ada_portal, theirs[0].id).await,
         Err(AppError::NotFound)
     ));
-    let audit: Vec<String> = {
-        let mut c = db.acquire().await.expect("conn");
-        gather::audit::repo::recent_for_practice(c.conn(), p.id, 500)
-            .await
-            .expect("audit")
-            .into_iter()
-            .filter(|e| e.object_kind == "form")
-            .map(|e| format!("{} {}", e.action, e.detail))
-            .collect()
-    };
+    let audit: Vec<String> = form_audit(&db, &p)
+        .await
+        .into_iter()
+        .map(|e| format!("{} {}", e.action, e.detail))
+        .collect();
     assert!(
         audit
             .iter()
@@ -725,16 +731,11 @@ async fn incomplete_forms_are_reminded_by_themselves(db: Db) {
     assert!(mails
         .iter()
         .all(|m| m.subject.starts_with("Reminder") && !m.subject.contains("Ada")));
-    let audit: Vec<String> = {
-        let mut c = db.acquire().await.expect("conn");
-        gather::audit::repo::recent_for_practice(c.conn(), p.id, 100)
-            .await
-            .expect("audit")
-            .into_iter()
-            .filter(|e| e.object_kind == "form")
-            .map(|e| format!("{} {}", e.actor_label, e.detail))
-            .collect()
-    };
+    let audit: Vec<String> = form_audit(&db, &p)
+        .await
+        .into_iter()
+        .map(|e| format!("{} {}", e.actor_label, e.detail))
+        .collect();
     assert!(
         audit
             .iter()
